@@ -14,3 +14,5 @@ from spacy.tokens import Doc
 
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
+
+from pipeline.components import agreements, parties  # noqa: E402,F401  (registers the factories)
