@@ -332,7 +332,10 @@ def _unmatched(
 def article_diffs(
     gold: Sequence[GoldArticle], predicted: Mapping[str, Sequence[Mapping[str, Any]]]
 ) -> Iterator[ArticleDiff]:
-    """Per article with any error, the gold items missed and the predicted items wrong (``eval --verbose``)."""
+    """Per gold article, its record pairs, the gold items missed and the predicted items wrong (``eval --verbose``).
+
+    Every article is yielded, a perfect one with no errors, so a caller can show the pairs too.
+    """
     for url, result in _score_articles(gold, predicted):
         gold_of = {p: g for p, g in result.matchings}
         predicted_of = {g: p for p, g in result.matchings}
@@ -342,8 +345,7 @@ def article_diffs(
         missed = _unmatched(
             result.gold, predicted_of, lambda g, name: set(result.matchings[(predicted_of[g], g)][name].values())
         )
-        if missed or wrong:
-            yield ArticleDiff(url=url, pairs=tuple(result.matchings), missed=tuple(missed), wrong=tuple(wrong))
+        yield ArticleDiff(url=url, pairs=tuple(result.matchings), missed=tuple(missed), wrong=tuple(wrong))
 
 
 def format_article_diff(diff: ArticleDiff) -> str:
