@@ -1,0 +1,661 @@
+"""From the candidates of an article's blocks to its partnership records.
+
+The rule components mark candidates block by block (agreement mentions, parties, places,
+dates, durations, themes, people, actors). This module reads the article as a whole:
+
+1. every agreement mention reported as signed (or in force) is an *anchor*; anchors of one
+   section that speak of the same agreement (same counterpart, same date, "la nouvelle
+   convention") become one record, the others a record each ("la première convention, signée
+   en 2019" beside its renewal; two agreements signed in one sentence);
+2. the section's text is cut into *segments* (sentences, or parts of a sentence that holds two
+   anchors), and each segment is given to the record it speaks of: the latest anchor before
+   it, unless it names another record's counterpart or type;
+3. each field is read from the record's own segments first, then from wider context (the
+   anchor's sentence, the section heading, the title), never from another section.
+
+A record needs two signatories, one of them foreign; an agreement without them (a general
+definition, a training course) gives no record. Every value keeps the span it was read from
+and the id of the rule that produced it, as evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from pipeline.blocks import Block, BlockKind
+from pipeline.normalize import fold, names_match
+from pipeline.records import (
+    Actor,
+    Article,
+    Evidence,
+    Party,
+    PartnershipRecord,
+    Person,
+    Place,
+    Theme,
+    make_record_id,
+)
+
+ANCHOR_STATUSES = ("signed", "in_force")
+FOREIGN_ONLY_KINDS = frozenset({"province"})
+# Words of a sentence that make its date the date of something else than the signature.
+DISTRACTOR_WORDS = frozenset(
+    """visite visiteront visitera délégation délégations festival fête concert dîner repas
+    soirée exposition rencontres assemblée délibération délibéré conseil municipal vote voté
+    mission séjour accueillie accueillera retour arrivée échéance jusqu'au jusqu'à prochaine
+    prochain lancement réunion""".split()
+)
+SIGNING_PLACE_PREPOSITIONS = frozenset({"à", "au", "aux", "en"})
+PARTY_PROVINCE_FALLBACK = "region"
+
+
+@dataclass
+class Mention:
+    """A candidate span placed in the article: offsets into ``article.text``, segment and order."""
+
+    span: Span
+    block: int
+    start: int
+    end: int
+    order: int  # global token position, for "before"/"after" and distances
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+    @property
+    def label(self) -> str:
+        return self.span.label_
+
+    @property
+    def rule(self) -> str:
+        return self.span.id_
+
+    def evidence(self, field_name: str, prefix: str) -> Evidence:
+        return Evidence(field=field_name, start=self.start, end=self.end, text=self.text, rule=f"{prefix}:{self.rule}")
+
+
+@dataclass
+class PartyMention:
+    mention: Mention
+    name: str
+    kind: str
+    country: str | None
+    signing_place_like: bool
+
+
+@dataclass
+class Segment:
+    """A sentence, or the part of one that belongs to a single agreement."""
+
+    block: int
+    section: int
+    start_order: int
+    end_order: int
+    sentence: int
+    record: int | None = None
+
+
+@dataclass
+class Draft:
+    anchor: Mention
+    section: int
+    counterpart: PartyMention | None
+    own_date: Mention | None
+    segments: list[Segment] = field(default_factory=list)
+    anchors: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class ArticleView:
+    """The article's blocks and their parsed Docs, with every candidate in article coordinates."""
+
+    article: Article
+    text: str
+    blocks: list[Block]
+    docs: list[Doc]
+    orders: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        position = 0
+        for doc in self.docs:
+            self.orders.append(position)
+            position += len(doc) + 1
+
+    def mentions(self, key: str) -> list[Mention]:
+        found = []
+        for index, (block, doc) in enumerate(zip(self.blocks, self.docs)):
+            for span in doc.spans.get(key, []):
+                found.append(self._mention(index, span))
+        return found
+
+    def entities(self, labels: tuple[str, ...]) -> list[Mention]:
+        return [self._mention(i, ent) for i, doc in enumerate(self.docs) for ent in doc.ents if ent.label_ in labels]
+
+    def _mention(self, index: int, span: Span) -> Mention:
+        block = self.blocks[index]
+        return Mention(span, index, block.start + span.start_char, block.start + span.end_char, self.orders[index] + span.start)
+
+    def sentences(self) -> list[Segment]:
+        segments = []
+        number = 0
+        for index, (block, doc) in enumerate(zip(self.blocks, self.docs)):
+            for sent in doc.sents:
+                segments.append(Segment(index, block.section, self.orders[index] + sent.start, self.orders[index] + sent.end, number))
+                number += 1
+        return segments
+
+
+class Assembler:
+    """Turns an ArticleView into records; holds the few settings the rules need."""
+
+    def __init__(self, model_version: str, province_levels: dict[str, Any]) -> None:
+        self.model_version = model_version
+        self.province_department_countries = frozenset(province_levels.get("department", []))
+
+    # ---------------------------------------------------------------- parties
+    def party_mentions(self, view: ArticleView) -> list[PartyMention]:
+        places = view.mentions("places")
+        countries = [m for m in places if m.label in ("country", "demonym")]
+        parties: list[PartyMention] = []
+        taken: list[tuple[int, int]] = []
+        for mention in view.mentions("parties"):
+            name = mention.span._.party_name or mention.text
+            inner = [p for p in places if p.start >= mention.start and p.end <= mention.end]
+            country = self._country_inside(inner) or self._country_after(view, mention, countries)
+            if country is None:
+                country = next((p.span.kb_id_ for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_), None)
+            kind = mention.label
+            if kind == "province":
+                kind = "department" if country in self.province_department_countries else PARTY_PROVINCE_FALLBACK
+            parties.append(PartyMention(mention, name, kind, country, self._place_like(mention)))
+            taken.append((mention.start, mention.end))
+        for place in places:
+            if place.label in ("country", "demonym") or _overlaps(place, taken):
+                continue
+            country = self._country_after(view, place, countries) or place.span.kb_id_ or None
+            kind = place.span._.place_kind or "municipality"
+            name = place.span._.place_name or place.text
+            parties.append(PartyMention(place, name, kind, country, self._place_like(place)))
+            taken.append((place.start, place.end))
+        for ent in view.entities(("LOC", "ORG")):
+            if _overlaps(ent, taken) or ent.text in {"France"}:
+                continue
+            country = self._country_after(view, ent, countries)
+            if country is None or country == "FR":
+                continue
+            parties.append(PartyMention(ent, ent.text, "municipality", country, self._place_like(ent)))
+        parties.sort(key=lambda p: p.mention.order)
+        return parties
+
+    @staticmethod
+    def _country_inside(inner: list[Mention]) -> str | None:
+        return next((p.span.kb_id_ for p in inner if p.label in ("country", "demonym") and p.span.kb_id_), None)
+
+    @staticmethod
+    def _country_after(view: ArticleView, mention: Mention, countries: list[Mention]) -> str | None:
+        """"X (Bénin)", "X, au Burkina Faso", "X en Ukraine", "X, dans la région de l'Ouest du Cameroun"."""
+        doc = view.docs[mention.block]
+        end_token = mention.span.end
+        for country in countries:
+            if country.block != mention.block or country.label != "country":
+                continue
+            gap = doc[end_token : country.span.start]
+            if country.span.start < end_token or len(gap) > 9:
+                continue
+            if any(t.pos_ in ("VERB", "AUX") or t.text in (";", ".") for t in gap):
+                continue
+            if not gap or gap[-1].lower_ in ("(", "au", "en", "aux", "du", "de", ",") or gap[0].text in (",", "("):
+                return country.span.kb_id_
+        return None
+
+    @staticmethod
+    def _place_like(mention: Mention) -> bool:
+        doc = mention.span.doc
+        start = mention.span.start
+        before = doc[start - 1].lower_ if start > 0 else ""
+        return before in ("à", "au") and mention.label not in ("region", "department", "intermunicipal", "province")
+
+    # ---------------------------------------------------------------- records
+    def assemble(self, view: ArticleView) -> list[PartnershipRecord]:
+        agreements = view.mentions("agreements")
+        anchors = [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES]
+        body_anchors = [a for a in anchors if view.blocks[a.block].kind is not BlockKind.title]
+        anchors = body_anchors or anchors
+        if not anchors:
+            return []
+        parties = self.party_mentions(view)
+        dates = view.mentions("dates")
+        self._resolve_anaphoric(dates)
+        segments = view.sentences()
+        drafts = self._drafts(view, anchors, parties, dates, segments)
+        self._assign_segments(view, drafts, segments, agreements, parties)
+        records = []
+        for draft in drafts:
+            record = self._record(view, draft, drafts, parties, dates)
+            if record is not None and not any(_same_record(record, kept) for kept in records):
+                records.append(record)
+        return records
+
+    def _drafts(self, view: ArticleView, anchors: list[Mention], parties: list[PartyMention], dates: list[Mention], segments: list[Segment]) -> list[Draft]:
+        drafts: list[Draft] = []
+        for anchor in anchors:
+            section = view.blocks[anchor.block].section
+            sentence = _segment_of(segments, anchor)
+            counterpart = self._counterpart(anchor, sentence, parties, anchors)
+            own_date = self._own_date(anchor, sentence, dates, anchors)
+            same_section = [d for d in drafts if d.section == section]
+            target = self._merge_target(anchor, counterpart, own_date, same_section)
+            if target is None:
+                drafts.append(Draft(anchor, section, counterpart, own_date, anchors=[anchor]))
+            else:
+                target.anchors.append(anchor)
+                target.counterpart = target.counterpart or counterpart
+                target.own_date = target.own_date or own_date
+        return drafts
+
+    @staticmethod
+    def _merge_target(anchor: Mention, counterpart: PartyMention | None, own_date: Mention | None, drafts: list[Draft]) -> Draft | None:
+        if not drafts:
+            return None
+        marker = anchor.span._.agreement_marker
+        if marker == "newer":
+            return next((d for d in drafts if d.anchor.span._.agreement_marker != "older"), drafts[-1])
+        latest = drafts[-1]
+        if counterpart is not None and latest.counterpart is not None and not names_match(counterpart.name, latest.counterpart.name):
+            return next((d for d in drafts if d.counterpart is not None and names_match(d.counterpart.name, counterpart.name) and _compatible(d, anchor, own_date)), None)
+        if marker == "older":
+            return next((d for d in drafts if d.anchor.span._.agreement_marker == "older"), None)
+        if own_date is not None and latest.own_date is not None and _date_value(own_date) != _date_value(latest.own_date):
+            return None
+        if anchor.label != latest.anchor.label and "other" not in (anchor.label, latest.anchor.label) and counterpart is not None:
+            return None
+        return latest
+
+    @staticmethod
+    def _counterpart(anchor: Mention, sentence: Segment | None, parties: list[PartyMention], anchors: list[Mention]) -> PartyMention | None:
+        """The foreign party this agreement is signed with: after the anchor in its clause, else before it."""
+        if sentence is None:
+            return None
+        others = [a.order for a in anchors if a is not anchor and sentence.start_order <= a.order < sentence.end_order]
+        low = max([o for o in others if o < anchor.order], default=sentence.start_order)
+        high = min([o for o in others if o > anchor.order], default=sentence.end_order)
+        foreign = [p for p in parties if p.country not in (None, "FR") and not p.signing_place_like and low <= p.mention.order < high]
+        after = [p for p in foreign if p.mention.order > anchor.order]
+        before = [p for p in foreign if p.mention.order < anchor.order]
+        if after:
+            return after[0]
+        if before:
+            return before[-1]
+        return None
+
+    @staticmethod
+    def _own_date(anchor: Mention, sentence: Segment | None, dates: list[Mention], anchors: list[Mention]) -> Mention | None:
+        if sentence is None:
+            return None
+        others = [a.order for a in anchors if a is not anchor and sentence.start_order <= a.order < sentence.end_order]
+        low = max([o for o in others if o < anchor.order], default=sentence.start_order)
+        high = min([o for o in others if o > anchor.order], default=sentence.end_order)
+        candidates = [d for d in dates if low <= d.order < high and _date_value(d) is not None and d.label != "range"]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda d: abs(d.order - anchor.order))
+
+    def _assign_segments(self, view: ArticleView, drafts: list[Draft], segments: list[Segment], agreements: list[Mention], parties: list[PartyMention]) -> None:
+        cut = self._cut_sentences(segments, drafts)
+        for segment in cut:
+            in_section = [i for i, d in enumerate(drafts) if d.section == segment.section]
+            if not in_section:
+                continue
+            chosen = self._segment_owner(segment, drafts, in_section, agreements, parties)
+            if chosen is not None:
+                drafts[chosen].segments.append(segment)
+
+    @staticmethod
+    def _cut_sentences(segments: list[Segment], drafts: list[Draft]) -> list[Segment]:
+        """Split a sentence holding anchors of two records at the clause where the second begins."""
+        starts = sorted((a.order, a) for d in drafts for a in d.anchors)
+        result = []
+        for segment in segments:
+            inside = [a for order, a in starts if segment.start_order <= order < segment.end_order]
+            owners = {id(_draft_of(drafts, a)) for a in inside}
+            if len(owners) < 2:
+                result.append(segment)
+                continue
+            boundaries = [segment.start_order]
+            previous_owner = id(_draft_of(drafts, inside[0]))
+            for anchor in inside[1:]:
+                owner = id(_draft_of(drafts, anchor))
+                if owner != previous_owner:
+                    boundaries.append(_clause_start(anchor, boundaries[-1]))
+                    previous_owner = owner
+            boundaries.append(segment.end_order)
+            for low, high in zip(boundaries, boundaries[1:]):
+                result.append(Segment(segment.block, segment.section, low, high, segment.sentence))
+        return result
+
+    @staticmethod
+    def _segment_owner(segment: Segment, drafts: list[Draft], in_section: list[int], agreements: list[Mention], parties: list[PartyMention]) -> int | None:
+        anchored = [i for i in in_section if any(segment.start_order <= a.order < segment.end_order for a in drafts[i].anchors)]
+        if anchored:
+            return anchored[0]
+        if len(in_section) == 1:
+            return in_section[0]
+        inside = [p for p in parties if segment.start_order <= p.mention.order < segment.end_order]
+        named = [i for i in in_section if drafts[i].counterpart is not None and any(names_match(p.name, drafts[i].counterpart.name) for p in inside)]
+        if len(named) == 1:
+            return named[0]
+        mentioned = [a for a in agreements if segment.start_order <= a.order < segment.end_order]
+        for mention in mentioned:
+            marker = mention.span._.agreement_marker
+            if marker == "older":
+                older = [i for i in in_section if drafts[i].anchor.span._.agreement_marker == "older"]
+                if older:
+                    return older[0]
+            if marker == "newer":
+                newer = [i for i in in_section if drafts[i].anchor.span._.agreement_marker != "older"]
+                if newer:
+                    return newer[0]
+            typed = [i for i in in_section if drafts[i].anchor.label == mention.label and mention.label != "other"]
+            if len(typed) == 1:
+                return typed[0]
+        earlier = [i for i in in_section if drafts[i].anchor.order <= segment.start_order or any(s.end_order <= segment.start_order for s in drafts[i].segments)]
+        if not earlier:
+            return None
+        return max(earlier, key=lambda i: max([s.end_order for s in drafts[i].segments] + [drafts[i].anchor.order]))
+
+    # ---------------------------------------------------------------- one record
+    def _record(self, view: ArticleView, draft: Draft, drafts: list[Draft], parties: list[PartyMention], dates: list[Mention]) -> PartnershipRecord | None:
+        anchor = draft.anchor
+        evidence: list[Evidence] = [m.evidence("agreement", "agreement") for m in draft.anchors]
+        signatories = self._signatories(view, draft, parties)
+        if signatories is None:
+            return None
+        for party in signatories:
+            evidence.append(party.mention.evidence("signatories", "party"))
+        in_segments = lambda m: any(s.start_order <= m.order < s.end_order for s in draft.segments)  # noqa: E731
+        signed_on, date_mention = self._signing_date(view, draft, dates, in_segments)
+        if date_mention is not None:
+            evidence.append(date_mention.evidence("signed_on", "date"))
+        place = self._signing_place(draft, parties, view, in_segments)
+        if place is not None:
+            evidence.append(place.mention.evidence("signing_place", "place"))
+        duration = next((m for m in view.mentions("durations") if in_segments(m) and m.label == "agreement"), None)
+        if duration is not None:
+            evidence.append(duration.evidence("duration", "duration"))
+        since = self._since(view, draft, drafts, in_segments)
+        if since is not None:
+            evidence.append(since.evidence("since", "since"))
+        themes = self._themes(view, in_segments)
+        evidence.extend(m.evidence("themes", "theme") for m, _ in themes)
+        people = self._people(view, draft, signatories, in_segments)
+        evidence.extend(m.evidence("people", "person") for m, _ in people)
+        actors = self._actors(view, draft, signatories, in_segments)
+        evidence.extend(m.evidence("actors", "actor") for m, _ in actors)
+        party_models = [Party(name=p.name, kind=p.kind, country=p.country) for p in signatories]
+        confidence = self._confidence(draft, signed_on, signatories)
+        return PartnershipRecord(
+            record_id=make_record_id(party_models, signed_on),
+            article_url=view.article.url,
+            source=view.article.source,
+            agreement_type=anchor.label,
+            agreement_label=anchor.text,
+            signatories=party_models,
+            signed_on=signed_on,
+            signing_place=Place(name=place.name, country=place.country) if place is not None and place.country else None,
+            duration=duration.span._.iso_duration if duration is not None else None,
+            since=since.span._.since_year if since is not None else None,
+            themes=[t for _, t in themes],
+            people=[p for _, p in people],
+            actors=[a for _, a in actors],
+            evidence=evidence,
+            confidence=confidence,
+            model_version=self.model_version,
+        )
+
+    def _signatories(self, view: ArticleView, draft: Draft, parties: list[PartyMention]) -> list[PartyMention] | None:
+        """One French and one foreign party: from the anchor's sentence, else the section heading, else the title."""
+        anchor = draft.anchor
+        contexts = self._contexts(view, draft)
+        foreign = draft.counterpart
+        french = None
+        for low, high in contexts:
+            window = [p for p in parties if low <= p.mention.order < high and p.country and not p.signing_place_like]
+            if foreign is None:
+                candidates = [p for p in window if p.country != "FR"]
+                foreign = min(candidates, key=lambda p: abs(p.mention.order - anchor.order), default=None)
+            if french is None:
+                candidates = [p for p in window if p.country == "FR" and p.kind != "association"]
+                french = min(candidates, key=lambda p: abs(p.mention.order - anchor.order), default=None)
+            if foreign is not None and french is not None:
+                break
+        if french is None:
+            french = _most_frequent([p for p in parties if p.country == "FR" and p.kind != "association" and not p.signing_place_like])
+        if foreign is None:
+            in_section = [p for p in parties if view.blocks[p.mention.block].section == draft.section]
+            foreign = _most_frequent([p for p in in_section if p.country not in (None, "FR") and not p.signing_place_like])
+        if foreign is None or french is None:
+            return None
+        signatories = [french, foreign]
+        sentence_low, sentence_high = contexts[0]
+        for party in parties:
+            if party.kind == "association" and sentence_low <= party.mention.order < sentence_high and _tripartite(view, draft):
+                signatories.append(PartyMention(party.mention, party.name, "association", party.country or "FR", False))
+                break
+        return signatories
+
+    def _contexts(self, view: ArticleView, draft: Draft) -> list[tuple[int, int]]:
+        """Where to look for signatories, nearest first: the anchors' sentences, their blocks, the heading, the title."""
+        contexts = []
+        for anchor in draft.anchors:
+            doc = view.docs[anchor.block]
+            sent = anchor.span.sent
+            base = view.orders[anchor.block]
+            contexts.append((base + sent.start, base + sent.end))
+            contexts.append((base, base + len(doc)))
+        for index, block in enumerate(view.blocks):
+            if block.kind is BlockKind.heading and block.section == draft.section:
+                contexts.append((view.orders[index], view.orders[index] + len(view.docs[index])))
+        for index, block in enumerate(view.blocks):
+            if block.kind is BlockKind.title:
+                contexts.append((view.orders[index], view.orders[index] + len(view.docs[index])))
+        return contexts
+
+    def _signing_date(self, view: ArticleView, draft: Draft, dates: list[Mention], in_segments) -> tuple[str | None, Mention | None]:
+        if draft.own_date is not None:
+            return _date_value(draft.own_date), draft.own_date
+        anchor = draft.anchor
+        sentence_dates = [d for d in dates if d.block == anchor.block and _date_value(d) and d.label != "range" and d.order < anchor.order]
+        sentence_dates = [d for d in sentence_dates if not _distracted(d)]
+        if sentence_dates:
+            best = sentence_dates[-1]
+            return _date_value(best), best
+        if anchor.span._.agreement_status == "in_force":
+            since = next((m for m in view.mentions("since") if m.block == anchor.block), None)
+            if since is not None and since.span._.since_year:
+                return str(since.span._.since_year), since
+        return None, None
+
+    @staticmethod
+    def _signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, in_segments) -> PartyMention | None:
+        places = view.mentions("places")
+        anchor = draft.anchor
+        anchor_sentences = {(a.block, a.span.sent.start) for a in draft.anchors}
+        candidates = []
+        for party in parties:
+            m = party.mention
+            if party.signing_place_like and in_segments(m) and party.kind in ("municipality", "city") and party.country:
+                candidates.append(party)
+        for place in places:
+            if place.label == "country" and in_segments(place) and (place.block, place.span.sent.start) in anchor_sentences:
+                doc = place.span.doc
+                before = doc[place.span.start - 1] if place.span.start else None
+                ahead = doc[place.span.start - 2] if place.span.start > 1 else None
+                if before is not None and before.lower_ in ("au", "en", "aux") and ahead is not None and ahead.lower_ in (
+                    "partenariat", "coopération", "convention", "accord", "signée", "signé", "signés", "signées", "protocole", "entente",
+                ):
+                    candidates.append(PartyMention(place, place.span._.place_name or place.text, "national", place.span.kb_id_, True))
+        if not candidates:
+            return None
+        return min(candidates, key=lambda p: (p.mention.block != anchor.block, abs(p.mention.order - anchor.order)))
+
+    @staticmethod
+    def _since(view: ArticleView, draft: Draft, drafts: list[Draft], in_segments) -> Mention | None:
+        candidates = [m for m in view.mentions("since") if m.label != "actor_since" and m.span._.since_year]
+        own = [m for m in candidates if in_segments(m)]
+        if own:
+            return own[0]
+        section_drafts = [d for d in drafts if d.section == draft.section]
+        same_partner = all(
+            d.counterpart is None or draft.counterpart is None or names_match(d.counterpart.name, draft.counterpart.name) for d in section_drafts
+        )
+        if same_partner:
+            in_section = [m for m in candidates if view.blocks[m.block].section == draft.section]
+            if in_section:
+                return in_section[0]
+        return None
+
+    @staticmethod
+    def _themes(view: ArticleView, in_segments) -> list[tuple[Mention, Theme]]:
+        themes = []
+        seen = set()
+        for mention in view.mentions("themes"):
+            if not in_segments(mention) or view.blocks[mention.block].kind is BlockKind.title:
+                continue
+            if mention.label in seen:
+                continue
+            seen.add(mention.label)
+            block = view.blocks[mention.block]
+            label = _list_item_label(block.text) if block.kind is BlockKind.list_item else mention.text
+            themes.append((mention, Theme(label=label, code=mention.label)))
+        return themes
+
+    @staticmethod
+    def _people(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_segments) -> list[tuple[Mention, Person]]:
+        people = []
+        names: list[str] = []
+        anchor_blocks = {a.block for a in draft.anchors}
+        for mention in view.mentions("people"):
+            if not in_segments(mention) and mention.block not in anchor_blocks:
+                continue
+            cue = mention.span._.person_cue
+            if cue in QUOTE_CUES and mention.block not in anchor_blocks:
+                continue
+            name = mention.text
+            if any(names_match(name, seen) for seen in names):
+                continue
+            names.append(name)
+            role_org = mention.span._.role_org
+            organisation = next((p.name for p in signatories if role_org and names_match(p.name, role_org)), None) or role_org
+            people.append((mention, Person(name=name, role=mention.span._.role, organisation=organisation)))
+        return people
+
+    @staticmethod
+    def _actors(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_segments) -> list[tuple[Mention, Actor]]:
+        actors = []
+        names: list[str] = []
+        for mention in view.mentions("actors"):
+            if not in_segments(mention) and view.blocks[mention.block].section != draft.section:
+                continue
+            name = mention.span._.actor_name or mention.text
+            if any(names_match(name, seen) for seen in names) or any(names_match(name, p.name) for p in signatories):
+                continue
+            names.append(name)
+            actors.append((mention, Actor(name=name, kind=mention.label)))
+        return actors
+
+    @staticmethod
+    def _confidence(draft: Draft, signed_on: str | None, signatories: list[PartyMention]) -> float:
+        score = 0.45
+        if draft.counterpart is not None:
+            score += 0.2
+        if signed_on is not None:
+            score += 0.15
+        if draft.anchor.label != "other":
+            score += 0.1
+        if draft.anchor.span._.agreement_status == "signed":
+            score += 0.05
+        return round(min(score, 0.95), 2)
+
+    @staticmethod
+    def _resolve_anaphoric(dates: list[Mention]) -> None:
+        """"le lendemain", "la veille", "le même jour": an offset from the latest day-precise date before it."""
+        previous: str | None = None
+        for mention in sorted(dates, key=lambda m: m.order):
+            offset = mention.span._.date_offset_days
+            value = mention.span._.date_value
+            if mention.label == "anaphoric" and offset is not None and previous is not None:
+                day = dt.date.fromisoformat(previous) + dt.timedelta(days=offset)
+                mention.span._.date_value = day.isoformat()
+            elif value and len(value) == 10 and mention.label != "range":
+                previous = value
+
+
+QUOTE_CUES = frozenset({"quote"})
+
+
+def _overlaps(mention: Mention, taken: list[tuple[int, int]]) -> bool:
+    return any(mention.start < end and start < mention.end for start, end in taken)
+
+
+def _segment_of(segments: list[Segment], mention: Mention) -> Segment | None:
+    return next((s for s in segments if s.start_order <= mention.order < s.end_order), None)
+
+
+def _draft_of(drafts: list[Draft], anchor: Mention) -> Draft | None:
+    return next((d for d in drafts if any(a is anchor for a in d.anchors)), None)
+
+
+def _date_value(mention: Mention) -> str | None:
+    return mention.span._.date_value
+
+
+def _compatible(draft: Draft, anchor: Mention, own_date: Mention | None) -> bool:
+    return own_date is None or draft.own_date is None or _date_value(own_date) == _date_value(draft.own_date)
+
+
+def _clause_start(anchor: Mention, floor: int) -> int:
+    """Walk left from an anchor over its introducing words ("puis, le lendemain, une") to its clause's start."""
+    doc = anchor.span.doc
+    base = anchor.order - anchor.span.start
+    i = anchor.span.start - 1
+    while i >= 0 and base + i > floor:
+        token = doc[i]
+        if token.pos_ in ("DET", "PUNCT", "CCONJ", "SCONJ", "ADV", "NUM") or token.like_num or token.lower_ in ("puis", "lendemain", "veille", "jour", "même"):
+            i -= 1
+            continue
+        break
+    return max(floor, base + i + 1)
+
+
+def _distracted(mention: Mention) -> bool:
+    return any(t.lower_ in DISTRACTOR_WORDS for t in mention.span.sent)
+
+
+def _tripartite(view: ArticleView, draft: Draft) -> bool:
+    words = {fold(t.text) for a in draft.anchors for t in a.span.sent}
+    title = fold(view.blocks[0].text) if view.blocks else ""
+    return bool(words & {"trois", "tripartite", "triple"}) or " a trois" in title or "tripartite" in title
+
+
+def _most_frequent(parties: list[PartyMention]) -> PartyMention | None:
+    if not parties:
+        return None
+    counts = Counter(fold(p.name) for p in parties)
+    best = max(counts.values())
+    return next(p for p in parties if counts[fold(p.name)] == best)
+
+
+def _list_item_label(text: str) -> str:
+    stripped = text.strip().lstrip("•·▪◦●‣-–—* ").rstrip(" ;.,")
+    head = stripped.split(" : ", 1)[0].split(":", 1)[0].strip()
+    return head or stripped
+
+
+def _same_record(a: PartnershipRecord, b: PartnershipRecord) -> bool:
+    return a.record_id == b.record_id and a.agreement_type == b.agreement_type and a.signed_on == b.signed_on

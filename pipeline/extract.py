@@ -1,0 +1,134 @@
+"""Extraction: articles in, partnership records out, the model loaded once and fed in batches.
+
+Each article is cut into blocks (pipeline.blocks), every block of a batch of articles goes
+through one ``nlp.pipe`` call, and the article's records are assembled from its blocks
+(pipeline.assemble). A failure on one article is reported on its result and the others go on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+
+from pipeline.assemble import ArticleView, Assembler
+from pipeline.blocks import split_blocks, normalise_text
+from pipeline.nlp import read_model_config, shared_nlp
+from pipeline.records import Article, PartnershipRecord
+from pipeline.resources import models_dir
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 32
+ARTICLES_PER_CHUNK = 16
+# An article longer than this is read in windows of whole sections, so memory stays bounded.
+MAX_BLOCKS_PER_WINDOW = 400
+
+
+@dataclass
+class ArticleResult:
+    article: Article
+    records: list[PartnershipRecord] = field(default_factory=list)
+    error: str | None = None
+
+
+class Extractor:
+    """Loads the pipeline once (or takes one) and extracts records from a stream of articles."""
+
+    def __init__(self, nlp: Language | None = None, batch_size: int = BATCH_SIZE) -> None:
+        self.nlp = nlp or shared_nlp()
+        self.batch_size = batch_size
+        config = read_model_config()
+        with open(models_dir() / "lexicons" / "party_kinds.json", encoding="utf-8") as handle:
+            province_levels = json.load(handle)["province"]
+        self.model_version = f"{config['model']['base']}-{self.nlp.meta.get('version', '')}+rules-{config['model']['version']}"
+        self.assembler = Assembler(self.model_version, province_levels)
+
+    def extract(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
+        chunk: list[Article] = []
+        for article in articles:
+            chunk.append(article)
+            if len(chunk) >= ARTICLES_PER_CHUNK:
+                yield from self._extract_chunk(chunk)
+                chunk = []
+        if chunk:
+            yield from self._extract_chunk(chunk)
+
+    def extract_one(self, article: Article) -> list[PartnershipRecord]:
+        result = next(self.extract([article]))
+        if result.error:
+            raise ValueError(result.error)
+        return result.records
+
+    def _extract_chunk(self, articles: list[Article]) -> Iterator[ArticleResult]:
+        windows = []  # (article index, text, blocks)
+        for index, article in enumerate(articles):
+            text = normalise_text(article.text)
+            blocks = split_blocks(text)
+            for window in _windows(blocks):
+                windows.append((index, text, window))
+        docs = []
+        for index, _, blocks in windows:
+            for block in blocks:
+                doc = self.nlp.make_doc(block.text)
+                doc._.published = articles[index].published
+                docs.append(doc)
+        parsed = iter(self.nlp.pipe(docs, batch_size=self.batch_size))
+        results = [ArticleResult(article) for article in articles]
+        for index, text, blocks in windows:
+            block_docs = [next(parsed) for _ in blocks]
+            result = results[index]
+            if result.error:
+                continue
+            try:
+                view = ArticleView(articles[index], text, blocks, block_docs)
+                result.records.extend(self.assembler.assemble(view))
+            except Exception as exc:  # one bad article must not stop the batch
+                log.exception("extraction failed for %s", articles[index].url)
+                result.error = f"{type(exc).__name__}: {exc}"
+                result.records.clear()
+        yield from results
+
+
+def _windows(blocks: list) -> list[list]:
+    """The article's blocks, cut at section starts into windows of at most MAX_BLOCKS_PER_WINDOW.
+
+    Every window after the first starts with the title block again, so that fields read from
+    the title stay available.
+    """
+    if len(blocks) <= MAX_BLOCKS_PER_WINDOW:
+        return [blocks]
+    title = [blocks[0]]
+    windows: list[list] = []
+    current: list = []
+    for block in blocks:
+        starts_section = current and block.section != current[-1].section
+        if len(current) >= MAX_BLOCKS_PER_WINDOW or (starts_section and len(current) > MAX_BLOCKS_PER_WINDOW // 2):
+            windows.append(current)
+            current = list(title)
+        current.append(block)
+    if current:
+        windows.append(current)
+    return windows
+
+
+def read_articles_jsonl(lines: Iterable[str], origin: str) -> Iterator[Article | tuple[int, str]]:
+    """Articles of a JSONL stream; a bad line yields ``(line number, reason)`` instead."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            payload = json.loads(line)
+            if isinstance(payload, dict) and "article" in payload and "text" not in payload:
+                payload = payload["article"]
+            yield Article.model_validate(payload)
+        except (ValueError, TypeError) as exc:
+            yield number, f"{origin}:{number}: {_short_reason(exc)}"
+
+
+def _short_reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return " ".join(line.strip() for line in text[:3])
