@@ -8,14 +8,15 @@ the items of each pair) feeds both the totals of :func:`score` and the error lis
 Items are the values the contract scores. The slot fields are counted in the slot total;
 ``actors`` and ``kinds`` (one kind per signatory, right when a paired gold signatory with a
 matching name has the same kind) are reported beside it, not counted. Null values are not
-items. Within a pair of records, items match one to one with a maximum matching, so two
+items. A ratio over zero is 1.0 when the other side is zero too (nothing to find, nothing
+predicted), else 0.0. Within a pair of records, items match one to one with a maximum matching, so two
 identical predicted values earn one gold value once, and a subset-style name match cannot
 rob a better-fitting item of its partner.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +90,7 @@ def _theme_code(theme: Any) -> Any:
     return theme.get("code") if isinstance(theme, Mapping) else theme
 
 
-def record_items(record: Mapping[str, Any]) -> RecordItems:
+def _record_items(record: Mapping[str, Any]) -> RecordItems:
     """The scored items of one record (gold or predicted, as a contract-shaped dict), by field."""
     signatories: Sequence[Mapping[str, Any]] = record.get("signatories") or ()
     place: Mapping[str, Any] | None = record.get("signing_place")
@@ -145,15 +146,17 @@ class _ArticleResult:
     """(predicted index, gold index) of each pair, in pairing order -> item matchings by field."""
 
 
-def _score_article(gold_records: Sequence[Mapping[str, Any]], predicted_records: Sequence[Mapping[str, Any]]) -> _ArticleResult:
+def _score_article(
+    gold_records: Sequence[Mapping[str, Any]], predicted_records: Sequence[Mapping[str, Any]]
+) -> _ArticleResult:
     """Pair records greedily: most matched signatories first, then most matched slot values.
 
     A pair is allowed only when the predicted record matches at least min(2, number of gold
     signatories) of the gold signatories. Ties go to the earlier predicted record, then the
     earlier gold record, so the result does not depend on dict or set order.
     """
-    predicted = [record_items(record) for record in predicted_records]
-    gold = [record_items(record) for record in gold_records]
+    predicted = [_record_items(record) for record in predicted_records]
+    gold = [_record_items(record) for record in gold_records]
     candidates: list[tuple[int, int, int, int, dict[str, ItemMatching]]] = []
     for p, predicted_items in enumerate(predicted):
         for g, gold_items in enumerate(gold):
@@ -256,25 +259,19 @@ def score(gold: Sequence[GoldArticle], predicted: Mapping[str, Sequence[Mapping[
 
     Predictions for urls absent from the gold are not scored.
     """
-    paired = predicted_records = gold_records = 0
-    tp = dict.fromkeys(FIELDS, 0)
-    predicted_items = dict.fromkeys(FIELDS, 0)
-    gold_items = dict.fromkeys(FIELDS, 0)
     articles = 0
+    records = Counts(0, 0, 0)
+    fields = {name: Counts(0, 0, 0) for name in FIELDS}
     for _, result in _score_articles(gold, predicted):
         articles += 1
-        paired += len(result.matchings)
-        predicted_records += len(result.predicted)
-        gold_records += len(result.gold)
+        records += Counts(len(result.matchings), len(result.predicted), len(result.gold))
         for name in FIELDS:
-            tp[name] += sum(len(matching[name]) for matching in result.matchings.values())
-            predicted_items[name] += sum(len(items[name]) for items in result.predicted)
-            gold_items[name] += sum(len(items[name]) for items in result.gold)
-    return ScoreReport(
-        articles=articles,
-        records=Counts(paired, predicted_records, gold_records),
-        fields={name: Counts(tp[name], predicted_items[name], gold_items[name]) for name in FIELDS},
-    )
+            fields[name] += Counts(
+                sum(len(matching[name]) for matching in result.matchings.values()),
+                sum(len(items[name]) for items in result.predicted),
+                sum(len(items[name]) for items in result.gold),
+            )
+    return ScoreReport(articles=articles, records=records, fields=fields)
 
 
 def format_report(report: ScoreReport) -> str:
@@ -315,37 +312,41 @@ class ArticleDiff:
     wrong: tuple[ItemError, ...]
 
 
-def _unmatched(
-    records: list[RecordItems], partner_of: dict[int, int], matched: Callable[[int, str], set[int]]
-) -> list[ItemError]:
+def _errors(
+    records: list[RecordItems], pairs: dict[int, tuple[int, dict[str, Collection[int]]]]
+) -> tuple[ItemError, ...]:
+    """The items of each record its pair's matching left out; all items of an unpaired record.
+
+    ``pairs`` maps a record's index to its partner's index and, by field, the indices of its matched items.
+    """
     errors: list[ItemError] = []
     for index, items in enumerate(records):
-        partner = partner_of.get(index)
+        partner, matched = pairs.get(index, (None, {}))
         for name in FIELDS:
-            hit = matched(index, name) if partner is not None else set()
             errors += [
-                ItemError(name, value, index, partner) for i, value in enumerate(items[name]) if i not in hit
+                ItemError(name, value, index, partner)
+                for i, value in enumerate(items[name])
+                if i not in matched.get(name, ())
             ]
-    return errors
+    return tuple(errors)
 
 
 def article_diffs(
     gold: Sequence[GoldArticle], predicted: Mapping[str, Sequence[Mapping[str, Any]]]
 ) -> Iterator[ArticleDiff]:
-    """Per gold article, its record pairs, the gold items missed and the predicted items wrong (``eval --verbose``).
+    """Per gold article: its record pairs, gold items missed, predicted items wrong (``eval --verbose``).
 
     Every article is yielded, a perfect one with no errors, so a caller can show the pairs too.
     """
     for url, result in _score_articles(gold, predicted):
-        gold_of = {p: g for p, g in result.matchings}
-        predicted_of = {g: p for p, g in result.matchings}
-        wrong = _unmatched(
-            result.predicted, gold_of, lambda p, name: set(result.matchings[(p, gold_of[p])][name])
+        pairs = result.matchings.items()
+        wrong = _errors(
+            result.predicted, {p: (g, {name: set(m) for name, m in by_field.items()}) for (p, g), by_field in pairs}
         )
-        missed = _unmatched(
-            result.gold, predicted_of, lambda g, name: set(result.matchings[(predicted_of[g], g)][name].values())
+        missed = _errors(
+            result.gold, {g: (p, {name: set(m.values()) for name, m in by_field.items()}) for (p, g), by_field in pairs}
         )
-        yield ArticleDiff(url=url, pairs=tuple(result.matchings), missed=tuple(missed), wrong=tuple(wrong))
+        yield ArticleDiff(url=url, pairs=tuple(result.matchings), missed=missed, wrong=wrong)
 
 
 def format_article_diff(diff: ArticleDiff) -> str:

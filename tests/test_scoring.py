@@ -10,11 +10,20 @@ from typing import Any
 import pytest
 
 from pipeline.records import GoldArticle
-from pipeline.scoring import FIELDS, SLOT_FIELDS, ScoreReport, article_diffs, format_article_diff, format_report, score
+from pipeline.scoring import (
+    FIELDS,
+    SLOT_FIELDS,
+    ScoreReport,
+    article_diffs,
+    format_article_diff,
+    format_report,
+    score,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
-CASES = [json.loads(line) for line in (REPO / "fixtures" / "scoring" / "cases.jsonl").open(encoding="utf-8") if line.strip()]
+CASES_PATH = REPO / "fixtures" / "scoring" / "cases.jsonl"
+CASES = [json.loads(line) for line in CASES_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _case(name: str) -> dict[str, Any]:
@@ -26,8 +35,8 @@ def _gold(case: dict[str, Any]) -> list[GoldArticle]:
 
 
 def _read_gold(name: str) -> list[GoldArticle]:
-    path = SHARED_CORPUS / name
-    return [GoldArticle.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = (SHARED_CORPUS / name).read_text(encoding="utf-8").splitlines()
+    return [GoldArticle.model_validate_json(line) for line in lines if line.strip()]
 
 
 def _as_items(pairs: list[list[Any]]) -> Counter[str]:
@@ -58,7 +67,8 @@ def test_article_diffs_list_the_hand_counted_errors(case: dict[str, Any]) -> Non
 
 
 def test_tie_break_keeps_the_earlier_prediction_and_flags_the_later_unpaired() -> None:
-    [diff] = article_diffs(_gold(_case("greedy_tie_goes_to_earlier_prediction")), _case("greedy_tie_goes_to_earlier_prediction")["predicted"])
+    case = _case("greedy_tie_goes_to_earlier_prediction")
+    [diff] = article_diffs(_gold(case), case["predicted"])
     assert {(e.record, e.paired_with) for e in diff.wrong} == {(0, 0), (1, None)}
     assert [e.field for e in diff.wrong if e.record == 0] == ["signed_on"]
 
@@ -102,19 +112,22 @@ def _report(name: str) -> ScoreReport:
 def test_to_dict_is_json_with_every_field() -> None:
     data = json.loads(json.dumps(_report("greedy_signatories_before_slot_values").to_dict()))
     assert list(data["fields"]) == list(FIELDS)
-    assert data["records"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3), "tp": 1, "predicted": 1, "gold": 2}
+    expected_records = {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3), "tp": 1, "predicted": 1, "gold": 2}
+    assert data["records"] == expected_records
     assert (data["slots"]["tp"], data["slots"]["predicted"], data["slots"]["gold"]) == (7, 10, 15)
     assert data["articles"] == 1
 
 
 def test_format_report_is_an_aligned_table() -> None:
     text = format_report(_report("greedy_signatories_before_slot_values"))
-    table = [line for line in text.splitlines() if line.split() and line.split()[0].rstrip("*") in {"records", "slots", *FIELDS}]
+    labels = {"records", "slots", *FIELDS}
+    table = [line for line in text.splitlines() if line.split() and line.split()[0].rstrip("*") in labels]
     assert [line.split()[0].rstrip("*") for line in table] == ["records", "slots", *FIELDS]
     assert len({len(line) for line in table}) == 1
     assert table[0].split()[1:] == ["1.000", "0.500", "0.667", "1", "1", "2"]
     assert table[1].split()[1:] == ["0.700", "0.467", "0.560", "7", "10", "15"]
-    assert [line.split()[0] for line in table if line.split()[0].endswith("*")] == [f"{name}*" for name in FIELDS if name not in SLOT_FIELDS]
+    starred = [line.split()[0] for line in table if line.split()[0].endswith("*")]
+    assert starred == [f"{name}*" for name in FIELDS if name not in SLOT_FIELDS]
 
 
 def test_format_article_diff_names_missed_and_wrong_items() -> None:
