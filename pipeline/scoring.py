@@ -350,7 +350,9 @@ def article_diffs(
 
 
 def format_article_diff(diff: ArticleDiff) -> str:
-    """An article's errors, one per line, for reading in a terminal."""
+    """An article's errors, one per line, for reading in a terminal; empty when it has none."""
+    if not diff.missed and not diff.wrong:
+        return ""
     lines = [diff.url, "  pairs (predicted, gold): " + (", ".join(f"{p}-{g}" for p, g in diff.pairs) or "none")]
     for kind, errors in (("missed", diff.missed), ("wrong", diff.wrong)):
         for error in errors:

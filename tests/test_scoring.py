@@ -137,3 +137,10 @@ def test_format_article_diff_names_missed_and_wrong_items() -> None:
     assert "pairs (predicted, gold): 0-1" in text
     assert "missed signatories    'Vitré' (gold 0, unpaired)" in text
     assert "wrong" not in text
+
+
+def test_format_article_diff_is_empty_for_a_perfect_article() -> None:
+    case = _case("item_matching_is_maximum")
+    [diff] = article_diffs(_gold(case), case["predicted"])
+    assert diff.pairs == ((0, 0),)
+    assert format_article_diff(diff) == ""
