@@ -139,8 +139,9 @@ class AgreementMentions:
 
     @staticmethod
     def _planned_applies(cue: Token, planned: Token) -> bool:
-        """A planning word far from the signing cue (another clause) does not cancel it."""
-        return planned is cue or abs(planned.i - cue.i) <= 6
+        """A planning word cancels the signing cue it governs, is governed by, or stands next to; not one in another clause."""
+        related = planned is cue or planned is cue.head or cue is planned.head or planned in cue.subtree
+        return related or abs(planned.i - cue.i) <= 6
 
     @staticmethod
     def _indefinite(span: Span) -> bool:
