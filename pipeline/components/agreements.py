@@ -140,7 +140,7 @@ class AgreementMentions:
     @staticmethod
     def _planned_applies(cue: Token, planned: Token) -> bool:
         """A planning word cancels the signing cue it governs, is governed by, or stands next to; not one in another clause."""
-        related = planned is cue or planned is cue.head or cue is planned.head or planned in cue.subtree
+        related = planned == cue or planned == cue.head or cue == planned.head or planned in cue.subtree
         return related or abs(planned.i - cue.i) <= 6
 
     @staticmethod
