@@ -46,6 +46,7 @@ _ROLE_DETERMINERS = frozenset({"le", "la", "l'", "les", "son", "sa", "ses", "leu
 # Tokens that end a role's qualifier ("chargée de la coopération internationale, …").
 _QUALIFIER_STOPS = frozenset({",", ".", ";", ":", "(", ")", "«", "»", "!", "?", "qui", "dont", "et", "ainsi"})
 MAX_NAME_TOKENS = 6
+_SENTENCE_FINAL = frozenset({".", "!", "?", "…", ":", ";", "«", "»"})
 # Parts of speech that do not begin a name: "Selon Jean Dupont", "Autour de…".
 _NOT_NAME_POS = frozenset({"ADP", "ADV", "CCONJ", "SCONJ", "VERB", "AUX", "PRON"})
 
@@ -66,6 +67,11 @@ def is_capitalised(token: Token) -> bool:
     return text[:1].isupper() and any(c.isalpha() for c in text)
 
 
+def starts_sentence(token: Token) -> bool:
+    """A token after sentence-final punctuation (the parser's own sentence starts are unreliable inside names)."""
+    return token.i == 0 or token.nbor(-1).text in _SENTENCE_FINAL
+
+
 def _glued_to_next(token: Token) -> bool:
     """A hyphen or an elided particle that joins two parts of one name ("Loire - Bretagne", "O' Sullivan")."""
     return not token.whitespace_ and (token.text == "-" or token.text.endswith("'"))
@@ -84,7 +90,7 @@ def capitalised_run(doc: Doc, start: int, connectors: frozenset[str], limit: int
     while i < len(doc) and i - start < limit + 4:
         token = doc[i]
         previous = doc[i - 1]
-        if is_capitalised(token) and not token.is_sent_start:
+        if is_capitalised(token) and not starts_sentence(token):
             end = i + 1
         elif _glued_to_next(token) or (_glued_to_next(previous) and token.is_alpha):
             pass
@@ -289,7 +295,7 @@ class PeopleFinder:
             start in civilities
             or not is_capitalised(doc[start])
             or doc[start].pos_ in _NOT_NAME_POS
-            or (doc[start].is_sent_start and doc[start].pos_ == "DET")
+            or (starts_sentence(doc[start]) and doc[start].pos_ == "DET")
         ):
             start = titles[start][0] if start in titles else start + 1
         run = self._name_after(doc, start, titles)
