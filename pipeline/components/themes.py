@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span, Token
 
 SPANS_KEY = "themes"
 _ARTICLES = frozenset({"l'", "l\u2019", "la", "le", "les", "un", "une", "des"})
+_CONJUNCTIONS = frozenset({"et", "ou"})
 _NAME_LINKS = frozenset({"de", "du", "des", "d'", "d\u2019", "l'", "l\u2019", "la", "le", "les"})
 _PHRASE_BREAKS = frozenset({",", ";", ":", ".", "!", "?", "(", ")", "«", "»", "•", "–", "—", "et", "ou"})
 _MAX_PHRASE_TOKENS = 8
@@ -84,12 +85,18 @@ def read_lexicon(patterns_path: str | Path, codes: frozenset[str]) -> list[tuple
 
 
 def _opens_sentence(token: Token) -> bool:
-    """True when nothing but punctuation, a list bullet or an article stands between the token and its sentence start."""
+    """True when nothing but punctuation, a list bullet or an article stands between the token and its sentence start.
+
+    In a title-cased enumeration ("Santé et Jeunesse") a capitalised word after ``et``/``ou``
+    opens as its first member does.
+    """
     if token.i == 0 or token.is_sent_start:
         return True
     previous = token.doc[token.i - 1]
     if not previous.is_alpha and not previous.like_num:
         return True
+    if previous.lower_ in _CONJUNCTIONS and token.i >= 2 and _capitalised_word(token.doc[token.i - 2]):
+        return _opens_sentence(token.doc[token.i - 2])
     return previous.lower_ in _ARTICLES and _opens_sentence(previous)
 
 
