@@ -1,0 +1,104 @@
+"""The configured network sources: a TOML data file validated by pydantic.
+
+Users add a network by adding an entry, never code. An entry says where the news listing
+starts, how to find article links and the next listing page, which URLs are articles (and
+which are events or institutional pages to skip), and which parsing profile reads its pages.
+When a site's layout is not known, ``discover = true`` makes the crawl probe robots.txt,
+sitemaps and feeds at run time and report what it found.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib.resources import files
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+ProfileName = Literal["network", "wordpress", "drupal", "generic"]
+
+
+class Source(BaseModel):
+    """One news site of a regional international-cooperation network."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    region: str
+    base_url: HttpUrl
+    start_urls: list[str] = Field(min_length=1, description="news listing pages, absolute or relative to base_url")
+    article_links: str = Field(default="a[href]", description="CSS selector of article links on a listing page")
+    pagination: str | None = Field(default=None, description="CSS selector of the next listing page link")
+    max_listing_pages: int = Field(default=3, ge=1)
+    article_url_pattern: str = Field(description="regular expression a URL path must match to be an article")
+    skip_url_patterns: list[str] = Field(default=[], description="URL paths never fetched as articles (events…)")
+    feed: str | None = None
+    sitemap: str | None = None
+    discover: bool = False
+    profile: ProfileName = "generic"
+    title_selector: str | None = None
+    date_selector: str | None = None
+    body_selector: str | None = None
+    extra_hosts: list[str] = []
+
+    @field_validator("article_url_pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        re.compile(pattern)
+        return pattern
+
+    @field_validator("skip_url_patterns")
+    @classmethod
+    def _all_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            re.compile(pattern)
+        return patterns
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Host names (with port when given) this source may fetch from."""
+        return frozenset({urlsplit(str(self.base_url)).netloc.lower(), *(h.lower() for h in self.extra_hosts)})
+
+    def absolute(self, url: str) -> str:
+        return urljoin(str(self.base_url), url)
+
+    def is_article_url(self, url: str) -> bool:
+        path = urlsplit(url).path
+        if any(re.search(pattern, path) for pattern in self.skip_url_patterns):
+            return False
+        return re.search(self.article_url_pattern, path) is not None
+
+
+class SourceFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: list[Source]
+
+    @field_validator("source")
+    @classmethod
+    def _unique_ids(cls, sources: list[Source]) -> list[Source]:
+        ids = [s.id for s in sources]
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        if duplicates:
+            raise ValueError(f"duplicate source ids: {sorted(duplicates)}")
+        return sources
+
+
+def load_sources(path: Path | str) -> list[Source]:
+    """Read and validate a sources file (``[[source]]`` tables); raises pydantic's ValidationError."""
+    with Path(path).open("rb") as handle:
+        return SourceFile.model_validate(tomllib.load(handle)).source
+
+
+def rebase(sources: list[Source], base_url: str) -> list[Source]:
+    """The same sources served from another origin (the fixture site on a localhost port)."""
+    return [s.model_copy(update={"base_url": HttpUrl(base_url)}) for s in sources]
+
+
+def shipped_sources_path() -> Path:
+    """The sources file carried by the package (``pipeline/scraper/sources.toml``)."""
+    return Path(str(files("pipeline.scraper").joinpath("sources.toml")))
