@@ -27,7 +27,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.components.people import capitalised_run, is_capitalised, starts_sentence
+from pipeline.components.people import capitalised_run, is_capitalised, sentence_around, starts_sentence
 
 SPANS_KEY = "actors"
 ORG_RULE_ID = "ner.org"
@@ -245,7 +245,7 @@ class ActorFinder:
 
     @staticmethod
     def _nearest_cue(doc: Doc, actor: Span, cues: list[tuple[int, int, str]]) -> str | None:
-        sentence = actor.sent
+        sentence = sentence_around(actor)
         inside = [(min(abs(s - actor.start), abs(e - actor.end)), doc[s:e].text) for s, e, _rule in cues if sentence.start <= s < sentence.end and (e <= actor.start or s >= actor.end)]
         return min(inside)[1] if inside else None
 
@@ -253,7 +253,7 @@ class ActorFinder:
 @Language.factory(
     "partnerships_actors",
     default_config={"patterns_path": "", "lexicon_path": ""},
-    requires=["doc.ents", "token.pos", "doc.sents"],
+    requires=["doc.ents", "token.pos", "token.morph"],
     assigns=["doc.spans"],
 )
 def make_actor_finder(nlp: Language, name: str, patterns_path: str, lexicon_path: str) -> ActorFinder:

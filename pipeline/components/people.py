@@ -46,6 +46,7 @@ _ROLE_DETERMINERS = frozenset({"le", "la", "l'", "les", "son", "sa", "ses", "leu
 # Tokens that end a role's qualifier ("chargée de la coopération internationale, …").
 _QUALIFIER_STOPS = frozenset({",", ".", ";", ":", "(", ")", "«", "»", "!", "?", "qui", "dont", "et", "ainsi"})
 MAX_NAME_TOKENS = 6
+_FULL_STOPS = frozenset({".", "!", "?", "…"})
 _SENTENCE_FINAL = frozenset({".", "!", "?", "…", ":", ";", "«", "»"})
 # Parts of speech that do not begin a name: "Selon Jean Dupont", "Autour de…".
 _NOT_NAME_POS = frozenset({"ADP", "ADV", "CCONJ", "SCONJ", "VERB", "AUX", "PRON"})
@@ -70,6 +71,18 @@ def is_capitalised(token: Token) -> bool:
 def starts_sentence(token: Token) -> bool:
     """A token after sentence-final punctuation (the parser's own sentence starts are unreliable inside names)."""
     return token.i == 0 or token.nbor(-1).text in _SENTENCE_FINAL
+
+
+def sentence_around(span: Span) -> Span:
+    """The sentence holding ``span``, cut at full stops only: the parser also cuts inside names."""
+    doc = span.doc
+    start = span.start
+    while start > 0 and doc[start - 1].text not in _FULL_STOPS:
+        start -= 1
+    end = span.end
+    while end < len(doc) and doc[end - 1].text not in _FULL_STOPS:
+        end += 1
+    return doc[start:end]
 
 
 def _glued_to_next(token: Token) -> bool:
@@ -226,7 +239,9 @@ class PeopleFinder:
                 parts.append(doc[i:body_end].text)
                 named = capitalised_run(doc, body_end, self.place_connectors)
                 if named is not None:
-                    # "de l'association Vitré Solidarité Sénégal", "de la région Diana": the body is named
+                    # "de l'association Vitré Solidarité Sénégal", "de la région Diana": the named body
+                    # is the organisation, and the role is the bare noun ("présidente")
+                    parts.pop()
                     org = doc[i + 1 : named.end].text
                     i = named.end
                     break
@@ -350,7 +365,7 @@ class PeopleFinder:
 
     @staticmethod
     def _cue(person: Span, cues: list[tuple[int, str, str]]) -> tuple[str, str] | None:
-        sentence = person.sent
+        sentence = sentence_around(person)
         inside = [(abs(i - person.start), label, text) for i, label, text in cues if sentence.start <= i < sentence.end and not person.start <= i < person.end]
         for kind in (SIGNING_CUE, QUOTE_CUE):
             found = sorted((d, text) for d, label, text in inside if label == kind)
@@ -362,7 +377,7 @@ class PeopleFinder:
 @Language.factory(
     "partnerships_people",
     default_config={"patterns_path": "", "roles_path": ""},
-    requires=["doc.ents", "token.pos", "doc.sents"],
+    requires=["doc.ents", "token.pos"],
     assigns=["doc.spans"],
 )
 def make_people_finder(nlp: Language, name: str, patterns_path: str, roles_path: str) -> PeopleFinder:

@@ -1,0 +1,76 @@
+"""The people component on sentences of fixtures/people/ and on the dev corpus."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+import srsly
+from spacy.language import Language
+from spacy.matcher import Matcher
+
+import pipeline.components.people  # noqa: F401  (registers partnerships_people)
+from pipeline.blocks import normalise_text
+from pipeline.normalize import names_match
+from tests.conftest import FIXTURES, REPO, SHARED_CORPUS, read_jsonl
+
+MODELS = REPO / "models"
+PATTERNS = MODELS / "patterns" / "people.jsonl"
+ROLES = MODELS / "lexicons" / "roles.jsonl"
+CASES = read_jsonl(FIXTURES / "people" / "cases.jsonl")
+
+
+@pytest.fixture(scope="module")
+def people_nlp() -> Language:
+    nlp = spacy.load("fr_core_news_md")
+    nlp.add_pipe("partnerships_people", config={"patterns_path": str(PATTERNS), "roles_path": str(ROLES)})
+    return nlp
+
+
+def test_token_patterns_are_valid(base_nlp: Language) -> None:
+    matcher = Matcher(base_nlp.vocab, validate=True)
+    entries = list(srsly.read_jsonl(PATTERNS))
+    for entry in entries:
+        matcher.add(entry["id"], [entry["pattern"]])
+    assert len({e["id"] for e in entries}) == len(entries)
+
+
+def test_role_lexicon_entries_have_unique_ids_and_known_labels() -> None:
+    entries = list(srsly.read_jsonl(ROLES))
+    assert len({e["id"] for e in entries}) == len(entries)
+    assert {e["label"] for e in entries} == {"head", "body", "qualifier", "title"}
+    assert all(e["forms"] for e in entries)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] for c in CASES])
+def test_people_of_fixture_sentences(people_nlp: Language, case: dict) -> None:
+    doc = people_nlp(case["text"])
+    found = {span.text: span for span in doc.spans["people"]}
+    assert sorted(found) == sorted(p["name"] for p in case["people"])
+    for expected in case["people"]:
+        span = found[expected["name"]]
+        assert span.label_ == "person"
+        assert span.id_
+        assert span._.role == expected["role"]
+        assert span._.role_org == expected["role_org"]
+        assert span._.person_cue_kind == expected["cue_kind"]
+        assert span._.person_cue
+
+
+def test_signing_cue_wins_over_quote(people_nlp: Language) -> None:
+    doc = people_nlp("« C'est un grand jour », résume Paul Henry, président de l'association, qui assistait à la signature.")
+    (person,) = doc.spans["people"]
+    assert person.text == "Paul Henry"
+    assert person._.person_cue_kind == "signing_cue"
+    assert person._.person_cue == "assistait"
+
+
+def test_dev_corpus_people_recall(people_nlp: Language) -> None:
+    """Every gold person of an article should be among the people found in its blocks."""
+    found_count = gold_count = 0
+    for line in read_jsonl(SHARED_CORPUS / "dev.jsonl"):
+        blocks = [b for b in normalise_text(line["article"]["text"]).split("\n") if b.strip()]
+        names = [s.text for doc in people_nlp.pipe(blocks) for s in doc.spans["people"]]
+        gold = {p["name"] for r in line["records"] for p in r["people"]}
+        gold_count += len(gold)
+        found_count += sum(any(names_match(n, g) for n in names) for g in gold)
+    assert found_count / gold_count >= 0.95
