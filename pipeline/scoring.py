@@ -16,7 +16,7 @@ rob a better-fitting item of its partner.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,14 +189,6 @@ def _score_articles(
         url = gold_article.article.url
         gold_records = [record.model_dump(mode="json") for record in gold_article.records]
         yield url, _score_article(gold_records, predicted.get(url, ()))
-
-
-def group_predictions(records: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
-    """Predicted records (``eval --pred FILE``) by their ``article_url``, in file order: the input of :func:`score`."""
-    grouped: dict[str, list[Mapping[str, Any]]] = {}
-    for record in records:
-        grouped.setdefault(record["article_url"], []).append(record)
-    return grouped
 
 
 def _ratio(numerator: int, denominator: int, other_denominator: int) -> float:

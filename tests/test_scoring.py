@@ -17,7 +17,6 @@ from pipeline.scoring import (
     article_diffs,
     format_article_diff,
     format_report,
-    group_predictions,
     score,
 )
 
@@ -82,17 +81,12 @@ def _themes_as_objects(record: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("themes_as_objects", [False, True], ids=["bare_codes", "label_code_objects"])
 def test_gold_as_prediction_scores_one_everywhere(corpus: str, themes_as_objects: bool) -> None:
     gold = _read_gold(corpus)
-    prediction_file = [
-        {
-            "article_url": article.article.url,
-            **(_themes_as_objects(record.model_dump(mode="json")) if themes_as_objects else record.model_dump(mode="json")),
-        }
+    predicted = {
+        article.article.url: [
+            _themes_as_objects(record.model_dump(mode="json")) if themes_as_objects else record.model_dump(mode="json")
+            for record in article.records
+        ]
         for article in gold
-        for record in article.records
-    ]
-    predicted = group_predictions(prediction_file)
-    assert {url: len(records) for url, records in predicted.items()} == {
-        article.article.url: len(article.records) for article in gold if article.records
     }
     report = score(gold, predicted)
     assert report.articles == len(gold)
