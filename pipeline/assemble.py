@@ -175,12 +175,19 @@ class Assembler:
                 kind = "department" if country in self.province_department_countries else PARTY_PROVINCE_FALLBACK
             parties.append(PartyMention(mention, name, kind, country, self._place_like(mention)))
             taken.append((mention.start, mention.end))
-        for place in places:
-            if place.label in ("country", "demonym") or _overlaps(place, taken):
+        for group in _place_groups(places):
+            first = group[0]
+            if first.label in ("country", "demonym") or _overlaps(first, taken):
                 continue
-            country = self._country_after(view, place, countries) or place.span.kb_id_ or None
+            if _common_noun_read_as_place(first):
+                continue
+            context = self._country_after(view, first, countries)
+            place = next((p for p in group if context and p.span.kb_id_ == context), first)
+            if place.span.kb_id_ != "FR":
+                place = next((p for p in group if p.label == "city" and p.span.kb_id_ == place.span.kb_id_), place)
+            country = context or place.span.kb_id_ or None
             kind = place.span._.place_kind or "municipality"
-            name = place.span._.place_name or place.text
+            name = place.text
             parties.append(PartyMention(place, name, kind, country, self._place_like(place)))
             taken.append((place.start, place.end))
         for ent in view.entities(("LOC", "ORG")):
@@ -208,7 +215,7 @@ class Assembler:
             gap = doc[end_token : country.span.start]
             if country.span.start < end_token or len(gap) > 9:
                 continue
-            if any(t.pos_ in ("VERB", "AUX") or t.text in (";", ".") for t in gap):
+            if any(t.pos_ in ("VERB", "AUX") or t.text in (";", ".") or t.lower_ in ("et", "avec", "entre") or t.is_title for t in gap):
                 continue
             if not gap or gap[-1].lower_ in ("(", "au", "en", "aux", "du", "de", ",") or gap[0].text in (",", "("):
                 return country.span.kb_id_
@@ -216,10 +223,19 @@ class Assembler:
 
     @staticmethod
     def _place_like(mention: Mention) -> bool:
+        """Introduced by "à", directly or through a venue ("à l'hôtel de ville de Niort"): a place, not a party."""
+        if mention.label in ("region", "department", "intermunicipal", "province", "association", "other", "national"):
+            return False
         doc = mention.span.doc
-        start = mention.span.start
-        before = doc[start - 1].lower_ if start > 0 else ""
-        return before in ("à", "au") and mention.label not in ("region", "department", "intermunicipal", "province")
+        i = mention.span.start - 1
+        while i >= 0 and mention.span.start - i <= 6:
+            token = doc[i]
+            if token.lower_ in ("à", "au"):
+                return True
+            if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par"):
+                return False
+            i -= 1
+        return False
 
     # ---------------------------------------------------------------- records
     def assemble(self, view: ArticleView) -> list[PartnershipRecord]:
@@ -285,7 +301,7 @@ class Assembler:
         others = [a.order for a in anchors if a is not anchor and sentence.start_order <= a.order < sentence.end_order]
         low = max([o for o in others if o < anchor.order], default=sentence.start_order)
         high = min([o for o in others if o > anchor.order], default=sentence.end_order)
-        foreign = [p for p in parties if p.country not in (None, "FR") and not p.signing_place_like and low <= p.mention.order < high]
+        foreign = [p for p in parties if p.country not in (None, "FR") and p.kind != "association" and not p.signing_place_like and low <= p.mention.order < high]
         after = [p for p in foreign if p.mention.order > anchor.order]
         before = [p for p in foreign if p.mention.order < anchor.order]
         if after:
@@ -427,7 +443,7 @@ class Assembler:
         for low, high in contexts:
             window = [p for p in parties if low <= p.mention.order < high and p.country and not p.signing_place_like]
             if foreign is None:
-                candidates = [p for p in window if p.country != "FR"]
+                candidates = [p for p in window if p.country != "FR" and p.kind != "association"]
                 foreign = min(candidates, key=lambda p: abs(p.mention.order - anchor.order), default=None)
             if french is None:
                 candidates = [p for p in window if p.country == "FR" and p.kind != "association"]
@@ -438,7 +454,7 @@ class Assembler:
             french = _most_frequent([p for p in parties if p.country == "FR" and p.kind != "association" and not p.signing_place_like])
         if foreign is None:
             in_section = [p for p in parties if view.blocks[p.mention.block].section == draft.section]
-            foreign = _most_frequent([p for p in in_section if p.country not in (None, "FR") and not p.signing_place_like])
+            foreign = _most_frequent([p for p in in_section if p.country not in (None, "FR") and p.kind != "association" and not p.signing_place_like])
         if foreign is None or french is None:
             return None
         signatories = [french, foreign]
@@ -453,14 +469,15 @@ class Assembler:
         """Where to look for signatories, nearest first: the anchors' sentences, their blocks, the heading, the title."""
         contexts = []
         for anchor in draft.anchors:
-            doc = view.docs[anchor.block]
             sent = anchor.span.sent
             base = view.orders[anchor.block]
             contexts.append((base + sent.start, base + sent.end))
-            contexts.append((base, base + len(doc)))
         for index, block in enumerate(view.blocks):
             if block.kind is BlockKind.heading and block.section == draft.section:
                 contexts.append((view.orders[index], view.orders[index] + len(view.docs[index])))
+        for anchor in draft.anchors:
+            base = view.orders[anchor.block]
+            contexts.append((base, base + len(view.docs[anchor.block])))
         for index, block in enumerate(view.blocks):
             if block.kind is BlockKind.title:
                 contexts.append((view.orders[index], view.orders[index] + len(view.docs[index])))
@@ -486,10 +503,12 @@ class Assembler:
         places = view.mentions("places")
         anchor = draft.anchor
         anchor_sentences = {(a.block, a.span.sent.start) for a in draft.anchors}
+        signing_sentences = anchor_sentences | {(c.block, c.span.sent.start) for c in view.mentions("signing_cues") if in_segments(c)}
         candidates = []
         for party in parties:
             m = party.mention
-            if party.signing_place_like and in_segments(m) and party.kind in ("municipality", "city") and party.country:
+            in_signing_sentence = (m.block, m.span.sent.start) in signing_sentences
+            if party.signing_place_like and in_signing_sentence and party.kind in ("municipality", "city") and party.country:
                 candidates.append(party)
         for place in places:
             if place.label == "country" and in_segments(place) and (place.block, place.span.sent.start) in anchor_sentences:
@@ -597,6 +616,20 @@ class Assembler:
 
 
 QUOTE_CUES = frozenset({"quote"})
+
+
+def _place_groups(places: list[Mention]) -> list[list[Mention]]:
+    """The places component gives one span per candidate place of a name, most likely first: group them."""
+    groups: dict[tuple[int, int], list[Mention]] = {}
+    for place in places:
+        groups.setdefault((place.start, place.end), []).append(place)
+    return list(groups.values())
+
+
+def _common_noun_read_as_place(place: Mention) -> bool:
+    """"Maire" found as the commune of Mairé: a common noun that only matches a place without its accents."""
+    span = place.span
+    return len(span) == 1 and span.root.pos_ == "NOUN" and span.text != (span._.place_name or span.text)
 
 
 def _overlaps(mention: Mention, taken: list[tuple[int, int]]) -> bool:

@@ -14,7 +14,8 @@ agreement_type) and reads the sentence around each for its status, from the word
 - ``mention``: none of these; the assembler may read it as a reference to an earlier agreement.
 
 Only ``signed`` and ``in_force`` mentions can start a record; the rest are kept so that the
-review page can show why a sentence gave no record.
+review page can show why a sentence gave no record. The signing words themselves go to
+``doc.spans["signing_cues"]``: a sentence with one tells where a signature took place.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 SPANS_KEY = "agreements"
+CUES_KEY = "signing_cues"
 # Where labels collide on the same words, the more specific type wins.
 _TYPE_PRIORITY = {
     "framework_agreement": 0,
@@ -84,6 +86,7 @@ class AgreementMentions:
         for span in kept:
             self._annotate(span)
         doc.spans[SPANS_KEY] = kept
+        doc.spans[CUES_KEY] = [Span(doc, t.i, t.i + 1, label="signing", span_id="signing_word") for t in doc if self._is_signing_cue(t)]
         return doc
 
     def _annotate(self, span: Span) -> None:

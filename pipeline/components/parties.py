@@ -23,9 +23,9 @@ from spacy.util import filter_spans
 
 SPANS_KEY = "parties"
 # Lower-case words that may sit inside a proper name when a capitalised word follows them.
-NAME_PARTICLES = frozenset({"-", "d'", "de", "du", "des", "la", "le", "les", "l'", "sur", "en", "sous", "lès", "lez", "aux", "et"})
-# Particles that may not start a run of name tokens after the generic word
-_NOT_AFTER_TRIGGER = frozenset({"et"})
+# Not "en" ("Dnipropetrovsk en Ukraine") nor "et" ("Grande-Synthe et Sidi Ifni"): hyphenated names
+# ("Bourg-en-Bresse") keep their hyphens, which join tokens anyway.
+NAME_PARTICLES = frozenset({"-", "d'", "de", "du", "des", "la", "le", "les", "l'", "sur", "sous", "lès", "lez"})
 
 for _name in ("party_name",):
     if not Span.has_extension(_name):
@@ -40,10 +40,7 @@ def _is_name_token(token: Token) -> bool:
 def extend_name_right(doc: Doc, start: int, stop: int | None = None) -> int:
     """End (exclusive) of the capitalised name that begins at ``start``; ``start`` when there is none.
 
-    Particles are taken only when a capitalised word follows them, and "et" only inside a
-    hyphenated or multi-word name whose next word is capitalised and itself followed by more name
-    ("Artisanat Solidarité Nord Bénin Nord de France"), never between two names ("Grande-Synthe et
-    Sidi Ifni"), so "et" is in fact never taken here.
+    Particles are taken only when a capitalised word follows them.
     """
     limit = len(doc) if stop is None else stop
     i = start
@@ -57,9 +54,9 @@ def extend_name_right(doc: Doc, start: int, stop: int | None = None) -> int:
             end = i + 1
             i += 1
             continue
-        if token.lower_ in NAME_PARTICLES and token.lower_ != "et" and not token.whitespace_ == "\n":
+        if token.lower_ in NAME_PARTICLES:
             j = i + 1
-            while j < limit and doc[j].lower_ in NAME_PARTICLES and doc[j].lower_ != "et":
+            while j < limit and doc[j].lower_ in NAME_PARTICLES:
                 j += 1
             if j < limit and _is_name_token(doc[j]) and not doc[j].is_punct:
                 end = j + 1
