@@ -87,7 +87,13 @@ class FixtureSite:
         with self._lock:
             return [r for r in self.responses if r.path.startswith(path_prefix)]
 
+    def requests_for(self, path: str) -> int:
+        """Requests received for a path since the server started (answered or not yet)."""
+        with self._lock:
+            return self._hits.get(path, 0)
+
     def reset_counts(self) -> None:
+        """Forget the responses served so far (request counts per path are kept)."""
         with self._lock:
             self.responses.clear()
 
@@ -125,9 +131,10 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
             self._conditional = conditional
+            hit = site._hit(parts.path)
             try:
                 if parts.path.startswith("/faults/"):
-                    self._fault(parts.path)
+                    self._fault(parts.path, hit)
                 else:
                     self._static(parts.path, parts.query)
             except (BrokenPipeError, ConnectionResetError):
@@ -165,14 +172,14 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
                 return
             self._send(200, body, headers)
 
-        def _fault(self, path: str) -> None:
+        def _fault(self, path: str, hit: int) -> None:
             name = path.rstrip("/").rsplit("/", 1)[-1]
             html = {"Content-Type": "text/html; charset=utf-8"}
             if path.rstrip("/") == "/faults":
                 self._send(200, _fault_listing(site).encode(), html)
-            elif name == "flaky" and site._hit(path) == 1:
+            elif name == "flaky" and hit == 1:
                 self._send(500, b"<h1>Erreur interne</h1>", html)
-            elif name == "busy" and site._hit(path) == 1:
+            elif name == "busy" and hit == 1:
                 self._send(429, b"<h1>Trop de requetes</h1>", {**html, "Retry-After": "1"})
             elif name == "slow":
                 time.sleep(site.slow_seconds)
