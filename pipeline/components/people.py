@@ -197,7 +197,7 @@ class PeopleFinder:
                 by_extent.setdefault((span.start, span.end), span)
         people = []
         for person in filter_spans(list(by_extent.values())):
-            role = self._role_after(doc, person, roles_at) or self._role_before(doc, person, roles)
+            role = self._role_after(doc, person, roles_at) or self._role_before(doc, person, roles, civilities)
             if role is not None:
                 person._.role = role.text
                 person._.role_org = role.org
@@ -349,12 +349,12 @@ class PeopleFinder:
         return roles_at.get(i)
 
     @staticmethod
-    def _role_before(doc: Doc, person: Span, roles: list[Role]) -> Role | None:
+    def _role_before(doc: Doc, person: Span, roles: list[Role], civilities: dict[int, str]) -> Role | None:
         for role in roles:
             if role.end > person.start:
                 continue
-            gap = doc[role.end : person.start]
-            if all(t.text == "," or t.text in {"M.", "Mme", "Madame", "Monsieur"} for t in gap) and len(gap) <= 2:
+            gap = range(role.end, person.start)
+            if len(gap) <= 2 and all(doc[i].text == "," or i in civilities for i in gap):
                 return role
         return None
 
