@@ -34,6 +34,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _DATE_LINE = re.compile(r"^\s*(?:publi[ée](?:e)?|mis en ligne|post[ée]|paru)\s+le\s+(.{4,40}?)\s*$", re.IGNORECASE)
 _BULLET_START = re.compile(r"^[•▪◦‣·\-–]\s")
 _DATE_PARSER_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
+_YEAR = re.compile(r"\b\d{4}\b")
 _MIN_ARTICLE_WORDS = 40
 _TITLE_SEARCH_BLOCKS = 6
 """When the body repeats the title among its first blocks, what precedes it is navigation."""
@@ -44,7 +45,12 @@ def _clean(text: str) -> str:
 
 
 def parse_french_date(text: str) -> dt.date | None:
-    """A full date written the French way ("13/12/2024", "13 décembre 2024", "le 1er mars 2025")."""
+    """A full date written the French way ("13/12/2024", "13 décembre 2024", "le 1er mars 2025").
+
+    Only absolute dates with a four-digit year: a publication line never needs a reference
+    date, and relative words ("hier") must not silently become today's date."""
+    if not _YEAR.search(text):
+        return None
     text = re.sub(r"\b1er\b", "1", text)
     parsed = dateparser.parse(text, languages=["fr"], settings=_DATE_PARSER_SETTINGS)  # type: ignore[arg-type]
     return parsed.date() if parsed else None
@@ -201,7 +207,8 @@ def _date_from_line(text: str) -> dt.date | None:
 
 
 def _blocks(root: Tag) -> list[tuple[str, str]]:
-    """Blocks of the element: ("block", text) for headings and paragraphs, ("item", text) for list items."""
+    """Blocks of the element: ("block", text) for headings and paragraphs, ("item", text) for list
+    items, and for lines the page itself starts with a bullet ("• Eau : …" paragraphs or lines)."""
     blocks: list[tuple[str, str]] = []
     inline: list[str] = []
 
@@ -233,7 +240,7 @@ def _blocks(root: Tag) -> list[tuple[str, str]]:
 
     walk(root)
     flush()
-    return blocks
+    return [("item" if _BULLET_START.match(text) else kind, text) for kind, text in blocks]
 
 
 def _join(blocks: list[tuple[str, str]]) -> str:

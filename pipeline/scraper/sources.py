@@ -21,6 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 ProfileName = Literal["network", "wordpress", "drupal", "generic"]
 
 
+def _compile(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"invalid regular expression {pattern!r}: {error}") from None
+
+
 class Source(BaseModel):
     """One news site of a regional international-cooperation network."""
 
@@ -48,14 +55,14 @@ class Source(BaseModel):
     @field_validator("article_url_pattern")
     @classmethod
     def _compiles(cls, pattern: str) -> str:
-        re.compile(pattern)
+        _compile(pattern)
         return pattern
 
     @field_validator("skip_url_patterns")
     @classmethod
     def _all_compile(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:
-            re.compile(pattern)
+            _compile(pattern)
         return patterns
 
     @property
