@@ -1,0 +1,158 @@
+"""The ``crawl`` and ``demo`` commands (wired into ``pipeline.cli`` as subcommands).
+
+``crawl`` fetches the configured sources incrementally and writes the new and changed
+Articles as JSONL (stdout unless ``-o``), with a progress display and a summary on stderr.
+``demo`` serves the bundled fixture site on a free localhost port with a real HTTP server,
+crawls it, extracts the records and writes them as JSONL, then prints a table of them.
+Exit status: 0 success, 1 when some pages failed (the others done), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TextIO
+
+import httpx
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from pipeline.records import Article, PartnershipRecord
+from pipeline.scraper.crawl import CrawlReport, ProgressCallback, crawl
+from pipeline.scraper.fetch import FetchSettings
+from pipeline.scraper.fixture_server import PLACEHOLDER_ORIGIN, FixtureSite
+from pipeline.scraper.sources import Source, load_sources, rebase, shipped_sources_path
+from pipeline.scraper.state import CrawlState
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STATE_DIR = ".partnerships-crawl"
+DEFAULT_FIXTURE_SITE = Path("fixtures") / "site"
+
+
+def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sources", type=Path, default=None, help="sources TOML file (default: the shipped networks)")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=Path(os.environ.get("PARTNERSHIPS_CRAWL_STATE", DEFAULT_STATE_DIR)),
+        help="directory of the crawl memory and raw archive (default: $PARTNERSHIPS_CRAWL_STATE or %(default)s)",
+    )
+    parser.add_argument("-o", "--output", type=Path, default=None, help="write new articles here (default: stdout)")
+    parser.add_argument("--only", action="append", default=[], metavar="ID", help="crawl only this source id (repeatable)")
+    parser.add_argument("--delay", type=float, default=FetchSettings.delay, help="seconds between requests to one host")
+    parser.add_argument("--timeout", type=float, default=FetchSettings.timeout, help="seconds per request")
+    parser.add_argument("--retries", type=int, default=FetchSettings.max_retries, help="retries on timeouts, 429 and 5xx")
+    parser.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def run_crawl(args: argparse.Namespace) -> int:
+    try:
+        sources = load_sources(args.sources or shipped_sources_path())
+    except (OSError, ValidationError, ValueError) as error:
+        print(f"partnerships crawl: cannot read sources: {error}", file=sys.stderr)
+        return 2
+    if args.only:
+        unknown = set(args.only) - {s.id for s in sources}
+        if unknown:
+            print(f"partnerships crawl: unknown source ids: {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        sources = [s for s in sources if s.id in args.only]
+    settings = FetchSettings(delay=args.delay, timeout=args.timeout, max_retries=args.retries)
+    report = _crawl_with_progress(sources, args.state, settings, quiet=args.quiet)
+    with _open_output(args.output) as out:
+        _write_jsonl((a.model_dump_json() for a in report.articles), out)
+    print(report.summary(), file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", type=Path, default=Path("demo-records.jsonl"), help="records JSONL (default: %(default)s)")
+    parser.add_argument("--site", type=Path, default=DEFAULT_FIXTURE_SITE, help="fixture site directory (default: %(default)s)")
+    parser.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def demo_crawl(site_dir: Path, state_dir: Path, *, quiet: bool = True) -> CrawlReport:
+    """Serve the fixture site on a free localhost port and crawl its sources once.
+
+    Article URLs are given back under the site's placeholder origin (``http://fixture.invalid``),
+    as in ``fixtures/site/gold.jsonl``, so records do not depend on the port of the day."""
+    settings = FetchSettings(delay=0.0, timeout=10.0, max_retries=1, backoff_base=0.1)
+    with FixtureSite(site_dir) as site:
+        sources = rebase(load_sources(site_dir / "sources.toml"), site.url)
+        report = _crawl_with_progress(sources, state_dir, settings, quiet=quiet)
+        report.articles = [
+            a.model_copy(update={"url": a.url.replace(site.url, PLACEHOLDER_ORIGIN)}) for a in report.articles
+        ]
+    return report
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    if not (args.site / "sources.toml").is_file():
+        print(f"partnerships demo: no fixture site at {args.site} (run from the repository or pass --site)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="partnerships-demo-") as state_dir:
+        report = demo_crawl(args.site, Path(state_dir), quiet=args.quiet)
+    print(report.summary(), file=sys.stderr)
+    from pipeline.extract import Extractor  # the extraction stage; imported late, it loads spaCy
+
+    extractor = Extractor(nlp=None)
+    rows: list[tuple[Article, list[PartnershipRecord], str | None]] = []
+    with args.output.open("w", encoding="utf-8") as out:
+        for result in extractor.extract(report.articles):
+            _write_jsonl((r.model_dump_json() for r in result.records), out)
+            rows.append((result.article, result.records, result.error))
+    print(_summary_table(rows))
+    print(f"{sum(len(r) for _, r, _ in rows)} records from {len(rows)} articles written to {args.output}", file=sys.stderr)
+    return 1 if report.failed or any(error for _, _, error in rows) else 0
+
+
+def _summary_table(rows: list[tuple[Article, list[PartnershipRecord], str | None]]) -> str:
+    lines = [f"{'article':<48} {'type':<28} {'signed':<10} signatories", "-" * 120]
+    for article, records, error in rows:
+        title = article.title if len(article.title) <= 47 else article.title[:46] + "…"
+        if error:
+            lines.append(f"{title:<48} error: {error}")
+        elif not records:
+            lines.append(f"{title:<48} {'—':<28}")
+        for record in records:
+            names = " / ".join(f"{p.name} ({p.country})" for p in record.signatories)
+            lines.append(f"{title:<48} {record.agreement_type:<28} {record.signed_on or '':<10} {names}")
+            title = ""
+    return "\n".join(lines)
+
+
+def _crawl_with_progress(sources: list[Source], state_dir: Path, settings: FetchSettings, *, quiet: bool) -> CrawlReport:
+    bar = tqdm(desc="crawl", unit="page", file=sys.stderr, disable=quiet, leave=False)
+    counts: dict[str, int] = {}
+
+    def progress(event: str, url: str) -> None:
+        counts[event] = counts.get(event, 0) + 1
+        if event in ("fetched", "not_modified", "failed"):
+            bar.update(1)
+        bar.set_postfix(counts, refresh=False)
+
+    async def go(callback: ProgressCallback) -> CrawlReport:
+        async with httpx.AsyncClient() as client:
+            return await crawl(sources, client, CrawlState(state_dir), settings=settings, progress=callback)
+
+    try:
+        return asyncio.run(go(progress))
+    finally:
+        bar.close()
+
+
+def _open_output(path: Path | None) -> nullcontext[TextIO] | TextIO:
+    return nullcontext(sys.stdout) if path is None else path.open("w", encoding="utf-8")
+
+
+def _write_jsonl(lines: Iterable[str], out: TextIO) -> None:
+    for line in lines:
+        out.write(line + "\n")
