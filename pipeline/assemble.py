@@ -175,11 +175,12 @@ class Assembler:
                 kind = "department" if country in self.province_department_countries else PARTY_PROVINCE_FALLBACK
             parties.append(PartyMention(mention, name, kind, country, self._place_like(mention)))
             taken.append((mention.start, mention.end))
+        people = [(m.start, m.end) for m in view.mentions("people")] + [(m.start, m.end) for m in view.entities(("PER",))]
         for group in _place_groups(places):
             first = group[0]
-            if first.label in ("country", "demonym") or _overlaps(first, taken):
+            if first.label in ("country", "demonym") or _overlaps(first, taken) or _overlaps(first, people):
                 continue
-            if _common_noun_read_as_place(first):
+            if _common_noun_read_as_place(first) or first.span._.place_ambiguous:
                 continue
             context = self._country_after(view, first, countries)
             place = next((p for p in group if context and p.span.kb_id_ == context), first)
@@ -191,7 +192,7 @@ class Assembler:
             parties.append(PartyMention(place, name, kind, country, self._place_like(place)))
             taken.append((place.start, place.end))
         for ent in view.entities(("LOC", "ORG")):
-            if _overlaps(ent, taken) or ent.text in {"France"}:
+            if _overlaps(ent, taken) or _overlaps(ent, people) or ent.span.root.pos_ != "PROPN" or not ent.text[:1].isupper():
                 continue
             country = self._country_after(view, ent, countries)
             if country is None or country == "FR":
@@ -230,7 +231,7 @@ class Assembler:
         i = mention.span.start - 1
         while i >= 0 and mention.span.start - i <= 6:
             token = doc[i]
-            if token.lower_ in ("à", "au"):
+            if token.lower_ in ("à", "au", "dans"):
                 return True
             if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par"):
                 return False
@@ -562,8 +563,7 @@ class Assembler:
         for mention in view.mentions("people"):
             if not in_segments(mention) and mention.block not in anchor_blocks:
                 continue
-            cue = mention.span._.person_cue
-            if cue in QUOTE_CUES and mention.block not in anchor_blocks:
+            if mention.span._.person_cue_kind == "quote_cue" and mention.block not in anchor_blocks:
                 continue
             name = mention.text
             if any(names_match(name, seen) for seen in names):
@@ -613,9 +613,6 @@ class Assembler:
                 mention.span._.date_value = day.isoformat()
             elif value and len(value) == 10 and mention.label != "range":
                 previous = value
-
-
-QUOTE_CUES = frozenset({"quote"})
 
 
 def _place_groups(places: list[Mention]) -> list[list[Mention]]:
