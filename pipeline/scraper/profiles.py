@@ -35,6 +35,7 @@ _DATE_LINE = re.compile(r"^\s*(?:publi[ée](?:e)?|mis en ligne|post[ée]|paru)\s
 _BULLET_START = re.compile(r"^[•▪◦‣·\-–]\s")
 _DATE_PARSER_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
 _YEAR = re.compile(r"\b\d{4}\b")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _MIN_ARTICLE_WORDS = 40
 _TITLE_SEARCH_BLOCKS = 6
 """When the body repeats the title among its first blocks, what precedes it is navigation."""
@@ -51,6 +52,13 @@ def parse_french_date(text: str) -> dt.date | None:
     date, and relative words ("hier") must not silently become today's date."""
     if not _YEAR.search(text):
         return None
+    numeric = _NUMERIC_DATE.fullmatch(text.strip())
+    if numeric:
+        day, month, year = (int(g) for g in numeric.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
     text = re.sub(r"\b1er\b", "1", text)
     parsed = dateparser.parse(text, languages=["fr"], settings=_DATE_PARSER_SETTINGS)  # type: ignore[arg-type]
     return parsed.date() if parsed else None
@@ -120,9 +128,10 @@ class Profile:
         soup = BeautifulSoup(html, "lxml")
         for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
             comment.extract()
-        for selector in self.NOT_ARTICLE:
-            if soup.select_one(selector) is not None:
-                raise NotAnArticle(url, f"page marked as not an article ({selector})")
+        marked = soup.select_one(", ".join(self.NOT_ARTICLE))
+        if marked is not None:
+            selector = next(s for s in self.NOT_ARTICLE if marked.css.match(s))
+            raise NotAnArticle(url, f"page marked as not an article ({selector})")
         title = self._title(soup)
         if not title:
             raise NotAnArticle(url, "no title")
@@ -195,10 +204,9 @@ class Profile:
     def _strip_noise(self, element: Tag | BeautifulSoup) -> None:
         for tag in element.find_all(_DROPPED_TAGS):
             tag.decompose()
-        for selector in self.NOISE:
-            for tag in element.select(selector):
-                if tag is not element:
-                    tag.decompose()
+        for tag in element.select(", ".join(self.NOISE)):
+            if tag is not element and not tag.decomposed:
+                tag.decompose()
 
 
 def _date_from_line(text: str) -> dt.date | None:
