@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.tokens import Doc, Span
 
 from pipeline.blocks import Block, BlockKind
-from pipeline.normalize import fold, names_match
+from pipeline.components.agreements import TYPE_PRIORITY
+from pipeline.normalize import fold, name_words, names_match
 from pipeline.records import (
     Actor,
     Article,
@@ -127,6 +128,19 @@ class ArticleView:
             self.orders.append(position)
             position += len(doc) + 1
 
+    def merge_sections_without(self, anchors: list[Mention]) -> None:
+        """A sub-heading that starts no agreement of its own ("Agriculture et tourisme") continues the
+        section before it; headings with an agreement still cut the article apart."""
+        with_anchor = {self.blocks[a.block].section for a in anchors}
+        current = 0
+        remap: dict[int, int] = {}
+        for block in self.blocks:
+            if block.section not in remap:
+                if block.section in with_anchor or block.section == 0 or not remap:
+                    current = block.section
+                remap[block.section] = current
+        self.blocks = [replace(b, section=remap[b.section]) for b in self.blocks]
+
     def mentions(self, key: str) -> list[Mention]:
         found = []
         for index, (block, doc) in enumerate(zip(self.blocks, self.docs)):
@@ -170,12 +184,15 @@ class Assembler:
             country = self._country_inside(inner) or self._country_after(view, mention, countries)
             if country is None:
                 country = next((p.span.kb_id_ for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_), None)
+            if country is None and _french_generic(mention):
+                country = "FR"
             kind = mention.label
             if kind == "province":
                 kind = "department" if country in self.province_department_countries else PARTY_PROVINCE_FALLBACK
             parties.append(PartyMention(mention, name, kind, country, self._place_like(mention)))
             taken.append((mention.start, mention.end))
         people = [(m.start, m.end) for m in view.mentions("people")] + [(m.start, m.end) for m in view.entities(("PER",))]
+        people += [(m.start, m.end) for m in view.mentions("actors") if m.label != "school"]
         for group in _place_groups(places):
             first = group[0]
             if first.label in ("country", "demonym") or _overlaps(first, taken) or _overlaps(first, people):
@@ -199,7 +216,7 @@ class Assembler:
                 continue
             parties.append(PartyMention(ent, ent.text, "municipality", country, self._place_like(ent)))
         parties.sort(key=lambda p: p.mention.order)
-        return parties
+        return _share_identity(parties)
 
     @staticmethod
     def _country_inside(inner: list[Mention]) -> str | None:
@@ -224,15 +241,23 @@ class Assembler:
 
     @staticmethod
     def _place_like(mention: Mention) -> bool:
-        """Introduced by "à", directly or through a venue ("à l'hôtel de ville de Niort"): a place, not a party."""
-        if mention.label in ("region", "department", "intermunicipal", "province", "association", "other", "national"):
-            return False
+        """A place, not a party: introduced by "à", directly or through a venue ("à l'hôtel de ville
+        de Niort"), by "dans" ("dans la région de l'Ouest du Cameroun") or in brackets ("(Loire)").
+
+        A name given with its generic word ("la commune roumaine de Moieciu") is a party even after "à"
+        ("s'associe à la commune…"), unless "dans" locates something else in it.
+        """
+        named_with_generic = mention.span.has_extension("party_name") and mention.span._.party_name is not None
         doc = mention.span.doc
         i = mention.span.start - 1
+        if i >= 0 and doc[i].text == "(" and not named_with_generic:
+            return True
         while i >= 0 and mention.span.start - i <= 6:
             token = doc[i]
-            if token.lower_ in ("à", "au", "dans"):
+            if token.lower_ == "dans":
                 return True
+            if token.lower_ in ("à", "au"):
+                return not named_with_generic
             if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par"):
                 return False
             i -= 1
@@ -246,6 +271,7 @@ class Assembler:
         anchors = body_anchors or anchors
         if not anchors:
             return []
+        view.merge_sections_without(anchors)
         parties = self.party_mentions(view)
         dates = view.mentions("dates")
         self._resolve_anaphoric(dates)
@@ -346,10 +372,10 @@ class Assembler:
                 continue
             boundaries = [segment.start_order]
             previous_owner = id(_draft_of(drafts, inside[0]))
-            for anchor in inside[1:]:
+            for previous, anchor in zip(inside, inside[1:]):
                 owner = id(_draft_of(drafts, anchor))
                 if owner != previous_owner:
-                    boundaries.append(_clause_start(anchor, boundaries[-1]))
+                    boundaries.append(_clause_start(anchor, previous.order + len(previous.span)))
                     previous_owner = owner
             boundaries.append(segment.end_order)
             for low, high in zip(boundaries, boundaries[1:]):
@@ -389,6 +415,7 @@ class Assembler:
     # ---------------------------------------------------------------- one record
     def _record(self, view: ArticleView, draft: Draft, drafts: list[Draft], parties: list[PartyMention], dates: list[Mention]) -> PartnershipRecord | None:
         anchor = draft.anchor
+        typed = min(draft.anchors, key=lambda a: TYPE_PRIORITY.get(a.label, 9))
         evidence: list[Evidence] = [m.evidence("agreement", "agreement") for m in draft.anchors]
         signatories = self._signatories(view, draft, parties)
         if signatories is None:
@@ -420,8 +447,8 @@ class Assembler:
             record_id=make_record_id(party_models, signed_on),
             article_url=view.article.url,
             source=view.article.source,
-            agreement_type=anchor.label,
-            agreement_label=anchor.text,
+            agreement_type=typed.label,
+            agreement_label=typed.text,
             signatories=party_models,
             signed_on=signed_on,
             signing_place=Place(name=place.name, country=place.country) if place is not None and place.country else None,
@@ -488,11 +515,20 @@ class Assembler:
         if draft.own_date is not None:
             return _date_value(draft.own_date), draft.own_date
         anchor = draft.anchor
-        sentence_dates = [d for d in dates if d.block == anchor.block and _date_value(d) and d.label != "range" and d.order < anchor.order]
-        sentence_dates = [d for d in sentence_dates if not _distracted(d)]
-        if sentence_dates:
-            best = sentence_dates[-1]
+        usable = [d for d in dates if _date_value(d) and d.label != "range" and not d.rule.startswith("year_depuis")]
+        anchor_sentences = {(a.block, a.span.sent.start) for a in draft.anchors}
+        in_anchor_sentence = [d for d in usable if (d.block, d.span.sent.start) in anchor_sentences]
+        if in_anchor_sentence:
+            best = min(in_anchor_sentence, key=lambda d: abs(d.order - anchor.order))
             return _date_value(best), best
+        cue_sentences = {(c.block, c.span.sent.start) for c in view.mentions("signing_cues") if in_segments(c)}
+        signing = [d for d in usable if (d.block, d.span.sent.start) in cue_sentences and not _distracted(d)]
+        if signing:
+            best = min(signing, key=lambda d: abs(d.order - anchor.order))
+            return _date_value(best), best
+        before = [d for d in usable if d.block == anchor.block and d.order < anchor.order and not _distracted(d)]
+        if before:
+            return _date_value(before[-1]), before[-1]
         if anchor.span._.agreement_status == "in_force":
             since = next((m for m in view.mentions("since") if m.block == anchor.block), None)
             if since is not None and since.span._.since_year:
@@ -561,7 +597,7 @@ class Assembler:
         names: list[str] = []
         anchor_blocks = {a.block for a in draft.anchors}
         for mention in view.mentions("people"):
-            if not in_segments(mention) and mention.block not in anchor_blocks:
+            if not in_segments(mention):
                 continue
             if mention.span._.person_cue_kind == "quote_cue" and mention.block not in anchor_blocks:
                 continue
@@ -615,6 +651,27 @@ class Assembler:
                 previous = value
 
 
+def _share_identity(parties: list[PartyMention]) -> list[PartyMention]:
+    """Mentions of one name are one party: the kind said with a generic word ("le gouvernorat de
+    Kairouan") and a country said anywhere hold for the bare mentions ("Kairouan") too."""
+    by_name: dict[frozenset[str], list[PartyMention]] = {}
+    for party in parties:
+        by_name.setdefault(name_words(party.name), []).append(party)
+    for words, group in by_name.items():
+        if not words:
+            continue
+        generic = [p for p in group if p.mention.span.has_extension("party_name") and p.mention.span._.party_name is not None]
+        kind = generic[0].kind if generic else None
+        countries = Counter(p.country for p in group if p.country)
+        country = countries.most_common(1)[0][0] if countries else None
+        for party in group:
+            if kind is not None and party.kind != "association":
+                party.kind = kind
+            if party.country is None:
+                party.country = country
+    return parties
+
+
 def _place_groups(places: list[Mention]) -> list[list[Mention]]:
     """The places component gives one span per candidate place of a name, most likely first: group them."""
     groups: dict[tuple[int, int], list[Mention]] = {}
@@ -624,9 +681,28 @@ def _place_groups(places: list[Mention]) -> list[list[Mention]]:
 
 
 def _common_noun_read_as_place(place: Mention) -> bool:
-    """"Maire" found as the commune of Mairé: a common noun that only matches a place without its accents."""
+    """"Maire" found as the commune of Mairé, "Parce" (que) as Parce, "Collines" opening a sentence.
+
+    A one-word place that the tagger reads as anything but a proper noun is kept only when it
+    is a noun written exactly as the place and not opening its sentence.
+    """
     span = place.span
-    return len(span) == 1 and span.root.pos_ == "NOUN" and span.text != (span._.place_name or span.text)
+    if len(span) != 1:
+        return False
+    token = span.root
+    if token.pos_ == "PROPN":
+        return False
+    if token.pos_ != "NOUN":
+        return True
+    return token.is_sent_start or span.text != (span._.place_name or span.text)
+
+
+def _french_generic(mention: Mention) -> bool:
+    """Generic words only French units carry: communauté de communes, métropole, "le Département du…"."""
+    if mention.label == "intermunicipal":
+        return True
+    first = mention.span[0].text
+    return first in ("Département", "Région") and mention.span._.party_name is not None and len(mention.span) > 1 and mention.span[1].lower_ in ("du", "de", "des", "d'")
 
 
 def _overlaps(mention: Mention, taken: list[tuple[int, int]]) -> bool:
@@ -650,13 +726,20 @@ def _compatible(draft: Draft, anchor: Mention, own_date: Mention | None) -> bool
 
 
 def _clause_start(anchor: Mention, floor: int) -> int:
-    """Walk left from an anchor over its introducing words ("puis, le lendemain, une") to its clause's start."""
+    """Where the clause of a second agreement begins: at its own signing verb when it has one after
+    the first agreement ("avant que X ne signe … une déclaration"), else at the agreement, then
+    left over introducing words ("puis, le lendemain, une") and the signer's name."""
     doc = anchor.span.doc
     base = anchor.order - anchor.span.start
-    i = anchor.span.start - 1
+    start = anchor.span.start
+    for j in range(anchor.span.start - 1, max(floor - base, 0) - 1, -1):
+        if doc[j].lemma_.lower() in ("signer", "parapher", "conclure", "sceller"):
+            start = j
+            break
+    i = start - 1
     while i >= 0 and base + i > floor:
         token = doc[i]
-        if token.pos_ in ("DET", "PUNCT", "CCONJ", "SCONJ", "ADV", "NUM") or token.like_num or token.lower_ in ("puis", "lendemain", "veille", "jour", "même"):
+        if token.pos_ in ("DET", "PUNCT", "CCONJ", "SCONJ", "ADV", "NUM", "PROPN") or token.like_num or token.lower_ in ("puis", "lendemain", "veille", "jour", "même", "avant", "après", "ne", "n'"):
             i -= 1
             continue
         break

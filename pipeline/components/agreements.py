@@ -32,7 +32,7 @@ from spacy.util import filter_spans
 SPANS_KEY = "agreements"
 CUES_KEY = "signing_cues"
 # Where labels collide on the same words, the more specific type wins.
-_TYPE_PRIORITY = {
+TYPE_PRIORITY = {
     "framework_agreement": 0,
     "twinning": 1,
     "friendship_pact": 1,
@@ -60,11 +60,25 @@ class SigningLexicon:
         self.older_words = frozenset(data["older_words"])
         self.newer_words = frozenset(data["newer_words"])
         self.generic_words = frozenset(data["generic_words"])
+        # the lemmatizer leaves some past participles as they are ("signé" tagged ADJ)
+        self.signing_participles = frozenset(
+            form for verb in self.signing_verbs for form in _participles(verb)
+        )
 
     @classmethod
     def from_path(cls, path: str | Path) -> SigningLexicon:
         with open(path, encoding="utf-8") as handle:
             return cls(json.load(handle))
+
+
+def _participles(verb: str) -> list[str]:
+    if verb.endswith("er"):
+        stem = verb[:-2] + "é"
+    elif verb.endswith("ure"):
+        stem = verb[:-2]
+    else:
+        return []
+    return [stem, stem + "e", stem + "s", stem + "es"]
 
 
 class AgreementMentions:
@@ -81,7 +95,7 @@ class AgreementMentions:
             label, rule_id = doc.vocab.strings[match_id].split("|", 1)
             spans.append(Span(doc, start, end, label=label, span_id=rule_id))
         # longest first; among equal lengths the most specific type
-        spans.sort(key=lambda s: (-(s.end - s.start), _TYPE_PRIORITY[s.label_]))
+        spans.sort(key=lambda s: (-(s.end - s.start), TYPE_PRIORITY[s.label_]))
         kept = filter_spans(spans)
         for span in kept:
             self._annotate(span)
@@ -102,11 +116,13 @@ class AgreementMentions:
         if head.morph.get("Number") == ["Plur"] and span.label_ != "twinning":
             return "counted", head.text
         cues = [t for t in sentence if self._is_signing_cue(t)]
-        planned = next((t for t in sentence if self._is_planned(t)), None)
+        planned_words = [t for t in sentence if self._is_planned(t)]
+        planned = planned_words[0] if planned_words else None
         if cues:
             cue = min(cues, key=lambda t: abs(t.i - head.i))
-            if planned is not None and self._planned_applies(cue, planned):
-                return "planned", planned.text
+            applying = next((p for p in planned_words if self._planned_applies(cue, p)), None)
+            if applying is not None:
+                return "planned", applying.text
             if any(t.lower_ in lex.generic_words for t in sentence) and self._indefinite(span):
                 return "generic", cue.text
             return "signed", cue.text
@@ -121,7 +137,7 @@ class AgreementMentions:
         lemma = token.lemma_.lower()
         if token.pos_ in ("VERB", "AUX", "ADJ") and lemma in self.lexicon.signing_verbs:
             return True
-        return token.lower_ in self.lexicon.signing_nouns
+        return token.lower_ in self.lexicon.signing_nouns or token.lower_ in self.lexicon.signing_participles
 
     def _is_planned(self, token: Token) -> bool:
         if token.lower_ in self.lexicon.planned_words:
