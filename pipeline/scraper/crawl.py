@@ -240,14 +240,14 @@ class _Crawl:
             self.progress("unchanged", url)
             return None
         try:
-            article = profile_for(source.profile).parse(page.text, url, source.id)
+            article = profile_for(source.profile).parse(page.text, page.final_url, source.id)
         except NotAnArticle as error:
             self.state.remember(url, source=source.id, validators=page.validators, sha256=digest)
             self._skip(source, url, error.reason)
             return None
         article_url = canonical_url(article.url)
         if urlsplit(article_url).netloc not in source.hosts:
-            article_url = url
+            article_url = canonical_url(page.final_url)
         return _Parsed(url, article.model_copy(update={"url": article_url}), page, digest)
 
     def _keep_new(self, source: Source, parsed: list[_Parsed]) -> None:

@@ -152,7 +152,6 @@ class Fetcher:
         self._host_next_time: dict[str, float] = {}
         self._host_locks: dict[str, asyncio.Lock] = {}
         self._robots: dict[str, RobotFileParser] = {}
-        self.requests_made = 0
 
     def check_host(self, url: str) -> None:
         if urlsplit(url).netloc.lower() not in self.allowed_hosts:
@@ -163,9 +162,6 @@ class Fetcher:
         parser = RobotFileParser()
         parser.parse((robots_txt or "").splitlines())
         self._robots[origin] = parser
-
-    def has_robots(self, origin: str) -> bool:
-        return origin in self._robots
 
     def allowed_by_robots(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -230,7 +226,6 @@ class Fetcher:
         host = urlsplit(current).netloc.lower()
         async with self._slot(host):
             await self._wait_turn(host)
-            self.requests_made += 1
             try:
                 async with asyncio.timeout(settings.timeout):
                     request = self.client.build_request("GET", current, headers=headers, timeout=settings.timeout)
