@@ -197,7 +197,7 @@ class Assembler:
             first = group[0]
             if first.label in ("country", "demonym") or _overlaps(first, taken) or _overlaps(first, people):
                 continue
-            if _common_noun_read_as_place(first) or first.span._.place_ambiguous:
+            if _common_noun_read_as_place(first) or (first.span._.place_ambiguous and not _written_as_name(first)):
                 continue
             context = self._country_after(view, first, countries)
             place = next((p for p in group if context and p.span.kb_id_ == context), first)
@@ -688,13 +688,23 @@ def _common_noun_read_as_place(place: Mention) -> bool:
     """
     span = place.span
     if len(span) != 1:
-        return False
+        # "Les deux villes" is a commune of the Ardennes, and an ordinary phrase: names capitalise their words
+        return any(t.is_alpha and t.lower_ not in PLACE_PARTICLES and not t.text[0].isupper() for t in span)
     token = span.root
     if token.pos_ == "PROPN":
         return False
     if token.pos_ != "NOUN":
         return True
     return token.is_sent_start or span.text != (span._.place_name or span.text)
+
+
+PLACE_PARTICLES = frozenset({"de", "du", "des", "d'", "la", "le", "les", "l'", "sur", "sous", "en", "lès", "lez", "aux", "et", "-"})
+
+
+def _written_as_name(place: Mention) -> bool:
+    """Capitalised, not opening its sentence, tagged a proper noun: "Vitré" the town, not "vitré" the glass."""
+    first = place.span[0]
+    return first.text[:1].isupper() and not first.is_sent_start and any(t.pos_ == "PROPN" for t in place.span)
 
 
 def _french_generic(mention: Mention) -> bool:

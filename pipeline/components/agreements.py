@@ -11,6 +11,7 @@ agreement_type) and reads the sentence around each for its status, from the word
 - ``in_force``: no signing word, but the parties are said to be bound ("liées par un accord");
 - ``counted``: a plural ("trois accords", "une trentaine de conventions") that sums up others;
 - ``generic``: the sentence speaks of agreements in general ("se concrétise par un accord");
+- ``negated``: "aucun accord n'a été conclu";
 - ``mention``: none of these; the assembler may read it as a reference to an earlier agreement.
 
 Only ``signed`` and ``in_force`` mentions can start a record; the rest are kept so that the
@@ -42,6 +43,10 @@ TYPE_PRIORITY = {
     "partnership_agreement": 3,
     "other": 9,
 }
+
+NEGATIONS = frozenset({"aucun", "aucune", "pas", "jamais", "ni", "non"})
+# nouns that may govern an agreement word without hiding it ("projet de convention" is planned anyway)
+TYPE_PRIORITY_HEADS = frozenset({"texte", "document", "acte", "cadre"})
 
 for _name in ("agreement_status", "agreement_cue", "agreement_marker"):
     if not Span.has_extension(_name):
@@ -115,11 +120,16 @@ class AgreementMentions:
         lex = self.lexicon
         if head.morph.get("Number") == ["Plur"] and span.label_ != "twinning":
             return "counted", head.text
+        if self._names_something_else(span):
+            return "mention", head.head.text
+        negation = next((t for t in sentence if t.lower_ in NEGATIONS and abs(t.i - head.i) <= 8), None)
         cues = [t for t in sentence if self._is_signing_cue(t)]
         planned_words = [t for t in sentence if self._is_planned(t)]
         planned = planned_words[0] if planned_words else None
         if cues:
             cue = min(cues, key=lambda t: abs(t.i - head.i))
+            if negation is not None:
+                return "negated", negation.text
             applying = next((p for p in planned_words if self._planned_applies(cue, p)), None)
             if applying is not None:
                 return "planned", applying.text
@@ -132,6 +142,19 @@ class AgreementMentions:
         if force is not None:
             return "in_force", force.text
         return "mention", None
+
+    def _names_something_else(self, span: Span) -> bool:
+        """"comité de jumelage", "fête du jumelage": the agreement word only qualifies another noun.
+        "la signature d'une convention" still speaks of the convention."""
+        head = span.root
+        governor = head.head
+        return (
+            head.dep_ == "nmod"
+            and governor.pos_ == "NOUN"
+            and governor.i < head.i
+            and governor.lower_ not in self.lexicon.signing_nouns
+            and governor.lemma_.lower() not in TYPE_PRIORITY_HEADS
+        )
 
     def _is_signing_cue(self, token: Token) -> bool:
         lemma = token.lemma_.lower()
