@@ -39,7 +39,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages on stderr")
-    parser.add_argument("-q", "--quiet", action="store_true", help="log only errors, no progress bar")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     extract = commands.add_parser("extract", help="extract partnership records from articles", description=(
@@ -50,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--published", type=_date, help="publication date for .txt/.html inputs (YYYY-MM-DD)")
     extract.add_argument("--url", help="article URL for a single .txt/.html input (default: file:// path)")
     extract.add_argument("--batch-size", type=int, default=32, help="blocks per nlp.pipe batch (default 32)")
+    extract.add_argument("--quiet", action="store_true", help="log only errors, no progress bar")
 
     evaluate = commands.add_parser("eval", help="score extraction against a gold file", description=(
         "Extract the gold articles (or read predictions from --pred) and print the contract's scores."))
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--pred", type=Path, help="predicted records (JSONL) instead of running extraction")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
     evaluate.add_argument("--errors", action="store_true", help="also list, per article, missed and wrong items")
+    evaluate.add_argument("--quiet", action="store_true", help="log only errors, no progress bar")
 
     commands.add_parser("schema", help="print the JSON Schema of a partnership record")
 
@@ -64,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--corpus", type=Path, help="gold or article JSONL to repeat (default: the bundled dev-like fixtures)")
     bench.add_argument("--articles", type=int, default=1000, help="number of articles to process (default 1000)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    from pipeline.scraper.cli import add_crawl_arguments, add_demo_arguments
+
+    add_crawl_arguments(commands.add_parser("crawl", help="fetch new and changed articles of the configured sources", description=(
+        "Fetch the configured networks' news politely and incrementally; new articles go out as JSONL.")))
+    add_demo_arguments(commands.add_parser("demo", help="the whole pipeline against the bundled fixture site", description=(
+        "Serve the bundled fixture site on localhost, crawl it, extract records and print a summary.")))
     return parser
 
 
@@ -81,8 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    configure_logging(args.verbose, args.quiet)
-    handlers = {"extract": run_extract, "eval": run_eval, "schema": run_schema, "bench": run_bench}
+    configure_logging(args.verbose, getattr(args, "quiet", False))
+    from pipeline.scraper.cli import run_crawl, run_demo
+
+    handlers = {"extract": run_extract, "eval": run_eval, "schema": run_schema, "bench": run_bench, "crawl": run_crawl, "demo": run_demo}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:
