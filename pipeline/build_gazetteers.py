@@ -36,7 +36,7 @@ GAZETTEER_FOLDER = "gazetteers"
 CITY_MIN_POPULATION = 5000
 # Alternate spellings (exonyms such as "Tchernivtsi") only for the larger cities: they are most of
 # the file's size, and small towns are written in French texts with their local name.
-ALTERNATES_MIN_POPULATION = 15_000
+ALTERNATES_MIN_POPULATION = 100_000
 # A foreign city whose name is also a French word is dropped below this population, kept
 # (flagged ambiguous) above it: "Salé" stays, a hamlet called "Bar" goes.
 AMBIGUOUS_CITY_MIN_POPULATION = 100_000

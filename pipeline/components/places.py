@@ -36,6 +36,7 @@ from spacy.util import filter_spans
 from pipeline.normalize import GENERIC_WORDS, STOP_WORDS, fold
 
 SPANS_KEY = "places"
+MATCH_KEY = "PLACE"
 LABEL_ORDER = ("country", "region", "department", "municipality", "city", "demonym")
 # The contract's party kind of a place of each label (a country as a party is a state).
 PARTY_KIND = {
@@ -164,13 +165,13 @@ class PlaceMatcher:
                 unambiguous.add((key, place.id))
         # A place that one spelling of a key reaches unambiguously is not ambiguous under that key.
         PlaceRegistry.ambiguous_spellings -= unambiguous
+        self.places = {key: tuple(sorted(c.values(), key=lambda p: p.rank)) for key, c in grouped.items()}
+        # One match key for all names (the matched pieces give the name back), and each pattern as
+        # the ORTH hashes of its pieces, the form PhraseMatcher keeps and restores patterns in: a
+        # key and a pattern Doc per name would cost hundreds of MB more.
         self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
         strings = self.vocab.strings
-        for key, candidates in grouped.items():
-            self.places[key] = tuple(sorted(candidates.values(), key=lambda p: p.rank))
-            # A pattern given as the ORTH hashes of its pieces (the form PhraseMatcher keeps and
-            # restores patterns in): a pattern Doc per name would hold ~2 kB each, 300 MB in all.
-            self.matcher.add(key, [[strings.add(piece) for piece in key.split(" ")]])
+        self.matcher.add(MATCH_KEY, [[strings.add(piece) for piece in key.split(" ")] for key in self.places])
 
     def piece_doc(self, doc: Doc) -> PieceDoc:
         words: list[str] = []
@@ -193,11 +194,11 @@ class PlaceMatcher:
     def __call__(self, doc: Doc) -> Doc:
         pieces = self.piece_doc(doc)
         found: dict[tuple[int, int], tuple[Place, ...]] = {}
-        for match_id, start, end in self.matcher(pieces.doc):
+        for _, start, end in self.matcher(pieces.doc):
             if not (pieces.starts_token[start] and pieces.ends_token[end - 1]):
                 continue
             token_start, token_end = pieces.token_of[start], pieces.token_of[end - 1] + 1
-            key = self.vocab.strings[match_id]
+            key = pieces.doc[start:end].text
             capitalised = _starts_with_capital(doc[token_start:token_end].text)
             candidates = tuple(p for p in self.places[key] if capitalised or p.label == "demonym")
             if candidates:
