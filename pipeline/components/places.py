@@ -59,7 +59,7 @@ def name_pieces(text: str) -> list[str]:
     return [piece for piece in _PIECE_SEPARATOR.split(fold(text).translate(_UNDECOMPOSED)) if piece]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     id: str
     label: str
@@ -180,8 +180,15 @@ class PlaceMatcher:
                 unambiguous.add((key, place.id))
         # A place that one spelling of a key reaches unambiguously is not ambiguous under that key.
         PlaceRegistry.ambiguous_spellings -= unambiguous
+        # Few distinct sets of capital masks exist: one shared object each keeps memory down.
+        shared_masks: dict[frozenset[CapitalMask], frozenset[CapitalMask]] = {}
         self.places: dict[str, tuple[tuple[Place, frozenset[CapitalMask]], ...]] = {
-            key: tuple(sorted(((p, frozenset(m)) for p, m in c.values()), key=lambda pm: pm[0].rank))
+            key: tuple(
+                sorted(
+                    ((p, shared_masks.setdefault(frozenset(m), frozenset(m))) for p, m in c.values()),
+                    key=lambda pm: pm[0].rank,
+                )
+            )
             for key, c in grouped.items()
         }
         # One match key for all names (the matched pieces give the name back), and each pattern as
