@@ -6,7 +6,10 @@ texts mix accents, capitals, hyphens and apostrophes freely. Each token is cut i
 (accent-folded, lower-case runs of letters and digits); hyphens and apostrophes give no piece,
 other punctuation gives a barrier piece that no name contains. Gazetteer names are cut the same
 way, so every spelling variant of a name has one key, and a ``PhraseMatcher`` on ORTH of the
-piece Doc finds them all in one pass. A match is mapped back to the block's tokens.
+piece Doc finds them all in one pass. A match is mapped back to the block's tokens, kept only when
+the text capitalises every word that a gazetteer spelling of that name capitalises (no "tours",
+no "les deux villes"; adjectives such as "marocaine" need no capital), and the longest of
+overlapping matches wins.
 
 Every gazetteer line of ``gazetteers_dir/*.jsonl`` is one place (see
 :mod:`pipeline.build_gazetteers`). Each match is written to ``doc.spans["places"]`` as one span
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -53,6 +56,7 @@ _PIECE_SEPARATOR = re.compile(r"[\W_]+")
 # Characters that join the parts of one name without being part of its key.
 _JOINERS = frozenset("-'\u2019\u2010\u2011\u02bc")
 _BARRIER = "|"
+
 
 def name_pieces(text: str) -> list[str]:
     """The matching key of a name or token: accent-folded, lower-case runs of letters and digits."""
@@ -156,6 +160,8 @@ def piece_capitals(text: str, piece_count: int) -> CapitalMask:
 
 
 class PlaceMatcher:
+    """The ``partnerships_places`` component: gazetteer names found in a block, one span per candidate place."""
+
     def __init__(self, nlp: Language, name: str, gazetteers_dir: str) -> None:
         self.name = name
         # The piece Docs live in a vocabulary of their own, with no lexical attributes to compute:
@@ -240,10 +246,6 @@ class PlaceMatcher:
                 spans.append(_place_span(doc, kept.start, kept.end, place))
         doc.spans[SPANS_KEY] = spans
         return doc
-
-    def pipe(self, docs: Sequence[Doc] | Iterator[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 def _capitals_agree(written: CapitalMask, spelling: CapitalMask) -> bool:
