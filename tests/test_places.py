@@ -10,7 +10,6 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from pipeline.build_gazetteers import plural, without_article
 from pipeline.components.places import LABEL_ORDER, SPANS_KEY, name_pieces
 from pipeline.resources import models_dir
 from tests.conftest import FIXTURES, read_jsonl
@@ -81,15 +80,6 @@ def test_pieces_ignore_accents_case_hyphens_and_apostrophes() -> None:
     assert name_pieces("Lâm Đồng") == ["lam", "dong"]
     assert name_pieces("Œuilly") == ["oeuilly"]
     assert name_pieces(" - ") == []
-
-
-def test_demonym_plurals_and_articles() -> None:
-    assert plural("marocaine") == "marocaines"
-    assert plural("français") == "français"
-    assert plural("malgache") == "malgaches"
-    assert without_article("Le Mans") == "Mans"
-    assert without_article("L'Haÿ-les-Roses") == "Haÿ-les-Roses"
-    assert without_article("Lamballe") == "Lamballe"
 
 
 @pytest.mark.parametrize("path", sorted(GAZETTEERS.glob("*.jsonl")), ids=lambda p: p.name)
