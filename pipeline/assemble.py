@@ -67,6 +67,7 @@ class Mention:
 
     @property
     def text(self) -> str:
+        """The words as parsed (curly apostrophes read as straight), for names and labels."""
         return self.span.text
 
     @property
@@ -77,8 +78,9 @@ class Mention:
     def rule(self) -> str:
         return self.span.id_
 
-    def evidence(self, field_name: str, prefix: str) -> Evidence:
-        return Evidence(field=field_name, start=self.start, end=self.end, text=self.text, rule=f"{prefix}:{self.rule}")
+    def evidence(self, field_name: str, prefix: str, source: str) -> Evidence:
+        """Evidence quotes the article's own text, which the offsets point into."""
+        return Evidence(field=field_name, start=self.start, end=self.end, text=source[self.start : self.end], rule=f"{prefix}:{self.rule}")
 
 
 @dataclass
@@ -415,32 +417,33 @@ class Assembler:
     # ---------------------------------------------------------------- one record
     def _record(self, view: ArticleView, draft: Draft, drafts: list[Draft], parties: list[PartyMention], dates: list[Mention]) -> PartnershipRecord | None:
         anchor = draft.anchor
+        source = view.article.text
         typed = min(draft.anchors, key=lambda a: TYPE_PRIORITY.get(a.label, 9))
-        evidence: list[Evidence] = [m.evidence("agreement", "agreement") for m in draft.anchors]
+        evidence: list[Evidence] = [m.evidence("agreement", "agreement", source) for m in draft.anchors]
         signatories = self._signatories(view, draft, parties)
         if signatories is None:
             return None
         for party in signatories:
-            evidence.append(party.mention.evidence("signatories", "party"))
+            evidence.append(party.mention.evidence("signatories", "party", source))
         in_segments = lambda m: any(s.start_order <= m.order < s.end_order for s in draft.segments)  # noqa: E731
         signed_on, date_mention = self._signing_date(view, draft, dates, in_segments)
         if date_mention is not None:
-            evidence.append(date_mention.evidence("signed_on", "date"))
+            evidence.append(date_mention.evidence("signed_on", "date", source))
         place = self._signing_place(draft, parties, view, in_segments)
         if place is not None:
-            evidence.append(place.mention.evidence("signing_place", "place"))
+            evidence.append(place.mention.evidence("signing_place", "place", source))
         duration = next((m for m in view.mentions("durations") if in_segments(m) and m.label == "agreement"), None)
         if duration is not None:
-            evidence.append(duration.evidence("duration", "duration"))
+            evidence.append(duration.evidence("duration", "duration", source))
         since = self._since(view, draft, drafts, in_segments)
         if since is not None:
-            evidence.append(since.evidence("since", "since"))
+            evidence.append(since.evidence("since", "since", source))
         themes = self._themes(view, in_segments)
-        evidence.extend(m.evidence("themes", "theme") for m, _ in themes)
+        evidence.extend(m.evidence("themes", "theme", source) for m, _ in themes)
         people = self._people(view, draft, signatories, in_segments)
-        evidence.extend(m.evidence("people", "person") for m, _ in people)
+        evidence.extend(m.evidence("people", "person", source) for m, _ in people)
         actors = self._actors(view, draft, signatories, in_segments)
-        evidence.extend(m.evidence("actors", "actor") for m, _ in actors)
+        evidence.extend(m.evidence("actors", "actor", source) for m, _ in actors)
         party_models = [Party(name=p.name, kind=p.kind, country=p.country) for p in signatories]
         confidence = self._confidence(draft, signed_on, signatories)
         return PartnershipRecord(

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
-from pipeline.assemble import ArticleView, Assembler
+from pipeline.assemble import ANCHOR_STATUSES, ArticleView, Assembler
 from pipeline.blocks import split_blocks, normalise_text
 from pipeline.nlp import read_model_config, shared_nlp
 from pipeline.records import Article, PartnershipRecord
@@ -45,6 +46,10 @@ class Extractor:
         with open(models_dir() / "lexicons" / "party_kinds.json", encoding="utf-8") as handle:
             province_levels = json.load(handle)["province"]
         self.model_version = f"{config['model']['base']}-{self.nlp.meta.get('version', '')}+rules-{config['model']['version']}"
+        # Components that only matter once a window reports an agreement: most news does not.
+        screening = set(config["model"]["screening"])
+        ours = [name for name in self.nlp.pipe_names if name in config.get("components", {})]
+        self.enrichment = [name for name in ours if name not in screening]
         self.assembler = Assembler(self.model_version, province_levels)
 
     def extract(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
@@ -64,26 +69,22 @@ class Extractor:
         return result.records
 
     def _extract_chunk(self, articles: list[Article]) -> Iterator[ArticleResult]:
-        windows = []  # (article index, text, blocks)
+        """Screen every block with the base model and the agreement finder in one ``nlp.pipe``;
+        run the other rule components only on the windows that report an agreement."""
+        windows = []  # (article index, normalised text, blocks)
         for index, article in enumerate(articles):
             text = normalise_text(article.text)
-            blocks = split_blocks(text)
-            for window in _windows(blocks):
+            for window in _windows(split_blocks(text)):
                 windows.append((index, text, window))
-        docs = []
-        for index, _, blocks in windows:
-            for block in blocks:
-                doc = self.nlp.make_doc(block.text)
-                doc._.published = articles[index].published
-                docs.append(doc)
-        parsed = iter(self.nlp.pipe(docs, batch_size=self.batch_size))
+        parsed = iter(self.nlp.pipe(self._block_docs(articles, windows), batch_size=self.batch_size, disable=self.enrichment))
         results = [ArticleResult(article) for article in articles]
         for index, text, blocks in windows:
             block_docs = [next(parsed) for _ in blocks]
             result = results[index]
-            if result.error:
+            if result.error or not any(_reports_agreement(doc) for doc in block_docs):
                 continue
             try:
+                block_docs = [self._enrich(doc) for doc in block_docs]
                 view = ArticleView(articles[index], text, blocks, block_docs)
                 result.records.extend(self.assembler.assemble(view))
             except Exception as exc:  # one bad article must not stop the batch
@@ -91,6 +92,22 @@ class Extractor:
                 result.error = f"{type(exc).__name__}: {exc}"
                 result.records.clear()
         yield from results
+
+    def _block_docs(self, articles: list[Article], windows: list) -> Iterator[Doc]:
+        for index, _, blocks in windows:
+            for block in blocks:
+                doc = self.nlp.make_doc(block.text)
+                doc._.published = articles[index].published
+                yield doc
+
+    def _enrich(self, doc: Doc) -> Doc:
+        for name in self.enrichment:
+            doc = self.nlp.get_pipe(name)(doc)
+        return doc
+
+
+def _reports_agreement(doc: Doc) -> bool:
+    return any(span._.agreement_status in ANCHOR_STATUSES for span in doc.spans.get("agreements", []))
 
 
 def _windows(blocks: list) -> list[list]:
