@@ -1,0 +1,28 @@
+"""A wheel (a non-editable install) must carry the extraction model's data and the shipped sources."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+from tests.conftest import REPO
+
+
+def test_wheel_carries_models_and_sources(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(REPO)],
+        check=True, capture_output=True, text=True,
+    )
+    (wheel,) = tmp_path.glob("partnerships-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in (
+        "pipeline/models/config.cfg",
+        "pipeline/models/patterns/agreements.jsonl",
+        "pipeline/models/lexicons/themes.jsonl",
+        "pipeline/models/taxonomy.json",
+        "pipeline/models/gazetteers/countries.jsonl",
+        "pipeline/scraper/sources.toml",
+        "pipeline/components/agreements.py",
+    ):
+        assert expected in names, expected
