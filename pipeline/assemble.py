@@ -254,7 +254,7 @@ class Assembler:
         i = mention.span.start - 1
         if i >= 0 and doc[i].text == "(" and not named_with_generic:
             return True
-        while i >= 0 and mention.span.start - i <= 6:
+        while i >= 0 and mention.span.start - i <= 10:
             token = doc[i]
             if token.lower_ == "dans":
                 return True
@@ -548,7 +548,7 @@ class Assembler:
         for party in parties:
             m = party.mention
             in_signing_sentence = (m.block, m.span.sent.start) in signing_sentences
-            if party.signing_place_like and in_signing_sentence and party.kind in ("municipality", "city") and party.country:
+            if party.signing_place_like and in_signing_sentence and party.kind not in ("association", "other", "national") and party.country:
                 candidates.append(party)
         for place in places:
             if place.label == "country" and in_segments(place) and (place.block, place.span.sent.start) in anchor_sentences:

@@ -77,6 +77,21 @@ def extend_name_left(doc: Doc, end: int) -> int:
     return start
 
 
+# "l'hôtel de ville de Niort", "la Maison du Département": a building named after a party.
+VENUE_HEADS = frozenset({"hôtel", "maison", "salle", "salles", "salon", "salons", "palais", "siège", "espace", "centre"})
+# "cette ville de Cisjordanie": a description of a party already named, not a name.
+DEMONSTRATIVES = frozenset({"ce", "cet", "cette", "ces"})
+
+
+def _venue_or_anaphora(doc: Doc, start: int) -> bool:
+    before = doc[start - 1].lower_ if start > 0 else ""
+    if before in DEMONSTRATIVES:
+        return True
+    if before in ("de", "du", "des", "d'") and start > 1:
+        return doc[start - 2].lower_ in VENUE_HEADS
+    return False
+
+
 class PartyMentions:
     def __init__(self, nlp: Language, name: str, patterns_path: str) -> None:
         self.name = name
@@ -97,6 +112,8 @@ class PartyMentions:
         return doc
 
     def _party(self, doc: Doc, rule: dict, start: int, end: int) -> Span | None:
+        if _venue_or_anaphora(doc, start):
+            return None
         if rule["name_side"] == "left":
             name_start = extend_name_left(doc, start)
             if name_start == start:
