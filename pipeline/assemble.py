@@ -193,7 +193,7 @@ class Assembler:
                 kind = "department" if country in self.province_department_countries else PARTY_PROVINCE_FALLBACK
             parties.append(PartyMention(mention, name, kind, country, self._place_like(mention)))
             taken.append((mention.start, mention.end))
-        people = [(m.start, m.end) for m in view.mentions("people")] + [(m.start, m.end) for m in view.entities(("PER",))]
+        people = [(m.start, m.end) for m in view.mentions("people")]
         people += [(m.start, m.end) for m in view.mentions("actors") if m.label != "school"]
         for group in _place_groups(places):
             first = group[0]
@@ -489,9 +489,9 @@ class Assembler:
         if foreign is None or french is None:
             return None
         signatories = [french, foreign]
-        sentence_low, sentence_high = contexts[0]
+        anchor_blocks = {a.block for a in draft.anchors}
         for party in parties:
-            if party.kind == "association" and sentence_low <= party.mention.order < sentence_high and _tripartite(view, draft):
+            if party.kind == "association" and party.mention.block in anchor_blocks and _tripartite(view, draft):
                 signatories.append(PartyMention(party.mention, party.name, "association", party.country or "FR", False))
                 break
         return signatories
@@ -763,10 +763,13 @@ def _distracted(mention: Mention) -> bool:
     return any(t.lower_ in DISTRACTOR_WORDS for t in mention.span.sent)
 
 
+TRIPARTITE_MARKS = (" a trois", "tripartite", "trilaterale", "trilateral")
+
+
 def _tripartite(view: ArticleView, draft: Draft) -> bool:
-    words = {fold(t.text) for a in draft.anchors for t in a.span.sent}
-    title = fold(view.blocks[0].text) if view.blocks else ""
-    return bool(words & {"trois", "tripartite", "triple"}) or " a trois" in title or "tripartite" in title
+    """"une convention à trois", "tripartite": a third party (an association) signs too."""
+    texts = [fold(a.span.sent.text) for a in draft.anchors] + ([fold(view.blocks[0].text)] if view.blocks else [])
+    return any(mark in text for text in texts for mark in TRIPARTITE_MARKS)
 
 
 def _most_frequent(parties: list[PartyMention]) -> PartyMention | None:
