@@ -327,9 +327,7 @@ class Assembler:
         """The foreign party this agreement is signed with: after the anchor in its clause, else before it."""
         if sentence is None:
             return None
-        others = [a.order for a in anchors if a is not anchor and sentence.start_order <= a.order < sentence.end_order]
-        low = max([o for o in others if o < anchor.order], default=sentence.start_order)
-        high = min([o for o in others if o > anchor.order], default=sentence.end_order)
+        low, high = _clause_of(anchor, sentence, anchors)
         foreign = [p for p in parties if p.country not in (None, "FR") and p.kind != "association" and not p.signing_place_like and low <= p.mention.order < high]
         after = [p for p in foreign if p.mention.order > anchor.order]
         before = [p for p in foreign if p.mention.order < anchor.order]
@@ -343,9 +341,7 @@ class Assembler:
     def _own_date(anchor: Mention, sentence: Segment | None, dates: list[Mention], anchors: list[Mention]) -> Mention | None:
         if sentence is None:
             return None
-        others = [a.order for a in anchors if a is not anchor and sentence.start_order <= a.order < sentence.end_order]
-        low = max([o for o in others if o < anchor.order], default=sentence.start_order)
-        high = min([o for o in others if o > anchor.order], default=sentence.end_order)
+        low, high = _clause_of(anchor, sentence, anchors)
         candidates = [d for d in dates if low <= d.order < high and _date_value(d) is not None and d.label != "range"]
         if not candidates:
             return None
@@ -736,6 +732,20 @@ def _date_value(mention: Mention) -> str | None:
 
 def _compatible(draft: Draft, anchor: Mention, own_date: Mention | None) -> bool:
     return own_date is None or draft.own_date is None or _date_value(own_date) == _date_value(draft.own_date)
+
+
+def _clause_of(anchor: Mention, sentence: Segment, anchors: list[Mention]) -> tuple[int, int]:
+    """The part of its sentence an anchor owns when the sentence reports several agreements."""
+    inside = sorted((a for a in anchors if sentence.start_order <= a.order < sentence.end_order), key=lambda a: a.order)
+    position = next(i for i, a in enumerate(inside) if a is anchor)
+    low = sentence.start_order
+    if position > 0:
+        previous = inside[position - 1]
+        low = _clause_start(anchor, previous.order + len(previous.span))
+    high = sentence.end_order
+    if position + 1 < len(inside):
+        high = _clause_start(inside[position + 1], anchor.order + len(anchor.span))
+    return low, high
 
 
 def _clause_start(anchor: Mention, floor: int) -> int:
