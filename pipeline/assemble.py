@@ -194,10 +194,12 @@ class Assembler:
             parties.append(PartyMention(mention, name, kind, country, self._place_like(mention)))
             taken.append((mention.start, mention.end))
         people = [(m.start, m.end) for m in view.mentions("people")]
+        # a first name that is also a commune ("Yves" in "Yves Le Dréau"), inside a longer person entity
+        people += [(m.start, m.end) for m in view.entities(("PER",)) if len(m.span) > 1]
         people += [(m.start, m.end) for m in view.mentions("actors") if m.label != "school"]
         for group in _place_groups(places):
             first = group[0]
-            if first.label in ("country", "demonym") or _overlaps(first, taken) or _overlaps(first, people):
+            if first.label in ("country", "demonym") or _overlaps(first, taken) or _inside(first, people):
                 continue
             if _common_noun_read_as_place(first) or (first.span._.place_ambiguous and not _written_as_name(first)):
                 continue
@@ -210,11 +212,19 @@ class Assembler:
             name = place.text
             parties.append(PartyMention(place, name, kind, country, self._place_like(place)))
             taken.append((place.start, place.end))
-        for ent in view.entities(("LOC", "ORG")):
-            if _overlaps(ent, taken) or _overlaps(ent, people) or ent.span.root.pos_ != "PROPN" or not ent.text[:1].isupper():
+        vetted_people = [(m.start, m.end) for m in view.mentions("people")]
+        every_place = [(m.start, m.end) for m in places]
+        # the French model reads some foreign town names as people ("Beit Sahour"): those that the
+        # people component did not take are kept, and only a country in the text makes them parties
+        for ent in view.entities(("LOC", "PER")):
+            if _overlaps(ent, taken) or _overlaps(ent, every_place) or _overlaps(ent, vetted_people):
                 continue
+            if ent.span.root.pos_ != "PROPN" or not ent.text[:1].isupper():
+                continue
+            # a place no gazetteer knows ("Beit Sahour"): its country comes from the text, here or at
+            # another mention of the same name ("à Beit Sahour, en Palestine")
             country = self._country_after(view, ent, countries)
-            if country is None or country == "FR":
+            if country == "FR":
                 continue
             parties.append(PartyMention(ent, ent.text, "municipality", country, self._place_like(ent)))
         parties.sort(key=lambda p: p.mention.order)
@@ -712,6 +722,11 @@ def _french_generic(mention: Mention) -> bool:
         return True
     first = mention.span[0].text
     return first in ("Département", "Région") and mention.span._.party_name is not None and len(mention.span) > 1 and mention.span[1].lower_ in ("du", "de", "des", "d'")
+
+
+def _inside(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    """Strictly inside a longer span."""
+    return any(start <= mention.start and mention.end <= end and end - start > mention.end - mention.start for start, end in spans)
 
 
 def _overlaps(mention: Mention, taken: list[tuple[int, int]]) -> bool:
