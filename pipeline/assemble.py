@@ -770,8 +770,9 @@ def _clause_start(anchor: Mention, floor: int) -> int:
     doc = anchor.span.doc
     base = anchor.order - anchor.span.start
     start = anchor.span.start
+    cues = {cue.start for cue in doc.spans.get("signing_cues", []) if cue.label_ == "signing"}
     for j in range(anchor.span.start - 1, max(floor - base, 0) - 1, -1):
-        if doc[j].lemma_.lower() in ("signer", "parapher", "conclure", "sceller"):
+        if j in cues and doc[j].pos_ in ("VERB", "AUX"):
             start = j
             break
     i = start - 1

@@ -65,10 +65,8 @@ class SigningLexicon:
         self.older_words = frozenset(data["older_words"])
         self.newer_words = frozenset(data["newer_words"])
         self.generic_words = frozenset(data["generic_words"])
-        # the lemmatizer leaves some past participles as they are ("signé" tagged ADJ)
-        self.signing_participles = frozenset(
-            form for verb in self.signing_verbs for form in _participles(verb)
-        )
+        # the lemmatizer leaves some forms as they are ("signé" tagged ADJ, "signe" lemmatised "signe")
+        self.signing_forms = frozenset(form for verb in self.signing_verbs for form in _inflections(verb))
 
     @classmethod
     def from_path(cls, path: str | Path) -> SigningLexicon:
@@ -76,14 +74,19 @@ class SigningLexicon:
             return cls(json.load(handle))
 
 
-def _participles(verb: str) -> list[str]:
+def _inflections(verb: str) -> list[str]:
+    """Participles and the usual finite forms of a signing verb (first group, and conclure)."""
     if verb.endswith("er"):
-        stem = verb[:-2] + "é"
+        stem = verb[:-2]
+        participle = stem + "é"
+        finite = [stem + ending for ending in ("e", "es", "ent", "ons", "ez", "a", "ait", "aient", "èrent", "era", "eront")]
     elif verb.endswith("ure"):
         stem = verb[:-2]
+        participle = stem
+        finite = [stem + ending for ending in ("t", "ent", "ons", "ez", "ait", "aient", "rent", "ra", "ront")]
     else:
         return []
-    return [stem, stem + "e", stem + "s", stem + "es"]
+    return [participle, participle + "e", participle + "s", participle + "es", *finite]
 
 
 class AgreementMentions:
@@ -160,7 +163,9 @@ class AgreementMentions:
         lemma = token.lemma_.lower()
         if token.pos_ in ("VERB", "AUX", "ADJ") and lemma in self.lexicon.signing_verbs:
             return True
-        return token.lower_ in self.lexicon.signing_nouns or token.lower_ in self.lexicon.signing_participles
+        if token.lower_ in self.lexicon.signing_nouns:
+            return True
+        return token.pos_ in ("VERB", "AUX", "ADJ") and token.lower_ in self.lexicon.signing_forms
 
     def _is_planned(self, token: Token) -> bool:
         if token.lower_ in self.lexicon.planned_words:
