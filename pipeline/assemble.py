@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.blocks import Block, BlockKind
 from pipeline.components.agreements import TYPE_PRIORITY
+from pipeline.components.parties import VENUE_HEADS
 from pipeline.normalize import fold, name_words, names_match
 from pipeline.records import (
     Actor,
@@ -89,7 +90,11 @@ class PartyMention:
     name: str
     kind: str
     country: str | None
-    signing_place_like: bool
+    introducer: str | None  # "à", "dans", "(": introduced as a place, not a party
+
+    @property
+    def signing_place_like(self) -> bool:
+        return self.introducer is not None
 
 
 @dataclass
@@ -191,7 +196,7 @@ class Assembler:
             kind = mention.label
             if kind == "province":
                 kind = "department" if country in self.province_department_countries else PARTY_PROVINCE_FALLBACK
-            parties.append(PartyMention(mention, name, kind, country, self._place_like(mention)))
+            parties.append(PartyMention(mention, name, kind, country, self._introducer(mention)))
             taken.append((mention.start, mention.end))
         people = [(m.start, m.end) for m in view.mentions("people")]
         # a first name that is also a commune ("Yves" in "Yves Le Dréau"), inside a longer person entity
@@ -210,7 +215,7 @@ class Assembler:
             country = context or place.span.kb_id_ or None
             kind = place.span._.place_kind or "municipality"
             name = place.text
-            parties.append(PartyMention(place, name, kind, country, self._place_like(place)))
+            parties.append(PartyMention(place, name, kind, country, self._introducer(place)))
             taken.append((place.start, place.end))
         vetted_people = [(m.start, m.end) for m in view.mentions("people")]
         every_place = [(m.start, m.end) for m in places]
@@ -226,7 +231,7 @@ class Assembler:
             country = self._country_after(view, ent, countries)
             if country == "FR":
                 continue
-            parties.append(PartyMention(ent, ent.text, "municipality", country, self._place_like(ent)))
+            parties.append(PartyMention(ent, ent.text, "municipality", country, self._introducer(ent)))
         parties.sort(key=lambda p: p.mention.order)
         return _share_identity(parties)
 
@@ -252,28 +257,32 @@ class Assembler:
         return None
 
     @staticmethod
-    def _place_like(mention: Mention) -> bool:
-        """A place, not a party: introduced by "à", directly or through a venue ("à l'hôtel de ville
-        de Niort"), by "dans" ("dans la région de l'Ouest du Cameroun") or in brackets ("(Loire)").
+    def _introducer(mention: Mention) -> str | None:
+        """How the text introduces a name as a place rather than a party.
 
-        A name given with its generic word ("la commune roumaine de Moieciu") is a party even after "à"
-        ("s'associe à la commune…"), unless "dans" locates something else in it.
+        "à" (directly, or through a venue: "à l'hôtel de ville de Niort", "dans la salle du conseil
+        municipal de Vitré" reads as "à"), "dans" for a locator ("dans le județ de Brașov"), "(" for
+        a bracket ("(Loire)"); None for a party. "l'adjointe au maire de X" introduces no place.
+        A name given with its generic word ("s'associe à la commune roumaine de Moieciu") stays a
+        party after "à", but not after "dans".
         """
         named_with_generic = mention.span.has_extension("party_name") and mention.span._.party_name is not None
         doc = mention.span.doc
         i = mention.span.start - 1
         if i >= 0 and doc[i].text == "(" and not named_with_generic:
-            return True
+            return "("
         while i >= 0 and mention.span.start - i <= 10:
             token = doc[i]
-            if token.lower_ == "dans":
-                return True
-            if token.lower_ in ("à", "au"):
-                return not named_with_generic
+            if token.lower_ in ("à", "au", "dans"):
+                chain = [t for t in doc[i + 1 : mention.span.start] if t.pos_ != "DET"]
+                through_venue = not chain or chain[0].lower_ in VENUE_HEADS
+                if token.lower_ == "dans":
+                    return "à" if through_venue and chain else "dans"
+                return "à" if through_venue and not named_with_generic else None
             if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par"):
-                return False
+                return None
             i -= 1
-        return False
+        return None
 
     # ---------------------------------------------------------------- records
     def assemble(self, view: ArticleView) -> list[PartnershipRecord]:
@@ -498,7 +507,7 @@ class Assembler:
         anchor_blocks = {a.block for a in draft.anchors}
         for party in parties:
             if party.kind == "association" and party.mention.block in anchor_blocks and _tripartite(view, draft):
-                signatories.append(PartyMention(party.mention, party.name, "association", party.country or "FR", False))
+                signatories.append(PartyMention(party.mention, party.name, "association", party.country or "FR", None))
                 break
         return signatories
 
@@ -554,7 +563,7 @@ class Assembler:
         for party in parties:
             m = party.mention
             in_signing_sentence = (m.block, m.span.sent.start) in signing_sentences
-            if party.signing_place_like and in_signing_sentence and party.kind not in ("association", "other", "national") and party.country:
+            if party.introducer == "à" and in_signing_sentence and party.kind not in ("association", "other", "national") and party.country:
                 candidates.append(party)
         for place in places:
             if place.label == "country" and in_segments(place) and (place.block, place.span.sent.start) in anchor_sentences:
@@ -564,7 +573,7 @@ class Assembler:
                 if before is not None and before.lower_ in ("au", "en", "aux") and ahead is not None and ahead.lower_ in (
                     "partenariat", "coopération", "convention", "accord", "signée", "signé", "signés", "signées", "protocole", "entente",
                 ):
-                    candidates.append(PartyMention(place, place.span._.place_name or place.text, "national", place.span.kb_id_, True))
+                    candidates.append(PartyMention(place, place.span._.place_name or place.text, "national", place.span.kb_id_, "à"))
         if not candidates:
             return None
         return min(candidates, key=lambda p: (p.mention.block != anchor.block, abs(p.mention.order - anchor.order)))
