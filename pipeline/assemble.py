@@ -233,7 +233,9 @@ class Assembler:
                 continue
             parties.append(PartyMention(ent, ent.text, "municipality", country, self._introducer(ent)))
         parties.sort(key=lambda p: p.mention.order)
-        return _share_identity(parties)
+        prominent = {i for i, b in enumerate(view.blocks) if b.kind in (BlockKind.title, BlockKind.heading)}
+        prominent |= {m.block for m in view.mentions("agreements") if m.span._.agreement_status in ANCHOR_STATUSES}
+        return _share_identity(parties, prominent)
 
     @staticmethod
     def _country_inside(inner: list[Mention]) -> str | None:
@@ -273,6 +275,8 @@ class Assembler:
             return "("
         while i >= 0 and mention.span.start - i <= 10:
             token = doc[i]
+            if token.lower_ == "en" and i == mention.span.start - 1 and mention.label in ("region", "department"):
+                return "dans"  # "Görlitz, en Saxe": the region locates a town
             if token.lower_ in ("à", "au", "dans"):
                 chain = [t for t in doc[i + 1 : mention.span.start] if t.pos_ != "DET"]
                 through_venue = not chain or chain[0].lower_ in VENUE_HEADS
@@ -361,7 +365,7 @@ class Assembler:
         if sentence is None:
             return None
         low, high = _clause_of(anchor, sentence, anchors)
-        candidates = [d for d in dates if low <= d.order < high and _date_value(d) is not None and d.label != "range"]
+        candidates = [d for d in dates if low <= d.order < high and _signing_date_candidate(d)]
         if not candidates:
             return None
         return min(candidates, key=lambda d: abs(d.order - anchor.order))
@@ -533,7 +537,7 @@ class Assembler:
         if draft.own_date is not None:
             return _date_value(draft.own_date), draft.own_date
         anchor = draft.anchor
-        usable = [d for d in dates if _date_value(d) and d.label != "range" and not d.rule.startswith("year_depuis")]
+        usable = [d for d in dates if _signing_date_candidate(d)]
         anchor_sentences = {(a.block, a.span.sent.start) for a in draft.anchors}
         in_anchor_sentence = [d for d in usable if (d.block, d.span.sent.start) in anchor_sentences]
         if in_anchor_sentence:
@@ -547,10 +551,10 @@ class Assembler:
         before = [d for d in usable if d.block == anchor.block and d.order < anchor.order and not _distracted(d)]
         if before:
             return _date_value(before[-1]), before[-1]
-        if anchor.span._.agreement_status == "in_force":
-            since = next((m for m in view.mentions("since") if m.block == anchor.block), None)
-            if since is not None and since.span._.since_year:
-                return str(since.span._.since_year), since
+        # "jumelées depuis 1963", "liées depuis 1994 par un accord": in force since the year given
+        since = next((m for m in view.mentions("since") if (m.block, m.span.sent.start) in anchor_sentences and m.span._.since_year), None)
+        if since is not None:
+            return str(since.span._.since_year), since
         return None, None
 
     @staticmethod
@@ -669,16 +673,21 @@ class Assembler:
                 previous = value
 
 
-def _share_identity(parties: list[PartyMention]) -> list[PartyMention]:
-    """Mentions of one name are one party: the kind said with a generic word ("le gouvernorat de
-    Kairouan") and a country said anywhere hold for the bare mentions ("Kairouan") too."""
+def _share_identity(parties: list[PartyMention], prominent_blocks: set[int]) -> list[PartyMention]:
+    """Mentions of one name are one party: the kind said with a generic word in the title, a
+    heading or a signing paragraph ("le gouvernorat de Kairouan") and a country said anywhere hold
+    for the bare mentions ("Kairouan") too. A generic word in passing ("liens avec la région de
+    Kédougou") does not rename the town that signs."""
     by_name: dict[frozenset[str], list[PartyMention]] = {}
     for party in parties:
         by_name.setdefault(name_words(party.name), []).append(party)
     for words, group in by_name.items():
         if not words:
             continue
-        generic = [p for p in group if p.mention.span.has_extension("party_name") and p.mention.span._.party_name is not None]
+        generic = [
+            p for p in group
+            if p.mention.span.has_extension("party_name") and p.mention.span._.party_name is not None and p.mention.block in prominent_blocks
+        ]
         kind = generic[0].kind if generic else None
         countries = Counter(p.country for p in group if p.country)
         country = countries.most_common(1)[0][0] if countries else None
@@ -748,6 +757,11 @@ def _segment_of(segments: list[Segment], mention: Mention) -> Segment | None:
 
 def _draft_of(drafts: list[Draft], anchor: Mention) -> Draft | None:
     return next((d for d in drafts if any(a is anchor for a in d.anchors)), None)
+
+
+def _signing_date_candidate(mention: Mention) -> bool:
+    """A date that can be a signature's: not a range (a mission), not "depuis 2011" (a relationship)."""
+    return _date_value(mention) is not None and mention.label != "range" and not mention.rule.startswith("year_depuis")
 
 
 def _date_value(mention: Mention) -> str | None:
