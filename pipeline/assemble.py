@@ -333,7 +333,10 @@ class Assembler:
             return None
         marker = anchor.span._.agreement_marker
         if marker == "newer":
-            return next((d for d in drafts if d.anchor.span._.agreement_marker != "older"), drafts[-1])
+            # "liées depuis 2001 par un accord … le nouvel accord a été signé": the agreement in force
+            # and its renewal are two records
+            signed = [d for d in drafts if d.anchor.span._.agreement_marker != "older" and d.anchor.span._.agreement_status == "signed"]
+            return signed[0] if signed else None
         latest = drafts[-1]
         if counterpart is not None and latest.counterpart is not None and not names_match(counterpart.name, latest.counterpart.name):
             return next((d for d in drafts if d.counterpart is not None and names_match(d.counterpart.name, counterpart.name) and _compatible(d, anchor, own_date)), None)
@@ -729,9 +732,17 @@ PLACE_PARTICLES = frozenset({"de", "du", "des", "d'", "la", "le", "les", "l'", "
 
 
 def _written_as_name(place: Mention) -> bool:
-    """Capitalised, not opening its sentence, tagged a proper noun: "Vitré" the town, not "vitré" the glass."""
-    first = place.span[0]
-    return first.text[:1].isupper() and not first.is_sent_start and any(t.pos_ == "PROPN" for t in place.span)
+    """Capitalised and read as a name: "Vitré" the town, not "vitré" the glass. Opening a sentence,
+    the word must also be paired with another name ("Vannes et Cuxhaven", "Tulle, Banfora…")."""
+    span = place.span
+    first = span[0]
+    if not first.text[:1].isupper():
+        return False
+    if not first.is_sent_start:
+        return any(t.pos_ == "PROPN" for t in span)
+    doc = span.doc
+    following = doc[span.end : span.end + 2]
+    return len(following) == 2 and following[0].lower_ in ("et", ",") and following[1].text[:1].isupper()
 
 
 def _french_generic(mention: Mention) -> bool:
