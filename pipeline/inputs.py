@@ -51,10 +51,16 @@ def _text_article(path: Path, published: dt.date | None, url: str | None) -> Art
 
 
 def _html_article(path: Path, published: dt.date | None, url: str | None) -> Article:
-    from pipeline.scraper.profiles import parse_article_html
+    """A saved page, read with the generic site profile (title, date line or meta, main text)."""
+    from pipeline.scraper.errors import ScraperError
+    from pipeline.scraper.fetch import decode_body
+    from pipeline.scraper.profiles import profile_for
 
-    html = path.read_bytes()
-    article = parse_article_html(html, url or path.resolve().as_uri())
+    html, _, _ = decode_body(path.read_bytes(), None)
+    try:
+        article = profile_for("generic").parse(html, url or path.resolve().as_uri())
+    except ScraperError as exc:
+        raise ValueError(f"not an article page: {exc.reason}") from None
     if published is not None:
         article = article.model_copy(update={"published": published})
     return article

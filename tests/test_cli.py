@@ -74,3 +74,16 @@ def test_output_file_is_written_whole(nlp, capsys, tmp_path):
     assert capsys.readouterr().out == ""
     assert len(_records(target.read_text(encoding="utf-8"))) == 1
     assert not (tmp_path / "records.jsonl.partial").exists()
+
+
+def test_html_page_is_parsed_then_extracted(nlp, capsys):
+    page = FIXTURES / "parser_golden" / "network-date-line-and-bullets.html"
+    assert main(["extract", str(page), "--url", "https://example.org/page"]) == 0
+    records = _records(capsys.readouterr().out)
+    assert records and all(r.article_url == "https://example.org/page" for r in records)
+
+
+def test_html_page_that_is_not_an_article_fails_alone(nlp, capsys):
+    page = FIXTURES / "parser_golden" / "generic-legal-notice.html"
+    assert main(["extract", str(page)]) == 1
+    assert "not an article page" in capsys.readouterr().err
