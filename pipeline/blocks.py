@@ -36,9 +36,29 @@ class Block:
     section: int
 
 
+# A line break inside a sentence: the line goes on in lower case ("signé une\nconvention"), or
+# stops on a particle, hyphen or apostrophe ("Villeneuve d'\nAscq", "la ville de\nGrande-Synthe").
+_LONE_BREAK = re.compile(r"(?<=[^\n])\n(?=[^\n])")
+_CONTINUES = re.compile(r"[a-zà-ÿ(«]")
+_OPEN_END = re.compile(r"(?:[-']|\b(?:de|du|des|la|le|les|et|à|au|en|d'|l'))$")
+_CLOSED_END = (".", "!", "?", ":", ";", "…", "»")
+
+
+def _inside_sentence(text: str, position: int) -> bool:
+    before = text[max(0, position - 40) : position].rstrip(" ")
+    after = text[position + 1 : position + 2]
+    if not before or not after or _BULLET.match(text[position + 1 : position + 4]):
+        return False
+    if _OPEN_END.search(before):
+        return after.strip() != ""
+    return not before.endswith(_CLOSED_END) and bool(_CONTINUES.match(after))
+
+
 def normalise_text(text: str) -> str:
-    """Curly apostrophes and non-breaking spaces read as their plain forms; same length, same offsets."""
-    return text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    """Curly apostrophes and non-breaking spaces read as their plain forms, and line breaks inside a
+    sentence (hard-wrapped pages) read as spaces; same length, so offsets into the article hold."""
+    plain = text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    return _LONE_BREAK.sub(lambda m: " " if _inside_sentence(plain, m.start()) else "\n", plain)
 
 
 def _is_heading(line: str) -> bool:
@@ -47,6 +67,19 @@ def _is_heading(line: str) -> bool:
     if stripped.endswith(_SENTENCE_END) and not stripped.endswith("?"):
         return False
     return len(stripped.split()) <= MAX_HEADING_WORDS
+
+
+MAX_PREAMBLE_LINES = 40
+
+
+def _title_line(text: str, lines: list[tuple[int, int]], title: str | None) -> int:
+    wanted = " ".join((title or "").split()).casefold()
+    if not wanted:
+        return 0
+    for index, (start, end) in enumerate(lines[:MAX_PREAMBLE_LINES]):
+        if " ".join(text[start:end].split()).casefold() == normalise_text(wanted):
+            return index
+    return 0
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -71,12 +104,19 @@ def _split_long(start: int, end: int, text: str) -> list[tuple[int, int]]:
     return pieces
 
 
-def split_blocks(text: str) -> list[Block]:
-    """Blocks of a contract-shaped text: one per non-empty line, with kind and section number."""
+def split_blocks(text: str, title: str | None = None) -> list[Block]:
+    """Blocks of a contract-shaped text: one per non-empty line, with kind and section number.
+
+    When the article's title is given and found among the first lines, whatever stands before it
+    (a site menu, other stories' headlines) is left out.
+    """
     lines = _line_spans(text)
+    first = _title_line(text, lines, title)
     blocks: list[Block] = []
     section = 0
     for index, (start, end) in enumerate(lines):
+        if index < first:
+            continue
         line = text[start:end]
         if not line.strip():
             continue

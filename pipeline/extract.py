@@ -74,7 +74,7 @@ class Extractor:
         windows = []  # (article index, normalised text, blocks)
         for index, article in enumerate(articles):
             text = normalise_text(article.text)
-            for window in _windows(split_blocks(text)):
+            for window in _windows(split_blocks(text, article.title)):
                 windows.append((index, text, window))
         parsed = iter(self.nlp.pipe(self._block_docs(articles, windows), batch_size=self.batch_size, disable=self.enrichment))
         results = [ArticleResult(article) for article in articles]
