@@ -1,0 +1,190 @@
+"""Merging: records of different articles that describe one agreement become one partnership.
+
+Two records describe the same agreement when they have the same signatories after the
+contract's name normalisation (same number of parties, each matched by country and by
+``names_match`` to a distinct party of the other) and compatible dates (same year, or one
+missing). Records are clustered in a fixed order, so the result depends only on the set of
+records, never on the order in which articles arrived (a run resumed after a crash gives the
+same partnerships as an uninterrupted one).
+
+The merged document has the record shape (``PartnershipRecord``). Lists (themes, people,
+actors) are united. A single-valued field whose articles disagree keeps its most supported
+value in the document, and every value with its articles goes to ``conflicts``: the
+partnership is flagged for review, nothing is silently overwritten. Values that only differ
+in precision do not conflict: ``2024-03`` and ``2024-03-12`` (the day is kept), ``P2Y`` and
+``P24M``, an ``other`` agreement type and a precise one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, get_origin
+
+from pipeline.normalize import fold, name_words, names_match
+from pipeline.records import AgreementType, Party, PartnershipRecord, duration_months
+
+LIST_FIELDS = frozenset(name for name, info in PartnershipRecord.model_fields.items() if get_origin(info.annotation) is list)
+# Fields that are the partnership's own, not values the articles could disagree on.
+OWN_FIELDS = frozenset({"record_id", "article_url", "source", "evidence", "confidence", "model_version", "signatories"})
+# Wording, not facts: the first article's is kept.
+WORDING_FIELDS = frozenset({"agreement_label"})
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A record as the store keeps it: its article and its rank in that article."""
+
+    article_url: str
+    ordinal: int
+    record: PartnershipRecord
+
+
+@dataclass
+class MergedPartnership:
+    id: str
+    countries: str
+    members: list[StoredRecord]
+    document: dict[str, Any]
+    conflicts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def countries_key(record: PartnershipRecord) -> str:
+    """The signatories' countries, sorted: records of one agreement always share it."""
+    return "|".join(sorted(p.country for p in record.signatories))
+
+
+def same_signatories(a: Sequence[Party], b: Sequence[Party]) -> bool:
+    if len(a) != len(b) or not a:
+        return False
+    return any(
+        all(x.country == y.country and names_match(x.name, y.name) for x, y in zip(a, ordering, strict=True))
+        for ordering in itertools.permutations(b)
+    )
+
+
+def dates_compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a[:4] == b[:4]
+
+
+def cluster(records: Sequence[StoredRecord]) -> list[list[StoredRecord]]:
+    """Group records describing one agreement; dated records first, then by id and article.
+
+    Dated records come first, so a dated record is only compared with the groups of its year;
+    an undated one with every group."""
+    ordered = sorted(records, key=lambda r: (r.record.signed_on is None, r.record.record_id, r.article_url, r.ordinal))
+    clusters: list[list[StoredRecord]] = []
+    groups_of_year: dict[str, list[int]] = {}
+    for item in ordered:
+        year = item.record.signed_on[:4] if item.record.signed_on else None
+        candidates = groups_of_year.get(year, []) if year is not None else range(len(clusters))
+        for index in candidates:
+            group = clusters[index]
+            if all(
+                same_signatories(item.record.signatories, member.record.signatories)
+                and dates_compatible(item.record.signed_on, member.record.signed_on)
+                for member in group
+            ):
+                group.append(item)
+                break
+        else:
+            if year is not None:
+                groups_of_year.setdefault(year, []).append(len(clusters))
+            clusters.append([item])
+    return clusters
+
+
+def merge(members: list[StoredRecord]) -> MergedPartnership:
+    """One partnership from the records of a cluster (see module docstring)."""
+    members = sorted(members, key=lambda r: (r.article_url, r.ordinal))
+    ids = Counter(m.record.record_id for m in members)
+    partnership_id = min(ids, key=lambda i: (-ids[i], i))
+    first = members[0].record
+    dumped = [(m.article_url, m.record.model_dump(mode="json")) for m in members]
+    document: dict[str, Any] = first.model_dump(mode="json")
+    document.update(
+        record_id=partnership_id,
+        evidence=[],
+        confidence=max(m.record.confidence for m in members),
+    )
+    conflicts: dict[str, list[dict[str, Any]]] = {}
+    for name in PartnershipRecord.model_fields:
+        if name in OWN_FIELDS:
+            continue
+        values = [(url, doc[name]) for url, doc in dumped]
+        if name in LIST_FIELDS:
+            document[name] = _union([v for _, v in values])
+        elif name in WORDING_FIELDS:
+            document[name] = next((v for _, v in values if v is not None), None)
+        else:
+            document[name], disagreement = _single_value(name, values)
+            if disagreement:
+                conflicts[name] = disagreement
+    return MergedPartnership(partnership_id, countries_key(first), members, document, conflicts)
+
+
+def _union(lists: list[list[Any]]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for items in lists:
+        for item in items:
+            seen.setdefault(_identity(item), item)
+    return list(seen.values())
+
+
+def _identity(item: Any) -> str:
+    """Items naming the same thing are one (a person or actor by normalised name)."""
+    if isinstance(item, dict) and "name" in item and "code" not in item:
+        return " ".join(sorted(name_words(item["name"]))) or fold(item["name"])
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+
+
+def _single_value(name: str, values: list[tuple[str, Any]]) -> tuple[Any, list[dict[str, Any]]]:
+    """The field's merged value and, when articles disagree, every value with its articles."""
+    present = [(url, value) for url, value in values if value is not None]
+    if not present:
+        return None, []
+    refines = _REFINES.get(name, _equal)
+    groups: list[tuple[Any, list[str]]] = []  # (most precise value of the group, articles)
+    for url, value in present:
+        for index, (kept, urls) in enumerate(groups):
+            if refines(value, kept) or refines(kept, value):
+                groups[index] = (value if refines(value, kept) else kept, [*urls, url])
+                break
+        else:
+            groups.append((value, [url]))
+    best = max(groups, key=lambda g: len(g[1]))[0]
+    if len(groups) == 1:
+        return best, []
+    return best, [{"value": value, "articles": sorted(set(urls))} for value, urls in groups]
+
+
+def _equal(a: Any, b: Any) -> bool:
+    return a == b
+
+
+def _date_refines(precise: str, vague: str) -> bool:
+    return precise.startswith(vague)
+
+
+def _duration_refines(a: str, b: str) -> bool:
+    months = duration_months(a)
+    return a == b or (months is not None and months == duration_months(b))
+
+
+def _type_refines(precise: str, vague: str) -> bool:
+    return precise == vague or vague == AgreementType.other
+
+
+def _place_refines(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["country"] == b["country"] and names_match(a["name"], b["name"])
+
+
+_REFINES: dict[str, Callable[[Any, Any], bool]] = {
+    "signed_on": _date_refines,
+    "duration": _duration_refines,
+    "agreement_type": _type_refines,
+    "signing_place": _place_refines,
+}

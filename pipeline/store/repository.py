@@ -1,0 +1,448 @@
+"""The store: one class in front of the database, the same code on SQLite and PostgreSQL.
+
+SQLite is opened in WAL mode (readers never block the writer; a process killed mid-write
+leaves the last committed state) with a busy timeout; ``postgresql://`` URLs go through
+psycopg 3. Every write that must be all-or-nothing is one transaction: an article, its
+records and the partnerships they are merged into are committed together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+from time import perf_counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from pipeline.records import Article, PartnershipRecord
+from pipeline.scraper.state import SeenPage
+from pipeline.store import schema
+from pipeline.store.crawl_state import DatabaseCrawlState, write_pages
+from pipeline.store.merge import StoredRecord, cluster, countries_key, merge
+from pipeline.store.migrations import migrate
+
+DEFAULT_DATABASE_URL = "sqlite:///partnerships.db"
+STATUSES = ("new", "accepted", "rejected", "flagged")
+REVIEW_STATUSES = ("accepted", "rejected")
+
+
+def default_database_url() -> str:
+    return os.environ.get("PARTNERSHIPS_DB") or DEFAULT_DATABASE_URL
+
+
+def canonical_json(value: Any) -> str:
+    """The one JSON spelling of a value, so equal facts are equal bytes."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite gives timestamps back without their zone; they were written in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def create_store_engine(url: str) -> sa.Engine:
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 60})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process; WAL keeps it consistent
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=60000")
+    cursor.close()
+
+
+class LockHeld(RuntimeError):
+    """Another run holds the store's lock."""
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: str
+    model_version: str
+    counts: dict[str, Any]
+    failures: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class StoredPartnership:
+    """A partnership as exported: review decisions applied on top of the merged values."""
+
+    id: str
+    status: str
+    document: dict[str, Any]
+    conflicts: dict[str, list[dict[str, Any]]]
+    articles: list[str]
+    records: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ArticleToStore:
+    """One article with what extraction gave for it, and the crawl memory of its pages."""
+
+    article: Article
+    records: list[PartnershipRecord]
+    model_version: str
+    error: str | None = None
+    pages: Mapping[str, SeenPage] | None = None
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_store_engine(url)
+        migrate(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def crawl_state(self) -> DatabaseCrawlState:
+        return DatabaseCrawlState(self.engine)
+
+    # ------------------------------------------------------------------ lock
+    def acquire_lock(self, holder: str, lease: dt.timedelta, name: str = "run") -> None:
+        """Take the named lease, or raise LockHeld. A lease is taken over when it expired or
+        when its holder was a process of this host that no longer exists (killed)."""
+        now = utc_now()
+        host, pid = socket.gethostname(), os.getpid()
+        values = {"holder": holder, "host": host, "pid": pid, "expires_at": now + lease}
+        table = schema.locks
+        with self.engine.begin() as connection:
+            row = connection.execute(sa.select(table).where(table.c.name == name)).mappings().first()
+            if row is None:
+                try:
+                    with connection.begin_nested():
+                        connection.execute(sa.insert(table).values(name=name, **values))
+                    return
+                except sa.exc.IntegrityError:
+                    raise LockHeld(f"lock {name!r} was just taken by another run") from None
+            stale = as_utc(row["expires_at"]) < now or (row["host"] == host and not _process_alive(row["pid"]))
+            if row["holder"] != holder and not stale:
+                raise LockHeld(
+                    f"lock {name!r} held by run {row['holder']} (host {row['host']}, pid {row['pid']}) "
+                    f"until {as_utc(row['expires_at']).isoformat(timespec='seconds')}"
+                )
+            taken = connection.execute(
+                sa.update(table).where(table.c.name == name, table.c.holder == row["holder"]).values(**values)
+            )
+            if taken.rowcount != 1:
+                raise LockHeld(f"lock {name!r} was just taken by another run")
+
+    def renew_lock(self, holder: str, lease: dt.timedelta, name: str = "run") -> None:
+        table = schema.locks
+        with self.engine.begin() as connection:
+            renewed = connection.execute(
+                sa.update(table).where(table.c.name == name, table.c.holder == holder).values(expires_at=utc_now() + lease)
+            )
+        if renewed.rowcount != 1:
+            raise LockHeld(f"lock {name!r} is no longer held by {holder}")
+
+    def release_lock(self, holder: str, name: str = "run") -> None:
+        with self.engine.begin() as connection:
+            connection.execute(sa.delete(schema.locks).where(schema.locks.c.name == name, schema.locks.c.holder == holder))
+
+    # ------------------------------------------------------------------ runs
+    def start_run(self, model_version: str) -> int:
+        """Record a new run; runs still marked running died without finishing (we hold the lock)."""
+        table = schema.runs
+        with self.engine.begin() as connection:
+            connection.execute(sa.update(table).where(table.c.status == "running").values(status="interrupted"))
+            return int(
+                connection.execute(
+                    sa.insert(table)
+                    .values(started_at=utc_now(), status="running", model_version=model_version, counts="{}", failures="[]")
+                    .returning(table.c.id)
+                ).scalar_one()
+            )
+
+    def update_run(self, run_id: int, counts: Mapping[str, Any], failures: list[dict[str, str]], status: str | None = None) -> None:
+        values: dict[str, Any] = {"counts": canonical_json(dict(counts)), "failures": canonical_json(failures)}
+        if status is not None:
+            values.update(status=status, finished_at=utc_now())
+        with self.engine.begin() as connection:
+            connection.execute(sa.update(schema.runs).where(schema.runs.c.id == run_id).values(**values))
+
+    def recent_runs(self, limit: int = 10) -> list[RunSummary]:
+        table = schema.runs
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(table).order_by(table.c.id.desc()).limit(limit)).mappings().all()
+        return [
+            RunSummary(
+                id=row["id"],
+                started_at=as_utc(row["started_at"]),
+                finished_at=as_utc(row["finished_at"]) if row["finished_at"] else None,
+                status=row["status"],
+                model_version=row["model_version"],
+                counts=json.loads(row["counts"]),
+                failures=json.loads(row["failures"]),
+            )
+            for row in rows
+        ]
+
+    # ------------------------------------------------------------------ sources
+    def save_sources(self, sources: Iterable[tuple[str, str, str]]) -> None:
+        """(id, name, config JSON) of the configured sources."""
+        rows = [{"id": i, "name": n, "config": c} for i, n, c in sources]
+        if not rows:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(sa.delete(schema.sources).where(schema.sources.c.id.in_([r["id"] for r in rows])))
+            connection.execute(sa.insert(schema.sources), rows)
+
+    # ------------------------------------------------------------------ articles and records
+    def stored_text_hash(self, url: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(sa.select(schema.articles.c.text_hash).where(schema.articles.c.url == url)).scalar()
+
+    def remember_pages(self, pages: Mapping[str, SeenPage]) -> None:
+        with self.engine.begin() as connection:
+            write_pages(connection, pages)
+
+    def urls_to_extract(self, model_version: str, *, reextract: bool) -> list[str]:
+        """Stored articles whose extraction is owed: never done or failed; with ``reextract``
+        also those extracted by another model version."""
+        column = schema.articles.c.extracted_with
+        owed = column.is_(None)
+        if reextract:
+            owed = sa.or_(owed, column != model_version)
+        with self.engine.connect() as connection:
+            return list(connection.execute(sa.select(schema.articles.c.url).where(owed).order_by(schema.articles.c.url)).scalars())
+
+    def load_articles(self, urls: list[str]) -> list[Article]:
+        with self.engine.connect() as connection:
+            documents = dict(
+                connection.execute(
+                    sa.select(schema.articles.c.url, schema.articles.c.document).where(schema.articles.c.url.in_(urls))
+                ).all()
+            )
+        return [Article.model_validate_json(documents[url]) for url in urls if url in documents]
+
+    def save_article(self, item: ArticleToStore, text_hash: str) -> dict[str, float]:
+        """Article, records, crawl memory and merged partnerships in one transaction.
+
+        Returns the seconds spent storing and merging (for the run's stage times)."""
+        article = item.article
+        started = perf_counter()
+        with self.engine.begin() as connection:
+            table = schema.records
+            old_keys = set(connection.execute(sa.select(table.c.countries).where(table.c.article_url == article.url)).scalars())
+            connection.execute(sa.delete(table).where(table.c.article_url == article.url))
+            connection.execute(sa.delete(schema.articles).where(schema.articles.c.url == article.url))
+            connection.execute(
+                sa.insert(schema.articles).values(
+                    url=article.url,
+                    source=article.source,
+                    published=article.published.isoformat() if article.published else None,
+                    text_hash=text_hash,
+                    document=canonical_json(article.model_dump(mode="json")),
+                    extracted_with=None if item.error else item.model_version,
+                    extraction_error=item.error,
+                )
+            )
+            rows = [
+                {
+                    "article_url": article.url,
+                    "ordinal": ordinal,
+                    "record_id": record.record_id,
+                    "countries": countries_key(record),
+                    "model_version": record.model_version,
+                    "partnership_id": None,
+                    "document": canonical_json(record.model_dump(mode="json")),
+                }
+                for ordinal, record in enumerate(item.records)
+            ]
+            if rows:
+                connection.execute(sa.insert(table), rows)
+            write_pages(connection, item.pages or {})
+            stored = perf_counter()
+            merge_groups(connection, old_keys | {row["countries"] for row in rows})
+        merged = perf_counter()
+        return {"store": stored - started, "merge": merged - stored}
+
+    # ------------------------------------------------------------------ review decisions
+    def decide(self, partnership_id: str, field: str, value: Any, reviewer: str, note: str | None = None) -> None:
+        """Record a review decision: a field's reviewed value, or ``status`` accepted/rejected."""
+        if field == "status" and value not in REVIEW_STATUSES:
+            raise ValueError(f"a review status is one of {', '.join(REVIEW_STATUSES)}, not {value!r}")
+        if field != "status" and field not in PartnershipRecord.model_fields:
+            raise ValueError(f"{field!r} is not a record field")
+        with self.engine.begin() as connection:
+            connection.execute(
+                sa.insert(schema.review_decisions).values(
+                    partnership_id=partnership_id,
+                    field=field,
+                    value=canonical_json(value),
+                    reviewer=reviewer,
+                    note=note,
+                    decided_at=utc_now(),
+                )
+            )
+            _refresh_status(connection, partnership_id)
+
+    # ------------------------------------------------------------------ reading
+    def partnerships(self, status: str | None = None) -> list[StoredPartnership]:
+        """Partnerships sorted by id, reviewed values applied, with their supporting records."""
+        table = schema.partnerships
+        query = sa.select(table).order_by(table.c.id)
+        if status is not None:
+            query = query.where(table.c.status == status)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+            ids = [row["id"] for row in rows]
+            members: dict[str, list[tuple[str, int, str]]] = {}
+            for chunk in _chunks(ids, 500):
+                for pid, url, ordinal, document in connection.execute(
+                    sa.select(schema.records.c.partnership_id, schema.records.c.article_url, schema.records.c.ordinal, schema.records.c.document)
+                    .where(schema.records.c.partnership_id.in_(chunk))
+                ):
+                    members.setdefault(pid, []).append((url, ordinal, document))
+            reviewed = _reviewed_fields(connection, ids)
+        result = []
+        for row in rows:
+            overlay = {k: v for k, v in reviewed.get(row["id"], {}).items() if k in PartnershipRecord.model_fields}
+            records = [
+                {**json.loads(document), **overlay, "record_id": row["id"]}
+                for _, _, document in sorted(members.get(row["id"], []))
+            ]
+            result.append(
+                StoredPartnership(
+                    id=row["id"],
+                    status=row["status"],
+                    document={**json.loads(row["document"]), **overlay},
+                    conflicts=json.loads(row["conflicts"]),
+                    articles=sorted({url for url, _, _ in members.get(row["id"], [])}),
+                    records=records,
+                )
+            )
+        return result
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            return {
+                table.name: int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+                for table in schema.metadata.sorted_tables
+            }
+
+
+def merge_groups(connection: sa.Connection, keys: Iterable[str]) -> None:
+    """Rebuild the partnerships of these signatory-country groups from their records.
+
+    Review decisions follow their partnership when its id changes (a new article can make
+    another record id the most supported one)."""
+    records_table, table = schema.records, schema.partnerships
+    for key in sorted(keys):
+        rows = connection.execute(
+            sa.select(records_table.c.article_url, records_table.c.ordinal, records_table.c.partnership_id, records_table.c.document)
+            .where(records_table.c.countries == key)
+        ).all()
+        previous = {(url, ordinal): pid for url, ordinal, pid, _ in rows}
+        stored = [StoredRecord(url, ordinal, PartnershipRecord.model_validate_json(doc)) for url, ordinal, _, doc in rows]
+        existing = {
+            pid: (conflicts, document)
+            for pid, conflicts, document in connection.execute(
+                sa.select(table.c.id, table.c.conflicts, table.c.document).where(table.c.countries == key)
+            )
+        }
+        rebuilt: set[str] = set()
+        for group in cluster(stored):
+            partnership = merge(group)
+            base_id, suffix = partnership.id, 1
+            while partnership.id in rebuilt:  # two groups whose most supported record id is the same
+                suffix += 1
+                partnership.id = f"{base_id}-{suffix}"
+                partnership.document["record_id"] = partnership.id
+            rebuilt.add(partnership.id)
+            former = {previous[(m.article_url, m.ordinal)] for m in group} - {None, partnership.id}
+            if former:
+                connection.execute(
+                    sa.update(schema.review_decisions)
+                    .where(schema.review_decisions.c.partnership_id.in_(sorted(former)))
+                    .values(partnership_id=partnership.id)
+                )
+            values = (canonical_json(partnership.conflicts), canonical_json(partnership.document))
+            if existing.get(partnership.id) != values:
+                connection.execute(sa.delete(table).where(table.c.id == partnership.id))
+                connection.execute(
+                    sa.insert(table).values(id=partnership.id, countries=key, status="new", conflicts=values[0], document=values[1])
+                )
+            if former or existing.get(partnership.id) != values:
+                _refresh_status(connection, partnership.id)
+            for member in group:
+                if previous[(member.article_url, member.ordinal)] != partnership.id:
+                    connection.execute(
+                        sa.update(records_table)
+                        .where(records_table.c.article_url == member.article_url, records_table.c.ordinal == member.ordinal)
+                        .values(partnership_id=partnership.id)
+                    )
+        gone = sorted(set(existing) - rebuilt)
+        if gone:
+            connection.execute(sa.delete(table).where(table.c.id.in_(gone)))
+
+
+def _refresh_status(connection: sa.Connection, partnership_id: str) -> None:
+    """accepted / rejected by the latest status decision, else flagged when articles disagree
+    on a field nobody reviewed, else new."""
+    decisions = _reviewed_fields(connection, [partnership_id]).get(partnership_id, {})
+    table = schema.partnerships
+    conflicts = connection.execute(sa.select(table.c.conflicts).where(table.c.id == partnership_id)).scalar()
+    if conflicts is None:
+        return
+    open_conflicts = set(json.loads(conflicts)) - set(decisions)
+    status = decisions.get("status") or ("flagged" if open_conflicts else "new")
+    connection.execute(sa.update(table).where(table.c.id == partnership_id).values(status=status))
+
+
+def _reviewed_fields(connection: sa.Connection, partnership_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The decision in force per partnership and field (the latest one)."""
+    table = schema.review_decisions
+    result: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(partnership_ids, 500):
+        for pid, field, value in connection.execute(
+            sa.select(table.c.partnership_id, table.c.field, table.c.value).where(table.c.partnership_id.in_(chunk)).order_by(table.c.id)
+        ):
+            result.setdefault(pid, {})[field] = json.loads(value)
+    return result
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,146 @@
+"""The store's tables (SQLAlchemy 2 Core), the same on SQLite and PostgreSQL.
+
+A record is kept as its contract JSON document (``pipeline.records`` is the only place that
+spells its shape) beside the few columns the store queries: who it belongs to, the model
+version that produced it, the partnership it was merged into. Documents are canonical JSON
+text (sorted keys) so that two stores holding the same facts dump byte-identically, whatever
+the engine. Timestamps are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+Timestamp = sa.DateTime(timezone=True)
+
+# Incremental migrations applied so far (pipeline.store.migrations).
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", Timestamp, nullable=False),
+)
+
+# Configured sources as last crawled (their TOML entry as JSON).
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("config", sa.Text, nullable=False),
+)
+
+# The crawler's memory: per fetched URL, the server's validators and what the body held.
+pages = sa.Table(
+    "pages",
+    metadata,
+    sa.Column("url", sa.String(2000), primary_key=True),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("etag", sa.String(500)),
+    sa.Column("last_modified", sa.String(100)),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("text_hash", sa.String(64), index=True),
+    sa.Column("fetched_at", sa.String(32), nullable=False),
+)
+
+# The raw archive: every distinct body once (gzip), by sha256 ...
+bodies = sa.Table(
+    "bodies",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("gzip", sa.LargeBinary, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+)
+
+# ... and every fetch that returned it (the archive's index).
+fetches = sa.Table(
+    "fetches",
+    metadata,
+    sa.Column("sha256", sa.String(64), sa.ForeignKey("bodies.sha256"), primary_key=True),
+    sa.Column("url", sa.String(2000), primary_key=True),
+    sa.Column("fetched_at", sa.String(32), primary_key=True),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("headers", sa.Text, nullable=False),
+)
+
+# Parsed articles (the contract's Article), the input of extraction and re-extraction.
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("url", sa.String(2000), primary_key=True),
+    sa.Column("source", sa.String(100), index=True),
+    sa.Column("published", sa.String(10)),
+    sa.Column("text_hash", sa.String(64), nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+    # Version of the model whose records are stored; NULL while extraction is owed.
+    sa.Column("extracted_with", sa.String(200)),
+    sa.Column("extraction_error", sa.Text),
+)
+
+# Extracted records, one per agreement an article reports.
+records = sa.Table(
+    "records",
+    metadata,
+    sa.Column("article_url", sa.String(2000), sa.ForeignKey("articles.url", ondelete="CASCADE"), primary_key=True),
+    sa.Column("ordinal", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("record_id", sa.String(40), nullable=False, index=True),
+    sa.Column("countries", sa.String(200), nullable=False, index=True),
+    sa.Column("model_version", sa.String(200), nullable=False),
+    sa.Column("partnership_id", sa.String(40), index=True),
+    sa.Column("document", sa.Text, nullable=False),
+)
+
+# Canonical partnerships: the records of every article describing one agreement.
+partnerships = sa.Table(
+    "partnerships",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("countries", sa.String(200), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    # Field name -> the differing values, each with the articles that give it.
+    sa.Column("conflicts", sa.Text, nullable=False),
+    # The merged record (contract shape), before review decisions.
+    sa.Column("document", sa.Text, nullable=False),
+)
+
+# Review decisions with their history: the latest per (partnership, field) is in force.
+review_decisions = sa.Table(
+    "review_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("partnership_id", sa.String(40), nullable=False, index=True),
+    # A record field, or "status" (value: accepted / rejected).
+    sa.Column("field", sa.String(40), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("reviewer", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("decided_at", Timestamp, nullable=False),
+)
+
+# Every run of the scheduled job.
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", Timestamp, nullable=False),
+    sa.Column("finished_at", Timestamp),
+    # running, done, failed (some inputs failed), interrupted (found running by a later run)
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("model_version", sa.String(200), nullable=False),
+    sa.Column("counts", sa.Text, nullable=False),
+    sa.Column("failures", sa.Text, nullable=False),
+)
+
+# Leases: one row per lock name; a holder owns it until it releases it or the lease expires.
+locks = sa.Table(
+    "locks",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("holder", sa.String(200), nullable=False),
+    sa.Column("host", sa.String(200), nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("expires_at", Timestamp, nullable=False),
+)
