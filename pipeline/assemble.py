@@ -21,9 +21,10 @@ and the id of the rule that produced it, as evidence.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any
+from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
@@ -45,14 +46,6 @@ from pipeline.records import (
 
 ANCHOR_STATUSES = ("signed", "in_force")
 FOREIGN_ONLY_KINDS = frozenset({"province"})
-# Words of a sentence that make its date the date of something else than the signature.
-DISTRACTOR_WORDS = frozenset(
-    """visite visiteront visitera délégation délégations festival fête concert dîner repas
-    soirée exposition rencontres assemblée délibération délibéré conseil municipal vote voté
-    mission séjour accueillie accueillera retour arrivée échéance jusqu'au jusqu'à prochaine
-    prochain lancement réunion""".split()
-)
-SIGNING_PLACE_PREPOSITIONS = frozenset({"à", "au", "aux", "en"})
 PARTY_PROVINCE_FALLBACK = "region"
 
 
@@ -172,12 +165,36 @@ class ArticleView:
         return segments
 
 
+@dataclass(frozen=True)
+class AssemblyLexicon:
+    """The assembler's word lists (models/lexicons/assembly.json) and province levels (party_kinds.json)."""
+
+    distractor_words: frozenset[str]  # a sentence with one dates something else than the signature
+    axis_words: frozenset[str]  # a sentence with one states what the agreement is about
+    tripartite_marks: tuple[str, ...]  # an association signs too
+    province_department_countries: frozenset[str]
+
+    @classmethod
+    def from_files(cls, assembly_path: str | Path, party_kinds_path: str | Path) -> AssemblyLexicon:
+        with open(assembly_path, encoding="utf-8") as handle:
+            words = json.load(handle)
+        with open(party_kinds_path, encoding="utf-8") as handle:
+            provinces = json.load(handle)["province"]
+        return cls(
+            frozenset(words["distractor_words"]),
+            frozenset(words["axis_words"]),
+            tuple(words["tripartite_marks"]),
+            frozenset(provinces.get("department", [])),
+        )
+
+
 class Assembler:
     """Turns an ArticleView into records; holds the few settings the rules need."""
 
-    def __init__(self, model_version: str, province_levels: dict[str, Any]) -> None:
+    def __init__(self, model_version: str, lexicon: AssemblyLexicon) -> None:
         self.model_version = model_version
-        self.province_department_countries = frozenset(province_levels.get("department", []))
+        self.lexicon = lexicon
+        self.province_department_countries = lexicon.province_department_countries
 
     # ---------------------------------------------------------------- parties
     def party_mentions(self, view: ArticleView) -> list[PartyMention]:
@@ -513,7 +530,7 @@ class Assembler:
         signatories = [french, foreign]
         anchor_blocks = {a.block for a in draft.anchors}
         for party in parties:
-            if party.kind == "association" and party.mention.block in anchor_blocks and _tripartite(view, draft):
+            if party.kind == "association" and party.mention.block in anchor_blocks and self._tripartite(view, draft):
                 signatories.append(PartyMention(party.mention, party.name, "association", party.country or "FR", None))
                 break
         return signatories
@@ -547,11 +564,11 @@ class Assembler:
             best = min(in_anchor_sentence, key=lambda d: abs(d.order - anchor.order))
             return _date_value(best), best
         cue_sentences = {(c.block, c.span.sent.start) for c in view.mentions("signing_cues") if in_segments(c)}
-        signing = [d for d in usable if (d.block, d.span.sent.start) in cue_sentences and not _distracted(d)]
+        signing = [d for d in usable if (d.block, d.span.sent.start) in cue_sentences and not self._distracted(d)]
         if signing:
             best = min(signing, key=lambda d: abs(d.order - anchor.order))
             return _date_value(best), best
-        before = [d for d in usable if d.block == anchor.block and d.order < anchor.order and not _distracted(d)]
+        before = [d for d in usable if d.block == anchor.block and d.order < anchor.order and not self._distracted(d)]
         if before:
             return _date_value(before[-1]), before[-1]
         # "jumelées depuis 1963", "liées depuis 1994 par un accord": in force since the year given
@@ -601,12 +618,13 @@ class Assembler:
                 return in_section[0]
         return None
 
-    @staticmethod
-    def _themes(view: ArticleView, in_segments) -> list[tuple[Mention, Theme]]:
+    def _themes(self, view: ArticleView, in_segments) -> list[tuple[Mention, Theme]]:
         themes = []
         seen = set()
         for mention in view.mentions("themes"):
             if not in_segments(mention) or view.blocks[mention.block].kind is BlockKind.title:
+                continue
+            if not self._about_agreement(view, mention):
                 continue
             if mention.label in seen:
                 continue
@@ -648,6 +666,26 @@ class Assembler:
             names.append(name)
             actors.append((mention, Actor(name=name, kind=mention.label)))
         return actors
+
+    def _distracted(self, mention: Mention) -> bool:
+        return any(t.lower_ in self.lexicon.distractor_words for t in mention.span.sent)
+
+    def _tripartite(self, view: ArticleView, draft: Draft) -> bool:
+        """"une convention à trois", "tripartite": a third party (an association) signs too."""
+        texts = [fold(a.span.sent.text) for a in draft.anchors] + ([fold(view.blocks[0].text)] if view.blocks else [])
+        return any(mark in text for text in texts for mark in self.lexicon.tripartite_marks)
+
+    def _about_agreement(self, view: ArticleView, mention: Mention) -> bool:
+        """A theme counts where the text speaks of the agreement: a list item, or a sentence that
+        names an agreement, a signature or its content ("autour de trois axes", "porte sur")."""
+        if view.blocks[mention.block].kind is BlockKind.list_item:
+            return True
+        sentence = mention.span.sent
+        if any(a.start >= sentence.start and a.end <= sentence.end for a in view.docs[mention.block].spans.get("agreements", [])):
+            return True
+        if any(c.start >= sentence.start and c.end <= sentence.end for c in view.docs[mention.block].spans.get("signing_cues", [])):
+            return True
+        return any(t.lower_ in self.lexicon.axis_words for t in sentence)
 
     @staticmethod
     def _confidence(draft: Draft, signed_on: str | None, signatories: list[PartyMention]) -> float:
@@ -819,17 +857,7 @@ def _clause_start(anchor: Mention, floor: int) -> int:
     return max(floor, base + i + 1)
 
 
-def _distracted(mention: Mention) -> bool:
-    return any(t.lower_ in DISTRACTOR_WORDS for t in mention.span.sent)
 
-
-TRIPARTITE_MARKS = (" a trois", "tripartite", "trilaterale", "trilateral")
-
-
-def _tripartite(view: ArticleView, draft: Draft) -> bool:
-    """"une convention à trois", "tripartite": a third party (an association) signs too."""
-    texts = [fold(a.span.sent.text) for a in draft.anchors] + ([fold(view.blocks[0].text)] if view.blocks else [])
-    return any(mark in text for text in texts for mark in TRIPARTITE_MARKS)
 
 
 def _most_frequent(parties: list[PartyMention]) -> PartyMention | None:

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.assemble import ANCHOR_STATUSES, ArticleView, Assembler
+from pipeline.assemble import ANCHOR_STATUSES, ArticleView, Assembler, AssemblyLexicon
 from pipeline.blocks import split_blocks, normalise_text
 from pipeline.nlp import read_model_config, shared_nlp
 from pipeline.records import Article, PartnershipRecord
-from pipeline.resources import models_dir
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +42,14 @@ class Extractor:
         self.nlp = nlp or shared_nlp()
         self.batch_size = batch_size
         config = read_model_config()
-        with open(models_dir() / "lexicons" / "party_kinds.json", encoding="utf-8") as handle:
-            province_levels = json.load(handle)["province"]
+        assembly = config["assembly"]
+        lexicon = AssemblyLexicon.from_files(assembly["lexicon_path"], assembly["party_kinds_path"])
         self.model_version = f"{config['model']['base']}-{self.nlp.meta.get('version', '')}+rules-{config['model']['version']}"
         # Components that only matter once a window reports an agreement: most news does not.
         screening = set(config["model"]["screening"])
         ours = [name for name in self.nlp.pipe_names if name in config.get("components", {})]
         self.enrichment = [name for name in ours if name not in screening]
-        self.assembler = Assembler(self.model_version, province_levels)
+        self.assembler = Assembler(self.model_version, lexicon)
 
     def extract(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
         chunk: list[Article] = []
