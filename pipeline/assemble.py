@@ -525,6 +525,8 @@ class Assembler:
         if foreign is None:
             in_section = [p for p in parties if view.blocks[p.mention.block].section == draft.section]
             foreign = _most_frequent([p for p in in_section if p.country not in (None, "FR") and p.kind != "association" and not p.signing_place_like])
+        if foreign is None:
+            foreign = self._state_party(view, draft)
         if foreign is None or french is None:
             return None
         signatories = [french, foreign]
@@ -534,6 +536,20 @@ class Assembler:
                 signatories.append(PartyMention(party.mention, party.name, "association", party.country or "FR", None))
                 break
         return signatories
+
+    @staticmethod
+    def _state_party(view: ArticleView, draft: Draft) -> PartyMention | None:
+        """A state that signs: "un accord avec le Maroc", "la Région et le Cap-Vert signent" (a
+        country named after "avec"/"et" in the anchor's sentence, not locating something "au Maroc")."""
+        anchor_sentences = {(a.block, a.span.sent.start) for a in draft.anchors}
+        for place in view.mentions("places"):
+            if place.label != "country" or place.span.kb_id_ == "FR" or (place.block, place.span.sent.start) not in anchor_sentences:
+                continue
+            doc = place.span.doc
+            before = [t.lower_ for t in doc[max(place.span.sent.start, place.span.start - 2) : place.span.start]]
+            if before and before[-1] in ("le", "la", "l'", "les") and len(before) == 2 and before[0] in ("avec", "et"):
+                return PartyMention(place, place.span._.place_name or place.text, "national", place.span.kb_id_, None)
+        return None
 
     def _contexts(self, view: ArticleView, draft: Draft) -> list[tuple[int, int]]:
         """Where to look for signatories, nearest first: the anchors' sentences, their blocks, the heading, the title."""
