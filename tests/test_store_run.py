@@ -1,0 +1,175 @@
+"""The ``run`` job over the fixture site, on SQLite and PostgreSQL: stores what the crawl
+finds, is idempotent, is recorded, holds a lock, survives kill -9, re-extracts on demand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from pipeline.extract import Extractor
+from pipeline.scraper.fixture_server import FixtureSite
+from pipeline.scraper.sources import Source
+from pipeline.store import schema
+from pipeline.store.cli import format_runs
+from pipeline.store.ingest import run_ingestion
+from pipeline.store.repository import LockHeld, Store
+from tests.store_fixtures import (  # noqa: F401 - fixtures
+    ENGINES,
+    FAST_FETCH,
+    REPO,
+    SITE,
+    dump,
+    extractor,
+    fixture_site,
+    new_database_url,
+    postgres_server,
+    site_sources,
+    store,
+    store_url,
+)
+
+GOLD_ARTICLES = sum(1 for line in (SITE / "gold.jsonl").open(encoding="utf-8") if line.strip())
+
+
+def test_first_run_stores_every_article_and_a_second_run_adds_nothing(
+    store: Store, site_sources: list[Source], extractor: Extractor
+) -> None:
+    first = run_ingestion(store, site_sources, extractor, settings=FAST_FETCH)
+    assert first.exit_status == 0, first.failures
+    assert first.counts["parsed"] == GOLD_ARTICLES
+    assert first.counts["extracted"] == GOLD_ARTICLES
+    counts = store.counts()
+    assert counts["articles"] == GOLD_ARTICLES
+    assert counts["records"] == first.counts["records"] > 0
+    assert 0 < counts["partnerships"] <= counts["records"]
+    with store.engine.connect() as connection:
+        unmerged = connection.execute(sa.select(sa.func.count()).where(schema.records.c.partnership_id.is_(None))).scalar()
+        owed = connection.execute(sa.select(sa.func.count()).where(schema.articles.c.extracted_with.is_(None))).scalar()
+    assert unmerged == 0 and owed == 0
+    before = dump(store)
+
+    second = run_ingestion(store, site_sources, extractor, settings=FAST_FETCH)
+    assert second.exit_status == 0
+    assert second.counts.get("extracted", 0) == 0 and second.counts["fetched"] == 0
+    assert dump(store) == before
+    runs = store.recent_runs()
+    assert [r.status for r in runs] == ["done", "done"]
+    assert runs[1].counts["extracted"] == GOLD_ARTICLES and runs[0].finished_at is not None
+    assert set(runs[1].counts["seconds"]) >= {"crawl", "extract", "store", "merge"}
+    assert f"extracted {GOLD_ARTICLES}" in format_runs(runs, failures=True)
+
+
+def test_a_failing_source_is_recorded_and_the_run_exits_1(
+    store: Store, site_sources: list[Source], extractor: Extractor, fixture_site: FixtureSite
+) -> None:
+    broken = site_sources[0].model_copy(update={"id": "broken", "start_urls": ["/missing/listing"]})
+    outcome = run_ingestion(store, [*site_sources, broken], extractor, settings=FAST_FETCH)
+    assert outcome.exit_status == 1
+    assert store.counts()["articles"] == GOLD_ARTICLES
+    (run,) = store.recent_runs()
+    assert run.status == "failed"
+    assert [f["url"] for f in run.failures] == [f"{fixture_site.url}/missing/listing"]
+    assert "404" in run.failures[0]["reason"]
+
+
+def test_a_second_run_is_refused_while_the_lock_is_held_and_an_expired_lease_is_taken_over(
+    store: Store, extractor: Extractor
+) -> None:
+    store.acquire_lock("other-run", dt.timedelta(minutes=5))
+    with pytest.raises(LockHeld, match="other-run"):
+        run_ingestion(store, [], extractor)
+    assert store.recent_runs() == []
+    store.acquire_lock("other-run", dt.timedelta(seconds=-1))  # the holder renews into the past: expired
+    outcome = run_ingestion(store, [], extractor)
+    assert outcome.exit_status == 0
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(schema.locks)).scalar() == 0
+
+
+def test_reextraction_replaces_records_of_an_older_model_but_keeps_reviewed_fields(
+    store: Store, site_sources: list[Source], extractor: Extractor
+) -> None:
+    run_ingestion(store, site_sources, extractor, settings=FAST_FETCH)
+    reviewed = store.partnerships()[0]
+    store.decide(reviewed.id, "duration", "P4Y", reviewer="analyste")
+    with store.engine.begin() as connection:
+        connection.execute(sa.update(schema.articles).values(extracted_with="an-older-model"))
+        connection.execute(sa.update(schema.records).values(model_version="an-older-model"))
+
+    unchanged = run_ingestion(store, [], extractor)
+    assert unchanged.counts.get("extracted", 0) == 0
+    outcome = run_ingestion(store, [], extractor, reextract=True)
+    assert outcome.counts["extracted"] == GOLD_ARTICLES and outcome.counts.get("fetched", 0) == 0
+    with store.engine.connect() as connection:
+        versions = set(connection.execute(sa.select(schema.records.c.model_version)).scalars())
+    assert versions == {extractor.model_version}
+    after = {p.id: p for p in store.partnerships()}[reviewed.id]
+    assert after.document["duration"] == "P4Y"
+    assert {r["duration"] for r in after.records} == {"P4Y"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_run_killed_mid_way_then_a_normal_run_give_the_store_of_one_uninterrupted_run(
+    engine: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    fixture_site: FixtureSite,
+    site_sources: list[Source],
+    extractor: Extractor,
+) -> None:
+    reference_url = new_database_url(engine, request, tmp_path_factory.mktemp("reference"))
+    with Store(reference_url) as reference:
+        run_ingestion(reference, site_sources, extractor, settings=FAST_FETCH)
+        expected = dump(reference, without=frozenset({"fetches"}))
+    sources_file = tmp_path_factory.mktemp("sources") / "sources.toml"
+    sources_file.write_text((SITE / "sources.toml").read_text(encoding="utf-8").replace("http://fixture.invalid", fixture_site.url))
+    for seed in (1, 2):
+        url = new_database_url(engine, request, tmp_path_factory.mktemp(f"killed-{seed}"))
+        stored_before_kill = random.Random(seed).randrange(1, GOLD_ARTICLES - 1)
+        _run_and_kill(url, sources_file, after_articles=stored_before_kill)
+        with Store(url) as killed:
+            assert 0 < killed.counts()["articles"] < GOLD_ARTICLES
+            outcome = run_ingestion(killed, site_sources, extractor, settings=FAST_FETCH)
+            assert outcome.exit_status == 0, outcome.failures
+            assert dump(killed, without=frozenset({"fetches"})) == expected
+            statuses = [r.status for r in killed.recent_runs()]
+            assert statuses == ["done", "interrupted"]
+
+
+def _run_and_kill(url: str, sources_file: Path, *, after_articles: int) -> None:
+    """Start ``run`` in a child process and kill -9 it once it has stored this many articles."""
+    command = [sys.executable, "-m", "pipeline.store.cli", "run", "--db", url, "--sources", str(sources_file)]
+    child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and child.poll() is None:
+            line = child.stderr.readline() if child.stderr else ""
+            if line.startswith("stored "):
+                after_articles -= 1
+                if after_articles == 0:
+                    os.kill(child.pid, 9)
+                    break
+        assert child.wait(timeout=30) == -9, "the run ended before it could be killed"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def test_runs_command_prints_the_recorded_runs_as_json(store: Store, store_url: str, extractor: Extractor) -> None:
+    run_ingestion(store, [], extractor)
+    shown = subprocess.run(
+        [sys.executable, "-m", "pipeline.store.cli", "runs", "--db", store_url, "--json"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )
+    (run,) = json.loads(shown.stdout)
+    assert run["status"] == "done" and run["model_version"] == extractor.model_version
