@@ -147,7 +147,7 @@ def test_a_run_killed_mid_way_then_a_normal_run_give_the_store_of_one_uninterrup
 
 def _run_and_kill(url: str, sources_file: Path, *, after_articles: int) -> None:
     """Start ``run`` in a child process and kill -9 it once it has stored this many articles."""
-    command = [sys.executable, "-m", "pipeline.store.cli", "run", "--db", url, "--sources", str(sources_file)]
+    command = [sys.executable, "-m", "pipeline.store.cli", "run", "--db", url, "--sources", str(sources_file), "--delay", "0"]
     child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     try:

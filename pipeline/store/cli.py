@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from pipeline.scraper.fetch import FetchSettings
 from pipeline.store.repository import STATUSES, LockHeld, RunSummary, Store, default_database_url
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reextract", action="store_true", help="re-extract stored articles extracted by another model version (no refetching)"
     )
+    parser.add_argument("--delay", type=float, default=FetchSettings.delay, help="seconds between requests to one host")
+    parser.add_argument("--timeout", type=float, default=FetchSettings.timeout, help="seconds per request")
+    parser.add_argument("--retries", type=int, default=FetchSettings.max_retries, help="retries on timeouts, 429 and 5xx")
     parser.add_argument("--report", action="store_true", help="print the last runs when done")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
 
@@ -71,8 +75,11 @@ def run_run(args: argparse.Namespace) -> int:
     with Store(_database_url(args)) as store:
         extractor = Extractor()
         progress = None if args.quiet else (lambda url: print(f"stored {url}", file=sys.stderr))
+        settings = FetchSettings(delay=args.delay, timeout=args.timeout, max_retries=args.retries)
         try:
-            outcome = run_ingestion(store, sources, extractor, reextract=args.reextract, article_progress=progress)
+            outcome = run_ingestion(
+                store, sources, extractor, settings=settings, reextract=args.reextract, article_progress=progress
+            )
         except LockHeld as error:
             print(f"partnerships run: {error}", file=sys.stderr)
             return EXIT_SOME_FAILED
