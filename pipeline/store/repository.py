@@ -296,6 +296,13 @@ class Store:
         if field != "status" and field not in PartnershipRecord.model_fields:
             raise ValueError(f"{field!r} is not a record field")
         with self.engine.begin() as connection:
+            document = connection.execute(
+                sa.select(schema.partnerships.c.document).where(schema.partnerships.c.id == partnership_id)
+            ).scalar()
+            if document is None:
+                raise KeyError(f"no partnership {partnership_id!r}")
+            if field != "status":  # the reviewed value must leave a valid record
+                PartnershipRecord.model_validate({**json.loads(document), field: value})
             connection.execute(
                 sa.insert(schema.review_decisions).values(
                     partnership_id=partnership_id,
