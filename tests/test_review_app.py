@@ -1,0 +1,278 @@
+"""The review application in-process: escaping, CSRF, the operator token, the concurrent-edit
+conflict, validation errors, queue filters, history and the flow of decisions to the export.
+
+The store is filled with the hand-written articles of ``fixtures/review/articles.jsonl``
+(one with HTML and a script, two reporting one partnership with different dates)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pipeline.records import Article, PartnershipRecord
+from pipeline.review.app import create_app
+from pipeline.review.cli import run_review
+from pipeline.review.security import TOKEN_ENVIRONMENT_VARIABLE, TokenRequired, check_listening
+from pipeline.store.exports import export
+from pipeline.store.repository import ArticleToStore, Store
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "review" / "articles.jsonl"
+LILLE_URL = "https://example.org/lille-saint-louis"
+
+
+def fill(store: Store) -> None:
+    for line in FIXTURES.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        article = Article.model_validate(item["article"])
+        records = [PartnershipRecord.model_validate(r) for r in item["records"]]
+        store.save_article(ArticleToStore(article, records, "fixture"), f"hash-{article.url}")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(f"sqlite:///{tmp_path / 'review.db'}") as opened:
+        fill(opened)
+        yield opened
+
+
+@pytest.fixture
+def client(store: Store) -> TestClient:
+    return TestClient(create_app(store))
+
+
+def partnership_of(store: Store, article_url: str) -> str:
+    return next(p.id for p in store.partnerships() if article_url in p.articles)
+
+
+def form_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+def form_version(html: str) -> str:
+    match = re.search(r'name="version" value="(\d+)"', html)
+    assert match
+    return match.group(1)
+
+
+def login(client: TestClient, name: str, token: str = "") -> None:
+    page = client.get("/login")
+    answer = client.post("/login", data={"csrf_token": form_token(page.text), "name": name, "token": token, "next": "/queue"}, follow_redirects=False)
+    assert answer.status_code == 303
+
+
+def test_article_html_and_script_are_shown_not_run(client: TestClient, store: Store) -> None:
+    page = client.get(f"/records/{partnership_of(store, LILLE_URL)}?article={LILLE_URL}")
+    assert page.status_code == 200
+    assert "<script>document.title" not in page.text
+    assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in page.text
+    assert "<b>signent</b>" not in page.text and "&lt;b&gt;signent&lt;/b&gt;" in page.text
+    # The only scripts are the application's own file.
+    assert re.findall(r"<script[^>]*>", page.text) == ['<script src="/static/review.js" defer>']
+
+
+def test_analyst_values_are_escaped_in_the_page_and_history(client: TestClient, store: Store) -> None:
+    pid = partnership_of(store, LILLE_URL)
+    page = client.get(f"/records/{pid}")
+    reason = '<img src=x onerror="alert(1)">'
+    answer = client.post(
+        f"/records/{pid}/decision",
+        data={"csrf_token": form_token(page.text), "version": form_version(page.text), "decision": "rejected", "reason": reason},
+    )
+    assert answer.status_code == 200
+    assert reason not in answer.text
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in answer.text
+
+
+def test_signing_date_evidence_is_marked_in_its_colour(client: TestClient, store: Store) -> None:
+    page = client.get(f"/records/{partnership_of(store, LILLE_URL)}?article={LILLE_URL}")
+    assert '<mark class="ev ev-signed_on" data-fields="signed_on" title="signed_on — date.absolute">Le 12 mars 2024</mark>' in page.text
+
+
+def test_post_without_or_with_a_foreign_csrf_token_is_refused(client: TestClient, store: Store) -> None:
+    pid = partnership_of(store, LILLE_URL)
+    page = client.get(f"/records/{pid}")
+    accept = {"version": form_version(page.text), "decision": "accepted"}
+    assert client.post(f"/records/{pid}/decision", data=accept).status_code == 403
+    other_browser = TestClient(client.app)
+    foreign_token = form_token(other_browser.get("/login").text)
+    assert client.post(f"/records/{pid}/decision", data={**accept, "csrf_token": foreign_token}).status_code == 403
+    forged_origin = client.post(
+        f"/records/{pid}/decision", data={**accept, "csrf_token": form_token(page.text)}, headers={"Origin": "https://evil.example"}
+    )
+    assert forged_origin.status_code == 403
+    assert store.partnerships()[0].status != "accepted" and all(p.status != "accepted" for p in store.partnerships())
+
+
+def test_listening_beyond_localhost_needs_the_operator_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    check_listening("127.0.0.1", None)
+    with pytest.raises(TokenRequired):
+        check_listening("0.0.0.0", None)
+    monkeypatch.delenv(TOKEN_ENVIRONMENT_VARIABLE, raising=False)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = argparse.Namespace(db=f"sqlite:///{tmp_path / 'x.db'}", host="0.0.0.0", port=port)
+    assert run_review(args) == 2
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_operator_token_guards_pages_and_api(store: Store) -> None:
+    client = TestClient(create_app(store, operator_token="s3cret-token"))
+    queue = client.get("/queue", follow_redirects=False)
+    assert queue.status_code == 303 and queue.headers["location"].startswith("/login")
+    assert client.get("/api/partnerships").status_code == 401
+    assert client.get("/api/partnerships", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.get("/api/partnerships", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+    page = client.get("/login")
+    refused = client.post("/login", data={"csrf_token": form_token(page.text), "name": "Alice", "token": "wrong", "next": "/queue"})
+    assert refused.status_code == 401 and "incorrect" in refused.text
+    login(client, "Alice", "s3cret-token")
+    assert client.get("/queue").status_code == 200
+
+
+def test_second_analyst_editing_the_same_record_gets_a_conflict(store: Store) -> None:
+    app = create_app(store)
+    alice, bruno = TestClient(app), TestClient(app)
+    login(alice, "Alice")
+    login(bruno, "Bruno")
+    pid = partnership_of(store, LILLE_URL)
+    alice_page, bruno_page = alice.get(f"/records/{pid}"), bruno.get(f"/records/{pid}")
+    first = alice.post(
+        f"/records/{pid}/decision",
+        data={"csrf_token": form_token(alice_page.text), "version": form_version(alice_page.text), "decision": "accepted"},
+        follow_redirects=False,
+    )
+    assert first.status_code == 303
+    second = bruno.post(
+        f"/records/{pid}/edit",
+        data={
+            "csrf_token": form_token(bruno_page.text),
+            "version": form_version(bruno_page.text),
+            "agreement_type": "twinning",
+            "signed_on": "2020",
+        },
+    )
+    assert second.status_code == 409
+    assert "modifié par Alice" in second.text and "n&#39;ont pas été enregistrés" in second.text
+    stored = next(p for p in store.partnerships() if p.id == pid)
+    assert stored.status == "accepted" and stored.document["signed_on"] == "2024-03-12"
+    assert stored.document["agreement_type"] == "cooperation_agreement"
+
+
+def test_invalid_edit_shows_the_models_error_next_to_the_field(client: TestClient, store: Store) -> None:
+    pid = partnership_of(store, LILLE_URL)
+    page = client.get(f"/records/{pid}")
+    answer = client.post(
+        f"/records/{pid}/edit",
+        data={"csrf_token": form_token(page.text), "version": "0", "agreement_type": "cooperation_agreement", "signed_on": "2024-02-30"},
+    )
+    assert answer.status_code == 422
+    assert re.search(r'id="signed_on-error">[^<]*is not a real date', answer.text)
+    assert 'value="2024-02-30"' in answer.text
+    assert next(p for p in store.partnerships() if p.id == pid).document["signed_on"] == "2024-03-12"
+
+
+def test_corrections_and_acceptance_reach_the_export_with_history(client: TestClient, store: Store) -> None:
+    pid = partnership_of(store, LILLE_URL)
+    page = client.get(f"/records/{pid}")
+    token = form_token(page.text)
+    edited = client.post(
+        f"/records/{pid}/edit",
+        data={
+            "csrf_token": token,
+            "version": "0",
+            "agreement_type": "cooperation_agreement",
+            "agreement_label": "convention de coopération décentralisée",
+            "signed_on": "2024-03-14",
+            "duration": "P3Y",
+        },
+        follow_redirects=False,
+    )
+    assert edited.status_code == 303
+    version = form_version(client.get(f"/records/{pid}").text)
+    theme = client.post(f"/records/{pid}/themes", data={"csrf_token": token, "version": version, "code": "youth"}, follow_redirects=False)
+    assert theme.status_code == 303
+    version = form_version(client.get(f"/records/{pid}").text)
+    party = client.post(
+        f"/records/{pid}/signatories",
+        data={"csrf_token": token, "version": version, "name": "Région Hauts-de-France", "kind": "region", "country": "fr"},
+        follow_redirects=False,
+    )
+    assert party.status_code == 303
+    version = form_version(client.get(f"/records/{pid}").text)
+    accepted = client.post(f"/records/{pid}/decision", data={"csrf_token": token, "version": version, "decision": "accepted"})
+    assert accepted.status_code == 200
+    history = re.search(r'<table class="history".*?</table>', accepted.text, re.S)
+    assert history
+    assert re.search(r"<td>signed_on</td>\s*<td>2024-03-12</td><td>2024-03-14</td>", history.group(0))
+    assert re.search(r"<td>status</td>\s*<td>flagged</td><td>accepted</td>", history.group(0))
+    lines = [json.loads(line) for line in export(store.partnerships("accepted"), "jsonl").splitlines()]
+    assert lines and {line["signed_on"] for line in lines} == {"2024-03-14"}
+    assert all({"water_sanitation", "youth"} <= {t["code"] for t in line["themes"]} for line in lines)
+    assert all({"Lille", "Saint-Louis", "Région Hauts-de-France"} == {p["name"] for p in line["signatories"]} for line in lines)
+
+
+def test_reject_needs_a_reason(client: TestClient, store: Store) -> None:
+    pid = partnership_of(store, LILLE_URL)
+    page = client.get(f"/records/{pid}")
+    answer = client.post(f"/records/{pid}/decision", data={"csrf_token": form_token(page.text), "version": "0", "decision": "rejected"})
+    assert answer.status_code == 422 and "raison du rejet" in answer.text
+
+
+def test_queue_filters_counts_and_pages(client: TestClient) -> None:
+    everything = client.get("/queue")
+    assert "Lille" in everything.text and "Nantes" in everything.text
+    assert re.search(r"à arbitrer <b>1</b>", everything.text) and re.search(r"nouveau <b>1</b>", everything.text)
+    japan = client.get("/queue?country=jp")
+    assert "Nantes" in japan.text and "Lille" not in japan.text
+    in_2024 = client.get("/queue?date_from=2024-01-01&date_to=2024-12-31")
+    assert "Lille" in in_2024.text and "Nantes" not in in_2024.text
+    by_source = client.get("/queue?source=cites-unies")
+    assert "Lille" in by_source.text and "Nantes" not in by_source.text
+    by_theme = client.get("/queue?theme=culture_heritage")
+    assert "Nantes" in by_theme.text and "Lille" not in by_theme.text
+    by_text = client.get("/queue?q=niigata")
+    assert "Nantes" in by_text.text and "Lille" not in by_text.text
+    assert "Aucun partenariat" in client.get("/queue?status=accepted").text
+
+
+def test_record_page_links_supporting_articles_and_shows_the_conflict(client: TestClient, store: Store) -> None:
+    page = client.get(f"/records/{partnership_of(store, LILLE_URL)}")
+    assert "https://example.org/saint-louis-lille-avril" in page.text
+    conflicts = re.search(r'<table class="conflicts">.*?</table>', page.text, re.S)
+    assert conflicts and "2024-03-12" in conflicts.group(0) and "2024-04" in conflicts.group(0)
+
+
+def test_overview_counts_link_to_the_filtered_queue(client: TestClient) -> None:
+    page = client.get("/overview")
+    assert page.status_code == 200
+    assert 'href="/queue?country=JP"' in page.text and 'href="/queue?country=SN"' in page.text
+    assert 'href="/queue?theme=water_sanitation"' in page.text
+    assert 'href="/queue?date_from=2024-01-01&amp;date_to=2024-12-31"' in page.text
+    world = re.search(r'<svg class="world".*?</svg>', page.text, re.S)
+    assert world and world.group(0).count('<line class="link"') == 2
+
+
+def test_api_filters_and_updated_since_cursor(client: TestClient, store: Store) -> None:
+    first = client.get("/api/partnerships").json()
+    assert first["total"] == 2
+    for item in first["items"]:
+        PartnershipRecord.model_validate(item)
+    assert {i["record_id"] for i in first["items"]} == {p.id for p in store.partnerships()}
+    assert client.get("/api/partnerships?country=JP").json()["total"] == 1
+    assert client.get(f"/api/partnerships?updated_since={first['as_of']}").json()["total"] == 0
+    pid = partnership_of(store, LILLE_URL)
+    page = client.get(f"/records/{pid}")
+    client.post(f"/records/{pid}/decision", data={"csrf_token": form_token(page.text), "version": "0", "decision": "accepted"})
+    changed = client.get("/api/partnerships", params={"updated_since": first["as_of"]}).json()
+    assert [i["record_id"] for i in changed["items"]] == [pid]
+    assert client.get("/api/partnerships?per_page=1&page=2").json()["items"][0]["record_id"] in {p.id for p in store.partnerships()}
