@@ -58,10 +58,36 @@ def countries_key(record: PartnershipRecord) -> str:
 
 
 def same_signatories(a: Sequence[Party], b: Sequence[Party]) -> bool:
+    return _same_parties(_party_keys(a), _party_keys(b))
+
+
+@dataclass(frozen=True)
+class ClusterItem:
+    """What clustering needs of a stored record, without validating the whole document."""
+
+    article_url: str
+    ordinal: int
+    record_id: str
+    signed_on: str | None
+    parties: tuple[tuple[str, frozenset[str]], ...]  # (country, name words) per signatory
+
+    @classmethod
+    def of(cls, article_url: str, ordinal: int, document: dict[str, Any]) -> ClusterItem:
+        parties = tuple((p["country"], name_words(p["name"])) for p in document["signatories"])
+        return cls(article_url, ordinal, document["record_id"], document.get("signed_on"), parties)
+
+
+def _party_keys(parties: Sequence[Party]) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((p.country, name_words(p.name)) for p in parties)
+
+
+def _same_parties(a: Sequence[tuple[str, frozenset[str]]], b: Sequence[tuple[str, frozenset[str]]]) -> bool:
+    """Same number of parties, each matched to a distinct one of the other by country and by
+    name words (``names_match``: both keep a word, one's words all among the other's)."""
     if len(a) != len(b) or not a:
         return False
     return any(
-        all(x.country == y.country and names_match(x.name, y.name) for x, y in zip(a, ordering, strict=True))
+        all(cx == cy and wx and wy and (wx <= wy or wy <= wx) for (cx, wx), (cy, wy) in zip(a, ordering, strict=True))
         for ordering in itertools.permutations(b)
     )
 
@@ -70,24 +96,19 @@ def dates_compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a[:4] == b[:4]
 
 
-def cluster(records: Sequence[StoredRecord]) -> list[list[StoredRecord]]:
-    """Group records describing one agreement; dated records first, then by id and article.
-
-    Dated records come first, so a dated record is only compared with the groups of its year;
+def cluster(items: Sequence[ClusterItem]) -> list[list[ClusterItem]]:
+    """Group records describing one agreement, in a fixed order: dated records first, then by
+    record id and article, so a dated record is only compared with the groups of its year and
     an undated one with every group."""
-    ordered = sorted(records, key=lambda r: (r.record.signed_on is None, r.record.record_id, r.article_url, r.ordinal))
-    clusters: list[list[StoredRecord]] = []
+    ordered = sorted(items, key=lambda r: (r.signed_on is None, r.record_id, r.article_url, r.ordinal))
+    clusters: list[list[ClusterItem]] = []
     groups_of_year: dict[str, list[int]] = {}
     for item in ordered:
-        year = item.record.signed_on[:4] if item.record.signed_on else None
+        year = item.signed_on[:4] if item.signed_on else None
         candidates = groups_of_year.get(year, []) if year is not None else range(len(clusters))
         for index in candidates:
             group = clusters[index]
-            if all(
-                same_signatories(item.record.signatories, member.record.signatories)
-                and dates_compatible(item.record.signed_on, member.record.signed_on)
-                for member in group
-            ):
+            if all(_same_parties(item.parties, m.parties) and dates_compatible(item.signed_on, m.signed_on) for m in group):
                 group.append(item)
                 break
         else:

@@ -23,7 +23,7 @@ from pipeline.records import Article, PartnershipRecord
 from pipeline.scraper.state import SeenPage
 from pipeline.store import schema
 from pipeline.store.crawl_state import DatabaseCrawlState, write_pages
-from pipeline.store.merge import StoredRecord, cluster, countries_key, merge
+from pipeline.store.merge import ClusterItem, StoredRecord, cluster, countries_key, merge
 from pipeline.store.migrations import migrate
 
 DEFAULT_DATABASE_URL = "sqlite:///partnerships.db"
@@ -284,7 +284,7 @@ class Store:
                 connection.execute(sa.insert(table), rows)
             write_pages(connection, item.pages or {})
             stored = perf_counter()
-            merge_groups(connection, old_keys | {row["countries"] for row in rows})
+            merge_groups(connection, old_keys | {row["countries"] for row in rows}, changed_article=article.url)
         merged = perf_counter()
         return {"store": stored - started, "merge": merged - stored}
 
@@ -360,8 +360,9 @@ class Store:
             }
 
 
-def merge_groups(connection: sa.Connection, keys: Iterable[str]) -> None:
-    """Rebuild the partnerships of these signatory-country groups from their records.
+def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article: str | None = None) -> None:
+    """Re-cluster the records of these signatory-country groups and rebuild the partnerships
+    whose members changed (or include a record of ``changed_article``).
 
     Review decisions follow their partnership when its id changes (a new article can make
     another record id the most supported one)."""
@@ -372,45 +373,56 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str]) -> None:
             .where(records_table.c.countries == key)
         ).all()
         previous = {(url, ordinal): pid for url, ordinal, pid, _ in rows}
-        stored = [StoredRecord(url, ordinal, PartnershipRecord.model_validate_json(doc)) for url, ordinal, _, doc in rows]
-        existing = {
-            pid: (conflicts, document)
-            for pid, conflicts, document in connection.execute(
-                sa.select(table.c.id, table.c.conflicts, table.c.document).where(table.c.countries == key)
-            )
-        }
-        rebuilt: set[str] = set()
-        for group in cluster(stored):
-            partnership = merge(group)
+        documents = {(url, ordinal): document for url, ordinal, _, document in rows}
+        former_members: dict[str, set[tuple[str, int]]] = {}
+        for member, pid in previous.items():
+            if pid is not None:
+                former_members.setdefault(pid, set()).add(member)
+        existing = set(connection.execute(sa.select(table.c.id).where(table.c.countries == key)).scalars())
+        items = [ClusterItem.of(url, ordinal, json.loads(document)) for (url, ordinal), document in documents.items()]
+        kept: set[str] = set()
+        for group in cluster(items):
+            members = {(m.article_url, m.ordinal) for m in group}
+            pids = {previous[m] for m in members}
+            if len(pids) == 1 and (pid := next(iter(pids))) in existing and former_members.get(pid) == members and all(
+                url != changed_article for url, _ in members
+            ):
+                kept.add(pid)  # same members, none changed: the partnership stands as it is
+                continue
+            stored = [StoredRecord(url, ordinal, PartnershipRecord.model_validate_json(documents[(url, ordinal)])) for url, ordinal in members]
+            partnership = merge(stored)
             base_id, suffix = partnership.id, 1
-            while partnership.id in rebuilt:  # two groups whose most supported record id is the same
+            while partnership.id in kept:  # two groups whose most supported record id is the same
                 suffix += 1
                 partnership.id = f"{base_id}-{suffix}"
                 partnership.document["record_id"] = partnership.id
-            rebuilt.add(partnership.id)
-            former = {previous[(m.article_url, m.ordinal)] for m in group} - {None, partnership.id}
+            kept.add(partnership.id)
+            former = pids - {None, partnership.id}
             if former:
                 connection.execute(
                     sa.update(schema.review_decisions)
                     .where(schema.review_decisions.c.partnership_id.in_(sorted(former)))
                     .values(partnership_id=partnership.id)
                 )
-            values = (canonical_json(partnership.conflicts), canonical_json(partnership.document))
-            if existing.get(partnership.id) != values:
-                connection.execute(sa.delete(table).where(table.c.id == partnership.id))
-                connection.execute(
-                    sa.insert(table).values(id=partnership.id, countries=key, status="new", conflicts=values[0], document=values[1])
+            connection.execute(sa.delete(table).where(table.c.id == partnership.id))
+            connection.execute(
+                sa.insert(table).values(
+                    id=partnership.id,
+                    countries=key,
+                    status="new",
+                    conflicts=canonical_json(partnership.conflicts),
+                    document=canonical_json(partnership.document),
                 )
-            if former or existing.get(partnership.id) != values:
-                _refresh_status(connection, partnership.id)
-            for member in group:
-                if previous[(member.article_url, member.ordinal)] != partnership.id:
+            )
+            _refresh_status(connection, partnership.id)
+            for url, ordinal in sorted(members):
+                if previous[(url, ordinal)] != partnership.id:
                     connection.execute(
                         sa.update(records_table)
-                        .where(records_table.c.article_url == member.article_url, records_table.c.ordinal == member.ordinal)
+                        .where(records_table.c.article_url == url, records_table.c.ordinal == ordinal)
                         .values(partnership_id=partnership.id)
                     )
-        gone = sorted(set(existing) - rebuilt)
+        gone = sorted(existing - kept)
         if gone:
             connection.execute(sa.delete(table).where(table.c.id.in_(gone)))
 
