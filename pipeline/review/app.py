@@ -48,6 +48,8 @@ PER_PAGE = 50
 # Record fields an analyst edits in the record form, in the order shown.
 SCALAR_FIELDS = ("agreement_type", "agreement_label", "signed_on", "signing_place", "duration", "since")
 SHOWN_FIELDS = ("signatories", *SCALAR_FIELDS, "themes", "people", "actors", "confidence")
+# The evidence field of each record field, where the names differ (EvidenceField).
+EVIDENCE_FIELD_OF = {"agreement_type": "agreement", "agreement_label": "agreement"}
 STATUS_LABELS = {"new": "nouveau", "accepted": "accepté", "rejected": "rejeté", "flagged": "à arbitrer"}
 PUBLIC_PATHS = ("/login", "/static/")
 
@@ -169,6 +171,7 @@ def create_app(store: Store, *, operator_token: str | None = None, per_page: int
             "previous_id": ids[position - 1] if position else None,
             "next_id": ids[position + 1] if position is not None and position + 1 < len(ids) else None,
             "shown_fields": SHOWN_FIELDS,
+            "evidence_field_of": EVIDENCE_FIELD_OF,
             "agreement_types": [t.value for t in AgreementType],
             "party_kinds": [k.value for k in PartyKind],
             "theme_codes": [code.value for code in ThemeCode],
