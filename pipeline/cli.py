@@ -72,6 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
         "Fetch the configured networks' news politely and incrementally; new articles go out as JSONL.")))
     add_demo_arguments(commands.add_parser("demo", help="the whole pipeline against the bundled fixture site", description=(
         "Serve the bundled fixture site on localhost, crawl it, extract records and print a summary.")))
+
+    from pipeline.review.cli import add_review_arguments
+    from pipeline.store.cli import add_export_arguments, add_run_arguments, add_runs_arguments
+
+    add_run_arguments(commands.add_parser("run", help="the scheduled job: crawl, extract, store, merge", description=(
+        "Crawl the configured sources, extract new and changed articles, store and merge their records. "
+        "Incremental and idempotent; exit 0 all done, 1 some sources or articles failed.")))
+    add_runs_arguments(commands.add_parser("runs", help="the last runs of the scheduled job"))
+    add_export_arguments(commands.add_parser("export", help="records for downstream registries (jsonl, csv, atlas-csv)"))
+    add_review_arguments(commands.add_parser("review", help="the analysts' review page", description=(
+        "Serve the review page on the store; off localhost an operator token is required.")))
     return parser
 
 
@@ -90,9 +101,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     configure_logging(args.verbose, getattr(args, "quiet", False))
+    from pipeline.review.cli import run_review
     from pipeline.scraper.cli import run_crawl, run_demo
+    from pipeline.store.cli import run_export, run_run, run_runs
 
-    handlers = {"extract": run_extract, "eval": run_eval, "schema": run_schema, "bench": run_bench, "crawl": run_crawl, "demo": run_demo}
+    handlers = {
+        "extract": run_extract,
+        "eval": run_eval,
+        "schema": run_schema,
+        "bench": run_bench,
+        "crawl": run_crawl,
+        "demo": run_demo,
+        "run": run_run,
+        "runs": run_runs,
+        "export": run_export,
+        "review": run_review,
+    }
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:
