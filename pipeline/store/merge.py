@@ -1,8 +1,8 @@
 """Merging: records of different articles that describe one agreement become one partnership.
 
 Two records describe the same agreement when they have the same signatories after the
-contract's name normalisation (same number of parties, each matched by country and by
-``names_match`` to a distinct party of the other) and compatible dates (same year, or one
+contract's name normalisation (same number of parties, each matched by country and by name
+words, as ``names_match`` compares them, to a distinct party of the other) and compatible dates (same year, or one
 missing). Records are clustered in a fixed order, so the result depends only on the set of
 records, never on the order in which articles arrived (a run resumed after a crash gives the
 same partnerships as an uninterrupted one).
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, get_origin
 
 from pipeline.normalize import fold, name_words, names_match
-from pipeline.records import AgreementType, Party, PartnershipRecord, duration_months
+from pipeline.records import AgreementType, PartnershipRecord, duration_months
 
 LIST_FIELDS = frozenset(name for name, info in PartnershipRecord.model_fields.items() if get_origin(info.annotation) is list)
 # Fields that are the partnership's own, not values the articles could disagree on.
@@ -57,10 +57,6 @@ def countries_key(record: PartnershipRecord) -> str:
     return "|".join(sorted(p.country for p in record.signatories))
 
 
-def same_signatories(a: Sequence[Party], b: Sequence[Party]) -> bool:
-    return _same_parties(_party_keys(a), _party_keys(b))
-
-
 @dataclass(frozen=True)
 class ClusterItem:
     """What clustering needs of a stored record, without validating the whole document."""
@@ -75,10 +71,6 @@ class ClusterItem:
     def of(cls, article_url: str, ordinal: int, document: dict[str, Any]) -> ClusterItem:
         parties = tuple((p["country"], name_words(p["name"])) for p in document["signatories"])
         return cls(article_url, ordinal, document["record_id"], document.get("signed_on"), parties)
-
-
-def _party_keys(parties: Sequence[Party]) -> tuple[tuple[str, frozenset[str]], ...]:
-    return tuple((p.country, name_words(p.name)) for p in parties)
 
 
 def _same_parties(a: Sequence[tuple[str, frozenset[str]]], b: Sequence[tuple[str, frozenset[str]]]) -> bool:
