@@ -7,6 +7,7 @@ The store is filled with the hand-written articles of ``fixtures/review/articles
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import socket
@@ -269,7 +270,9 @@ def test_api_filters_and_updated_since_cursor(client: TestClient, store: Store) 
         PartnershipRecord.model_validate(item)
     assert {i["record_id"] for i in first["items"]} == {p.id for p in store.partnerships()}
     assert client.get("/api/partnerships?country=JP").json()["total"] == 1
-    assert client.get(f"/api/partnerships?updated_since={first['as_of']}").json()["total"] == 0
+    assert client.get("/api/partnerships", params={"updated_since": first["as_of"]}).json()["total"] == 0
+    as_of_in_paris_summer = dt.datetime.fromisoformat(first["as_of"]).astimezone(dt.timezone(dt.timedelta(hours=2)))
+    assert client.get("/api/partnerships", params={"updated_since": as_of_in_paris_summer.isoformat()}).json()["total"] == 0
     pid = partnership_of(store, LILLE_URL)
     page = client.get(f"/records/{pid}")
     client.post(f"/records/{pid}/decision", data={"csrf_token": form_token(page.text), "version": "0", "decision": "accepted"})

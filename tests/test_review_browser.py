@@ -129,7 +129,13 @@ def test_analyst_filters_opens_corrects_accepts_and_exports(browser: BrowserCont
     for index in range(rows.count()):
         expect(rows.nth(index).locator("small")).to_contain_text(country)
 
-    page.click(f'tr.queue-row a[href^="/records/{target.id}?"]')
+    # Keyboard: j moves down the queue to the target's row, Enter opens it.
+    hrefs = [rows.nth(index).get_attribute("data-href") or "" for index in range(rows.count())]
+    position = next(i for i, href in enumerate(hrefs) if href.startswith(f"/records/{target.id}?"))
+    for _ in range(position + 1):
+        page.keyboard.press("j")
+    expect(rows.nth(position)).to_have_class(re.compile(r"\bselected\b"))
+    page.keyboard.press("Enter")
     page.wait_for_url(f"**/records/{target.id}?*")
     date_evidence = page.locator("mark.ev-signed_on").first
     expect(date_evidence).to_be_visible()

@@ -200,7 +200,7 @@ def queue_page(
 def _updated_since_condition(updated_since: dt.datetime) -> sa.ColumnElement[bool]:
     decisions, records, pages = schema.review_decisions, schema.records, schema.pages
     table = schema.partnerships
-    since = as_utc(updated_since)
+    since = as_utc(updated_since).astimezone(dt.UTC)
     decided = sa.exists(
         sa.select(decisions.c.id).where(decisions.c.partnership_id == table.c.id, decisions.c.decided_at >= since)
     )
