@@ -2,7 +2,8 @@
 conflict, validation errors, queue filters, history and the flow of decisions to the export.
 
 The store is filled with the hand-written articles of ``fixtures/review/articles.jsonl``
-(one with HTML and a script, two reporting one partnership with different dates)."""
+(one with HTML and a script, two reporting one partnership with different dates), on
+each engine the store supports: the queue's SQL is the review page's own."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import datetime as dt
 import json
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +22,11 @@ from fastapi.testclient import TestClient
 from pipeline.records import Article, PartnershipRecord
 from pipeline.review.app import create_app
 from pipeline.review.cli import run_review
+from pipeline.review.queries import EditConflict, decide, load_partnership
 from pipeline.review.security import TOKEN_ENVIRONMENT_VARIABLE, TokenRequired, check_listening
 from pipeline.store.exports import export
 from pipeline.store.repository import ArticleToStore, Store
+from tests.store_fixtures import ENGINES, new_database_url, postgres_server  # noqa: F401 (fixture used by new_database_url)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "review" / "articles.jsonl"
 LILLE_URL = "https://example.org/lille-saint-louis"
@@ -36,9 +40,10 @@ def fill(store: Store) -> None:
         store.save_article(ArticleToStore(article, records, "fixture"), f"hash-{article.url}")
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(f"sqlite:///{tmp_path / 'review.db'}") as opened:
+@pytest.fixture(params=ENGINES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The fixture articles stored on SQLite, then on a throwaway PostgreSQL database."""
+    with Store(new_database_url(request.param, request, tmp_path)) as opened:
         fill(opened)
         yield opened
 
@@ -279,3 +284,26 @@ def test_api_filters_and_updated_since_cursor(client: TestClient, store: Store) 
     changed = client.get("/api/partnerships", params={"updated_since": first["as_of"]}).json()
     assert [i["record_id"] for i in changed["items"]] == [pid]
     assert client.get("/api/partnerships?per_page=1&page=2").json()["items"][0]["record_id"] in {p.id for p in store.partnerships()}
+
+
+def test_simultaneous_decisions_on_one_version_let_exactly_one_through(store: Store) -> None:
+    pid = partnership_of(store, LILLE_URL)
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def analyst(name: str) -> None:
+        start.wait()
+        try:
+            decide(store.engine, pid, {"signed_on": f"2024-03-1{len(outcomes) % 9}", "status": "accepted"}, name, expected_version=0)
+            outcomes.append("written")
+        except EditConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=analyst, args=(f"analyst {n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "written"]
+    decided = load_partnership(store.engine, pid)
+    assert decided is not None and len(decided.decisions) == 2 and len({d.reviewer for d in decided.decisions}) == 1
