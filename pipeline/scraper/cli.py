@@ -14,22 +14,23 @@ import asyncio
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from contextlib import nullcontext
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import httpx
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from pipeline.records import Article, PartnershipRecord
 from pipeline.scraper.crawl import CrawlReport, ProgressCallback, crawl
 from pipeline.scraper.fetch import FetchSettings
 from pipeline.scraper.fixture_server import PLACEHOLDER_ORIGIN, FixtureSite
 from pipeline.scraper.sources import Source, load_sources, rebase, shipped_sources_path
 from pipeline.scraper.state import CrawlState
+
+if TYPE_CHECKING:
+    from pipeline.store.repository import StoredPartnership
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +74,14 @@ def run_crawl(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+DEMO_PORT = 8642
+
+
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", type=Path, default=Path("demo-records.jsonl"), help="records JSONL (default: %(default)s)")
+    parser.add_argument(
+        "--db", default=None, metavar="URL",
+        help="store URL (default: $PARTNERSHIPS_DB, else sqlite:///partnerships.db in the working directory)",
+    )
     parser.add_argument("--site", type=Path, default=DEFAULT_FIXTURE_SITE, help="fixture site directory (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
 
@@ -95,37 +102,37 @@ def demo_crawl(site_dir: Path, state_dir: Path, *, quiet: bool = True) -> CrawlR
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    """The scheduled job (crawl, extract, store, merge) against the fixture site served on localhost,
+    into the embedded SQLite store by default; then a table of the stored records."""
     if not (args.site / "sources.toml").is_file():
         print(f"partnerships demo: no fixture site at {args.site} (run from the repository or pass --site)", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory(prefix="partnerships-demo-") as state_dir:
-        report = demo_crawl(args.site, Path(state_dir), quiet=args.quiet)
-    print(report.summary(), file=sys.stderr)
-    from pipeline.extract import Extractor  # the extraction stage; imported late, it loads spaCy
+    from pipeline.extract import Extractor  # loads spaCy: imported only when the demo runs
+    from pipeline.store.ingest import run_ingestion
+    from pipeline.store.repository import Store, default_database_url
 
-    extractor = Extractor(nlp=None)
-    rows: list[tuple[Article, list[PartnershipRecord], str | None]] = []
-    with args.output.open("w", encoding="utf-8") as out:
-        for result in extractor.extract(report.articles):
-            _write_jsonl((r.model_dump_json() for r in result.records), out)
-            rows.append((result.article, result.records, result.error))
-    print(_summary_table(rows))
-    print(f"{sum(len(r) for _, r, _ in rows)} records from {len(rows)} articles written to {args.output}", file=sys.stderr)
-    return 1 if report.failed or any(error for _, _, error in rows) else 0
+    settings = FetchSettings(delay=0.0, timeout=10.0, max_retries=1, backoff_base=0.1)
+    url = args.db or default_database_url()
+    with FixtureSite(args.site, port=DEMO_PORT) as site, Store(url) as store:
+        sources = rebase(load_sources(args.site / "sources.toml"), site.url)
+        outcome = run_ingestion(store, sources, Extractor(), settings=settings)
+        partnerships = store.partnerships()
+    print(_summary_table(partnerships))
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(outcome.counts.items()) if isinstance(v, int))
+    print(f"{len(partnerships)} partnerships in {url} ({counts})", file=sys.stderr)
+    for failure in outcome.failures:
+        print(f"failed: {failure['stage']} {failure['url']}: {failure['reason']}", file=sys.stderr)
+    return outcome.exit_status
 
 
-def _summary_table(rows: list[tuple[Article, list[PartnershipRecord], str | None]]) -> str:
-    lines = [f"{'article':<48} {'type':<28} {'signed':<10} signatories", "-" * 120]
-    for article, records, error in rows:
-        title = article.title if len(article.title) <= 47 else article.title[:46] + "…"
-        if error:
-            lines.append(f"{title:<48} error: {error}")
-        elif not records:
-            lines.append(f"{title:<48} {'—':<28}")
-        for record in records:
-            names = " / ".join(f"{p.name} ({p.country})" for p in record.signatories)
-            lines.append(f"{title:<48} {record.agreement_type:<28} {record.signed_on or '':<10} {names}")
-            title = ""
+def _summary_table(partnerships: list[StoredPartnership]) -> str:
+    lines = [f"{'type':<28} {'signed':<10} {'status':<9} {'signatories':<58} articles", "-" * 112]
+    for partnership in sorted(partnerships, key=lambda p: (p.document.get("signed_on") or "", p.id)):
+        record = partnership.document
+        names = " / ".join(f"{p['name']} ({p['country']})" for p in record["signatories"])
+        lines.append(
+            f"{record['agreement_type']:<28} {record.get('signed_on') or '':<10} {partnership.status:<9} {names:<58} {len(partnership.articles)}"
+        )
     return "\n".join(lines)
 
 

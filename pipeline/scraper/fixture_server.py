@@ -41,17 +41,27 @@ class ServedResponse:
     body_bytes: int
 
 
+def _bind(port: int, handler: type) -> ThreadingHTTPServer:
+    """The port asked for when it is free (stable article URLs from one demo to the next), else any."""
+    try:
+        return ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+
 class FixtureSite:
     """A threaded HTTP server for one site directory; use as a context manager."""
 
-    def __init__(self, root: Path | str, *, slow_seconds: float = 3.0, huge_bytes: int = 20 * 1024 * 1024) -> None:
+    def __init__(
+        self, root: Path | str, *, slow_seconds: float = 3.0, huge_bytes: int = 20 * 1024 * 1024, port: int = 0
+    ) -> None:
         self.root = Path(root).resolve()
         self.slow_seconds = slow_seconds
         self.huge_bytes = huge_bytes
         self.responses: list[ServedResponse] = []
         self._hits: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _bind(port, _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="fixture-site", daemon=True)
 
