@@ -12,7 +12,7 @@ instead of overwriting the first.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -53,6 +53,10 @@ EVIDENCE_FIELD_OF = {"agreement_type": "agreement", "agreement_label": "agreemen
 STATUS_LABELS = {"new": "nouveau", "accepted": "accepté", "rejected": "rejeté", "flagged": "à arbitrer"}
 PUBLIC_PATHS = ("/login", "/static/")
 
+FormChange = Callable[[ReviewedPartnership, FormData], tuple[dict[str, Any], dict[str, str], str | None, str]]
+"""From a record and the posted form: the changed fields, the errors per field, the note and
+the message shown once saved."""
+
 
 def create_app(store: Store, *, operator_token: str | None = None, per_page: int = PER_PAGE) -> FastAPI:
     """The review application on this store; ``operator_token`` (required by ``run_review``
@@ -61,7 +65,8 @@ def create_app(store: Store, *, operator_token: str | None = None, per_page: int
     app = FastAPI(
         title="partnerships review",
         summary="Analysts' review of extracted partnership records, and a read-only API for registries.",
-        docs_url="/api/docs",
+        # FastAPI's documentation pages load their scripts from a CDN: only the schema is served.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -194,9 +199,7 @@ def create_app(store: Store, *, operator_token: str | None = None, per_page: int
         context["message"] = saved
         return render(request, "record.html", context)
 
-    async def record_post(
-        request: Request, partnership_id: str, change: Any
-    ) -> Response:
+    async def record_post(request: Request, partnership_id: str, change: FormChange) -> Response:
         """Common path of every record POST: CSRF, the change computed from the form (or the
         field errors), the versioned write, and the page again or a redirect."""
         form = await checked_form(request)
