@@ -81,8 +81,11 @@ def test_article_html_and_script_are_shown_not_run(client: TestClient, store: St
     assert "<script>document.title" not in page.text
     assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in page.text
     assert "<b>signent</b>" not in page.text and "&lt;b&gt;signent&lt;/b&gt;" in page.text
-    # The only scripts are the application's own file.
+    # The only scripts are the application's own file, and the browser is told to run no other.
     assert re.findall(r"<script[^>]*>", page.text) == ['<script src="/static/review.js" defer>']
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert "script-src" not in page.headers["content-security-policy"]  # falls back to 'self': no inline script
+    assert page.headers["x-frame-options"] == "DENY"
 
 
 def test_analyst_values_are_escaped_in_the_page_and_history(client: TestClient, store: Store) -> None:
