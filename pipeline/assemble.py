@@ -477,7 +477,7 @@ class Assembler:
         since = self._since(view, draft, drafts, in_segments)
         if since is not None:
             evidence.append(since.evidence("since", "since", source))
-        themes = self._themes(view, in_segments)
+        themes = self._themes(view, draft, in_segments)
         evidence.extend(m.evidence("themes", "theme", source) for m, _ in themes)
         people = self._people(view, draft, signatories, in_segments)
         evidence.extend(m.evidence("people", "person", source) for m, _ in people)
@@ -634,13 +634,14 @@ class Assembler:
                 return in_section[0]
         return None
 
-    def _themes(self, view: ArticleView, in_segments) -> list[tuple[Mention, Theme]]:
+    def _themes(self, view: ArticleView, draft: Draft, in_segments) -> list[tuple[Mention, Theme]]:
         themes = []
         seen = set()
+        anchor_blocks = {a.block for a in draft.anchors}
         for mention in view.mentions("themes"):
             if not in_segments(mention) or view.blocks[mention.block].kind is BlockKind.title:
                 continue
-            if not self._about_agreement(view, mention):
+            if not self._about_agreement(view, mention, anchor_blocks):
                 continue
             if mention.label in seen:
                 continue
@@ -691,10 +692,11 @@ class Assembler:
         texts = [fold(a.span.sent.text) for a in draft.anchors] + ([fold(view.blocks[0].text)] if view.blocks else [])
         return any(mark in text for text in texts for mark in self.lexicon.tripartite_marks)
 
-    def _about_agreement(self, view: ArticleView, mention: Mention) -> bool:
-        """A theme counts where the text speaks of the agreement: a list item, or a sentence that
-        names an agreement, a signature or its content ("autour de trois axes", "porte sur")."""
-        if view.blocks[mention.block].kind is BlockKind.list_item:
+    def _about_agreement(self, view: ArticleView, mention: Mention, anchor_blocks: set[int]) -> bool:
+        """A theme counts where the text speaks of the agreement: the paragraph that reports the
+        signature, a list item, or a sentence that names an agreement, a signature or its content
+        ("autour de trois axes", "porte sur")."""
+        if mention.block in anchor_blocks or view.blocks[mention.block].kind is BlockKind.list_item:
             return True
         sentence = mention.span.sent
         if any(a.start >= sentence.start and a.end <= sentence.end for a in view.docs[mention.block].spans.get("agreements", [])):
@@ -746,12 +748,15 @@ def _share_identity(parties: list[PartyMention], prominent_blocks: set[int]) -> 
             if p.mention.span.has_extension("party_name") and p.mention.span._.party_name is not None and p.mention.block in prominent_blocks
         ]
         kind = generic[0].kind if generic else None
-        countries = Counter(p.country for p in group if p.country)
+        said = Counter(p.country for p in group if p.country and p.mention.span.has_extension("party_name") and p.mention.span._.party_name is not None)
+        countries = said or Counter(p.country for p in group if p.country)
         country = countries.most_common(1)[0][0] if countries else None
         for party in group:
             if kind is not None and party.kind != "association":
                 party.kind = kind
-            if party.country is None:
+            # "la commune de Saint-Louis, au Sénégal" decides for a bare "à Saint-Louis", which a
+            # gazetteer would read as the French commune of that name
+            if party.country is None or (said and party.country != country):
                 party.country = country
     return parties
 
