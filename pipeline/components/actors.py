@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 import srsly
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.components.people import capitalised_run, is_capitalised, sentence_around, starts_sentence
+from pipeline.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "actors"
 ORG_RULE_ID = "ner.org"
@@ -78,7 +79,7 @@ class ActorFinder:
                 self.lexicon_matcher.add(entry["id"], [nlp.make_doc(a) for a in entry["aliases"]])
             if entry.get("case_sensitive_aliases"):
                 self.lexicon_exact.add(entry["id"], [nlp.make_doc(a) for a in entry["case_sensitive_aliases"]])
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = TokenPatternIndex(nlp.vocab)
         self.heads: dict[str, Head] = {}
         self.cue_kinds: dict[str, str | None] = {}
         for entry in srsly.read_jsonl(patterns_path):

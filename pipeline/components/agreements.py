@@ -26,9 +26,10 @@ from pathlib import Path
 
 import srsly
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
+
+from pipeline.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "agreements"
 CUES_KEY = "signing_cues"
@@ -92,7 +93,7 @@ def _inflections(verb: str) -> list[str]:
 class AgreementMentions:
     def __init__(self, nlp: Language, name: str, patterns_path: str, lexicon_path: str) -> None:
         self.name = name
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = TokenPatternIndex(nlp.vocab)
         self.lexicon = SigningLexicon.from_path(lexicon_path)
         for entry in srsly.read_jsonl(patterns_path):
             self.matcher.add(f"{entry['label']}|{entry['id']}", [entry["pattern"]])

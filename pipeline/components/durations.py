@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from pipeline.components.token_patterns import TokenPatternIndex
 from pipeline.dates import YEAR_PATTERN, DateLexicon, resolve_duration
 
 DURATIONS_KEY = "durations"
@@ -75,7 +75,7 @@ class DurationCandidates:
 
     def __init__(self, nlp: Language, rules: list[DurationRule], lexicon: DateLexicon) -> None:
         self.lexicon = lexicon
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = TokenPatternIndex(nlp.vocab)
         self.rules: dict[int, DurationRule] = {}
         for rule in rules:
             self.matcher.add(rule.id, [rule.pattern], greedy="LONGEST")

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import srsly
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
+
+from pipeline.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "parties"
 # Lower-case words that may sit inside a proper name when a capitalised word follows them.
@@ -95,7 +96,7 @@ def _venue_or_anaphora(doc: Doc, start: int) -> bool:
 class PartyMentions:
     def __init__(self, nlp: Language, name: str, patterns_path: str) -> None:
         self.name = name
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = TokenPatternIndex(nlp.vocab)
         self.rules: dict[str, dict] = {}
         for entry in srsly.read_jsonl(patterns_path):
             self.rules[entry["id"]] = entry

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 
 import srsly
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
+
+from pipeline.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "people"
 PERSON_LABEL = "person"
@@ -143,7 +145,7 @@ class PeopleFinder:
     def __init__(self, nlp: Language, name: str, patterns_path: str, roles_path: str) -> None:
         self.name = name
         self.roles = RoleLexicon(nlp, roles_path)
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = TokenPatternIndex(nlp.vocab)
         particles: set[str] = set()
         for entry in srsly.read_jsonl(patterns_path):
             if entry["label"] == "particle":

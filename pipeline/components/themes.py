@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
+
+from pipeline.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "themes"
 _ARTICLES = frozenset({"l'", "l\u2019", "la", "le", "les", "un", "une", "des"})
@@ -137,7 +138,7 @@ class ThemeFinder:
     """Matches the themes lexicon in a block and keeps the candidates that survive the three rules."""
 
     def __init__(self, nlp: Language, patterns_path: str, taxonomy_path: str) -> None:
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = TokenPatternIndex(nlp.vocab)
         self.entries: dict[str, ThemeEntry] = {}
         for entry, pattern in read_lexicon(patterns_path, read_taxonomy_codes(taxonomy_path)):
             self.entries[entry.entry_id] = entry
