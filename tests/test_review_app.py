@@ -22,10 +22,10 @@ from fastapi.testclient import TestClient
 from pipeline.records import Article, PartnershipRecord
 from pipeline.review.app import create_app
 from pipeline.review.cli import run_review
-from pipeline.review.queries import EditConflict, decide, load_partnership
+from pipeline.review.queries import load_partnership
 from pipeline.review.security import TOKEN_ENVIRONMENT_VARIABLE, TokenRequired, check_listening
 from pipeline.store.exports import export
-from pipeline.store.repository import ArticleToStore, Store
+from pipeline.store.repository import ArticleToStore, EditConflict, Store
 from tests.store_fixtures import ENGINES, new_database_url, postgres_server  # noqa: F401 (fixture used by new_database_url)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "review" / "articles.jsonl"
@@ -297,7 +297,7 @@ def test_simultaneous_decisions_on_one_version_let_exactly_one_through(store: St
     def analyst(name: str) -> None:
         start.wait()
         try:
-            decide(store.engine, pid, {"signed_on": f"2024-03-1{len(outcomes) % 9}", "status": "accepted"}, name, expected_version=0)
+            store.decide_versioned(pid, {"signed_on": f"2024-03-1{len(outcomes) % 9}", "status": "accepted"}, name, expected_version=0)
             outcomes.append("written")
         except EditConflict:
             outcomes.append("conflict")
@@ -310,3 +310,53 @@ def test_simultaneous_decisions_on_one_version_let_exactly_one_through(store: St
     assert sorted(outcomes) == ["conflict", "conflict", "conflict", "written"]
     decided = load_partnership(store.engine, pid)
     assert decided is not None and len(decided.decisions) == 2 and len({d.reviewer for d in decided.decisions}) == 1
+
+
+LILLE_APRIL_URL = "https://example.org/saint-louis-lille-avril"
+
+
+def test_split_and_merge_from_the_record_page_are_kept_with_history(client: TestClient, store: Store) -> None:
+    login(client, "Alice")
+    pid = partnership_of(store, LILLE_URL)
+    page = client.get(f"/records/{pid}?article={LILLE_APRIL_URL}")
+    assert 'id="split-form"' in page.text and 'id="merge-form"' not in page.text  # no other Senegal partnership yet
+    split = {"csrf_token": form_token(page.text), "version": form_version(page.text), "article": LILLE_APRIL_URL}
+    assert client.post(f"/records/{pid}/split", data={k: v for k, v in split.items() if k != "csrf_token"}).status_code == 403
+    assert len(store.partnerships()) == 2
+    answer = client.post(f"/records/{pid}/split", data={**split, "note": "deux conventions"})
+    assert answer.status_code == 200 and "article séparé" in answer.text
+    split_out = partnership_of(store, LILLE_APRIL_URL)
+    assert split_out != pid and len(store.partnerships()) == 3
+    history = re.search(r'<table class="history".*?</table>', answer.text, re.S)
+    assert history and re.search(r"<td>Alice</td><td>split</td>\s*<td></td><td>[^<]*saint-louis-lille-avril[^<]*</td><td>deux conventions</td>", history.group(0))
+    # The other Senegal partnership is now offered for a merge; a merge without a token is refused.
+    page = client.get(f"/records/{pid}")
+    assert f'<option value="{split_out}">' in page.text
+    merge = {"csrf_token": form_token(page.text), "version": form_version(page.text), "other": split_out}
+    assert client.post(f"/records/{pid}/merge", data={k: v for k, v in merge.items() if k != "csrf_token"}).status_code == 403
+    assert len(store.partnerships()) == 3
+    merged = client.post(f"/records/{pid}/merge", data=merge, follow_redirects=False)
+    assert merged.status_code == 303
+    (joined,) = [p for p in store.partnerships() if LILLE_URL in p.articles]
+    assert set(joined.articles) == {LILLE_URL, LILLE_APRIL_URL}
+    shown = client.get(merged.headers["location"])
+    assert "partenariats fusionnés" in shown.text and re.search(r"<td>Alice</td><td>merge</td>", shown.text)
+
+
+def test_split_and_merge_refuse_a_stale_version_and_foreign_partnerships(client: TestClient, store: Store) -> None:
+    pid = partnership_of(store, LILLE_URL)
+    page = client.get(f"/records/{pid}")
+    token = form_token(page.text)
+    store.decide_versioned(pid, {"status": "accepted"}, "Bruno", expected_version=0)
+    stale = client.post(f"/records/{pid}/split", data={"csrf_token": token, "version": "0", "article": LILLE_APRIL_URL})
+    assert stale.status_code == 409 and "modifié par Bruno" in stale.text
+    version = form_version(client.get(f"/records/{pid}").text)
+    nantes = partnership_of(store, "https://example.org/nantes-niigata")
+    foreign = client.post(f"/records/{pid}/merge", data={"csrf_token": token, "version": version, "other": nantes})
+    assert foreign.status_code == 422 and 'id="grouping-error"' in foreign.text
+    not_a_member = client.post(f"/records/{pid}/split", data={"csrf_token": token, "version": version, "article": "https://example.org/nantes-niigata"})
+    assert not_a_member.status_code == 422
+    assert {frozenset(p.articles) for p in store.partnerships()} == {
+        frozenset({LILLE_URL, LILLE_APRIL_URL}),
+        frozenset({"https://example.org/nantes-niigata"}),
+    }

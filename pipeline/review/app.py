@@ -5,8 +5,8 @@ Pages are Jinja2 templates rendered on the server with autoescaping (article tex
 analyst's value are escaped); the only assets are ``static/`` files, no build step, no CDN.
 Every state-changing request is a POST checked for its CSRF token (``security.Guard``);
 edits are validated by ``PartnershipRecord`` and written with an optimistic version check
-(``queries.decide``), so a second analyst editing the same record gets a clear message
-instead of overwriting the first.
+(``Store.decide_versioned``, and ``Store.split`` / ``Store.merge`` for the grouping), so a
+second analyst editing the same record gets a clear message instead of overwriting the first.
 """
 
 from __future__ import annotations
@@ -30,18 +30,17 @@ from pipeline.review.api import api_router
 from pipeline.review.highlight import evidence_pieces
 from pipeline.review.overview import bars, world_map
 from pipeline.review.queries import (
-    EditConflict,
     QueueFilters,
     ReviewedPartnership,
-    decide,
     load_partnership,
+    merge_candidates,
     overview_counts,
     queue_ids,
     queue_page,
 )
 from pipeline.review.security import CSRF_COOKIE, CSRF_FIELD, DEFAULT_REVIEWER, SESSION_COOKIE, Guard
 from pipeline.store.exports import country_name, flatten, theme_labels
-from pipeline.store.repository import STATUSES, Store
+from pipeline.store.repository import STATUSES, EditConflict, Store
 
 HERE = Path(__file__).resolve().parent
 PER_PAGE = 50
@@ -183,6 +182,7 @@ def create_app(store: Store, *, operator_token: str | None = None, per_page: int
             "pieces": evidence_pieces(text, shown.document.get("evidence", []) if shown else []),
             "evidence_fields": sorted({item["field"] for item in (shown.document.get("evidence", []) if shown else [])}),
             "supporting": sorted({m.article_url for m in members}),
+            "merge_candidates": merge_candidates(store.engine, partnership),
             "previous_id": ids[position - 1] if position else None,
             "next_id": ids[position + 1] if position is not None and position + 1 < len(ids) else None,
             "shown_fields": SHOWN_FIELDS,
@@ -212,13 +212,7 @@ def create_app(store: Store, *, operator_token: str | None = None, per_page: int
     async def record_post(request: Request, partnership_id: str, change: FormChange) -> Response:
         """Common path of every record POST: CSRF, the change computed from the form (or the
         field errors), the versioned write, and the page again or a redirect."""
-        form = await checked_form(request)
-        partnership = load_or_404(partnership_id)
-        filters = QueueFilters.from_params(dict(parse_qsl(str(form.get("back") or ""))))
-        try:
-            version = int(str(form.get("version") or ""))
-        except ValueError:
-            raise HTTPException(400, "version absente") from None
+        form, partnership, filters, version = await record_form(request, partnership_id)
         changes, errors, note, message = change(partnership, form)
         if errors:
             context = record_context(partnership, filters, None)
@@ -227,14 +221,65 @@ def create_app(store: Store, *, operator_token: str | None = None, per_page: int
             return render(request, "record.html", context, status_code=422)
         if changes:
             try:
-                decide(store.engine, partnership_id, changes, reviewer_of(request), version, note)
+                store.decide_versioned(partnership_id, changes, reviewer_of(request), version, note)
             except EditConflict as conflict:
-                context = record_context(load_or_404(partnership_id), filters, None)
-                context["conflict"] = str(conflict)
-                return render(request, "record.html", context, status_code=409)
+                return conflict_page(request, partnership_id, filters, conflict)
+        return saved_redirect(partnership_id, message, filters)
+
+    async def record_form(request: Request, partnership_id: str) -> tuple[FormData, ReviewedPartnership, QueueFilters, int]:
+        """A record POST's checked form, its partnership, the queue filters it came from and
+        the version the analyst saw."""
+        form = await checked_form(request)
+        partnership = load_or_404(partnership_id)
+        filters = QueueFilters.from_params(dict(parse_qsl(str(form.get("back") or ""))))
+        try:
+            version = int(str(form.get("version") or ""))
+        except ValueError:
+            raise HTTPException(400, "version absente") from None
+        return form, partnership, filters, version
+
+    def conflict_page(request: Request, partnership_id: str, filters: QueueFilters, conflict: EditConflict) -> HTMLResponse:
+        context = record_context(load_or_404(partnership_id), filters, None)
+        context["conflict"] = str(conflict)
+        return render(request, "record.html", context, status_code=409)
+
+    def saved_redirect(partnership_id: str, message: str, filters: QueueFilters) -> RedirectResponse:
         query = filters.query_string()
         target = f"/records/{quote(partnership_id)}?saved={quote(message)}" + (f"&{query}" if query else "")
         return RedirectResponse(target, status_code=303)
+
+    def grouping_error(request: Request, partnership: ReviewedPartnership, filters: QueueFilters, error: str) -> HTMLResponse:
+        context = record_context(partnership, filters, None)
+        context["errors"] = {"grouping": error}
+        return render(request, "record.html", context, status_code=422)
+
+    @app.post("/records/{partnership_id}/split", include_in_schema=False)
+    async def split(request: Request, partnership_id: str) -> Response:
+        """The records of one article leave the partnership, and stay apart in later runs."""
+        form, partnership, filters, version = await record_form(request, partnership_id)
+        article_url = str(form.get("article") or "")
+        if article_url not in {m.article_url for m in partnership.members}:
+            return grouping_error(request, partnership, filters, "Choisissez un article de ce partenariat.")
+        try:
+            moved = store.split(partnership_id, article_url, reviewer_of(request), version, str(form.get("note") or "").strip() or None)
+        except EditConflict as conflict:
+            return conflict_page(request, partnership_id, filters, conflict)
+        except ValueError:
+            return grouping_error(request, partnership, filters, "Un partenariat d'un seul article ne se sépare pas.")
+        return saved_redirect(moved.remaining, f"article séparé : il forme le partenariat {moved.split_out}", filters)
+
+    @app.post("/records/{partnership_id}/merge", include_in_schema=False)
+    async def merge(request: Request, partnership_id: str) -> Response:
+        """Another partnership of the same countries joins this one, and stays joined."""
+        form, partnership, filters, version = await record_form(request, partnership_id)
+        other_id = str(form.get("other") or "")
+        try:
+            joined = store.merge(partnership_id, other_id, reviewer_of(request), version, str(form.get("note") or "").strip() or None)
+        except EditConflict as conflict:
+            return conflict_page(request, partnership_id, filters, conflict)
+        except (KeyError, ValueError):
+            return grouping_error(request, partnership, filters, "Choisissez un autre partenariat des mêmes pays.")
+        return saved_redirect(joined, "partenariats fusionnés", filters)
 
     @app.post("/records/{partnership_id}/decision", include_in_schema=False)
     async def decision(request: Request, partnership_id: str) -> Response:

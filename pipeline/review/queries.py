@@ -1,11 +1,11 @@
-"""What the review page reads from and writes to the store, on the store's own tables.
+"""What the review page reads from the store, on the store's own tables.
 
 The store (``pipeline.store``) keeps partnerships, their member records and review
 decisions; ``Store.partnerships`` loads them all, which suits an export but not a queue of
 10,000 partnerships shown 50 at a time. Here the queue's filters, counts and pages are SQL
-on the same tables (SQLite and PostgreSQL), and a decision is written only when the record
-is still at the version the analyst saw (optimistic check): the version of a partnership
-is the id of its latest review decision, 0 before any.
+on the same tables (SQLite and PostgreSQL). Writes are the store's own
+(``Store.decide_versioned``, ``split``, ``merge``): each is made only when the record is
+still at the version the analyst saw, the id of its latest review decision, 0 before any.
 
 Filters read the merged document (what the articles say); reviewed values are applied on
 top of each row shown.
@@ -25,25 +25,12 @@ from sqlalchemy.dialects import postgresql
 
 from pipeline.records import PartnershipRecord
 from pipeline.store import schema
-from pipeline.store.repository import STATUSES, as_utc, canonical_json, utc_now
-from pipeline.store.repository import _refresh_status as refresh_status
+from pipeline.store.repository import STATUSES, as_utc
 
 RECORD_FIELDS = frozenset(PartnershipRecord.model_fields)
 STATUS_FIELD = "status"
-
-
-class EditConflict(Exception):
-    """The partnership changed since the analyst opened it; nothing was written."""
-
-    def __init__(self, reviewer: str | None, decided_at: dt.datetime | None) -> None:
-        self.reviewer = reviewer
-        self.decided_at = decided_at
-        when = f" le {decided_at:%d/%m/%Y à %H:%M:%S} UTC" if decided_at else ""
-        who = f" par {reviewer}" if reviewer else ""
-        super().__init__(
-            f"Ce partenariat a été modifié{who}{when} depuis que vous l'avez ouvert : "
-            "vos changements n'ont pas été enregistrés. Rechargez la page pour voir la version actuelle."
-        )
+# Other partnerships of the same countries offered for a merge, most recent signature first.
+MERGE_CANDIDATES = 100
 
 
 @dataclass(frozen=True)
@@ -113,6 +100,7 @@ class Member:
 class ReviewedPartnership:
     id: str
     status: str
+    countries: str
     merged: dict[str, Any]
     document: dict[str, Any]
     conflicts: dict[str, list[dict[str, Any]]]
@@ -271,11 +259,13 @@ def load_partnership(engine: sa.Engine, partnership_id: str) -> ReviewedPartners
                 decided_at=as_utc(decision["decided_at"]),
             )
         )
-        current[decision["field"]] = value
+        if decision["field"] in current:  # a split or merge names its articles: no value before or after it
+            current[decision["field"]] = value
     document = {k: v for k, v in current.items() if k in RECORD_FIELDS}
     return ReviewedPartnership(
         id=row["id"],
         status=row["status"],
+        countries=row["countries"],
         merged=merged,
         document=document,
         conflicts=json.loads(row["conflicts"]),
@@ -286,54 +276,19 @@ def load_partnership(engine: sa.Engine, partnership_id: str) -> ReviewedPartners
     )
 
 
-def decide(
-    engine: sa.Engine,
-    partnership_id: str,
-    changes: Mapping[str, Any],
-    reviewer: str,
-    expected_version: int,
-    note: str | None = None,
-) -> int:
-    """Store one decision per changed field (a record field, or ``status``) in one
-    transaction, only when the partnership is still at ``expected_version``; returns the new
-    version. Raises ``EditConflict`` when another analyst decided in between, ``KeyError``
-    when the partnership is gone."""
-    table, decisions = schema.partnerships, schema.review_decisions
-    with engine.begin() as connection:
-        # Taking the row's write lock first serialises two analysts on this partnership
-        # (PostgreSQL row lock, SQLite database write lock) before the version is read.
-        locked = connection.execute(sa.update(table).where(table.c.id == partnership_id).values(status=table.c.status))
-        if locked.rowcount != 1:
-            raise KeyError(partnership_id)
-        latest = connection.execute(
-            sa.select(decisions.c.id, decisions.c.reviewer, decisions.c.decided_at)
-            .where(decisions.c.partnership_id == partnership_id)
-            .order_by(decisions.c.id.desc())
-            .limit(1)
-        ).first()
-        if (latest.id if latest else 0) != expected_version:
-            raise EditConflict(latest.reviewer if latest else None, as_utc(latest.decided_at) if latest else None)
-        now = utc_now()
-        version = expected_version
-        for name, value in changes.items():
-            if name != STATUS_FIELD and name not in RECORD_FIELDS:
-                raise ValueError(f"{name!r} is not a record field")
-            version = int(
-                connection.execute(
-                    sa.insert(decisions)
-                    .values(
-                        partnership_id=partnership_id,
-                        field=name,
-                        value=canonical_json(value),
-                        reviewer=reviewer,
-                        note=note,
-                        decided_at=now,
-                    )
-                    .returning(decisions.c.id)
-                ).scalar_one()
-            )
-        refresh_status(connection, partnership_id)
-    return version
+def merge_candidates(engine: sa.Engine, partnership: ReviewedPartnership) -> list[QueueRow]:
+    """The other partnerships of the same signatory countries, reviewed values applied: the
+    only ones the store lets an analyst merge with this one."""
+    table = schema.partnerships
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(table.c.id, table.c.status, table.c.document)
+            .where(table.c.countries == partnership.countries, table.c.id != partnership.id)
+            .order_by(_signed_on(engine.dialect.name).desc().nulls_last(), table.c.id)
+            .limit(MERGE_CANDIDATES)
+        ).all()
+        overlays = _reviewed_values(connection, [row.id for row in rows])
+    return [QueueRow(row.id, row.status, {**json.loads(row.document), **overlays.get(row.id, {})}) for row in rows]
 
 
 @dataclass(frozen=True)

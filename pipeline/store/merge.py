@@ -110,6 +110,68 @@ def cluster(items: Sequence[ClusterItem]) -> list[list[ClusterItem]]:
     return clusters
 
 
+@dataclass(frozen=True)
+class Overrides:
+    """Analysts' grouping decisions in force in one signatory-country group, as unordered
+    pairs of article URLs (``partnership_overrides``, the latest decision per pair)."""
+
+    together: frozenset[frozenset[str]] = frozenset()
+    apart: frozenset[frozenset[str]] = frozenset()
+
+    def keeps_apart(self, a: str, b: str) -> bool:
+        return frozenset((a, b)) in self.apart
+
+
+def apply_overrides(groups: list[list[ClusterItem]], overrides: Overrides) -> list[list[ClusterItem]]:
+    """The automatic groups corrected by the analysts: groups holding two articles put
+    together are joined, then a group holding two articles kept apart is divided. Each
+    record goes to the largest part none of whose articles it must stay apart from, records
+    named in a decision first: an article arriving later joins the part that kept most
+    of the partnership."""
+    joined = _join(groups, overrides.together)
+    result: list[list[ClusterItem]] = []
+    for group in joined:
+        articles = {m.article_url for m in group}
+        constrained = [m for m in group if any(overrides.keeps_apart(m.article_url, other) for other in articles)]
+        if not constrained:
+            result.append(group)
+            continue
+        parts: list[list[ClusterItem]] = []
+        for member in [*constrained, *(m for m in group if m not in constrained)]:
+            fitting = [p for p in parts if not any(overrides.keeps_apart(member.article_url, o.article_url) for o in p)]
+            if fitting:
+                max(fitting, key=len).append(member)
+            else:
+                parts.append([member])
+        result.extend(parts)
+    return result
+
+
+def _join(groups: list[list[ClusterItem]], together: frozenset[frozenset[str]]) -> list[list[ClusterItem]]:
+    """Groups linked by a pair of articles put together become one, in the order of their
+    first group."""
+    leader = list(range(len(groups)))
+
+    def find(index: int) -> int:
+        while leader[index] != index:
+            index = leader[index]
+        return index
+
+    groups_of: dict[str, set[int]] = {}
+    for index, group in enumerate(groups):
+        for member in group:
+            groups_of.setdefault(member.article_url, set()).add(index)
+    for pair in together:
+        linked = sorted(set().union(*(groups_of.get(url, set()) for url in pair)))
+        if len(pair) == 2 and all(url in groups_of for url in pair):
+            for index in linked[1:]:
+                leader[find(index)] = find(linked[0])
+    joined: dict[int, list[ClusterItem]] = {}
+    for index, group in enumerate(groups):
+        joined.setdefault(find(index), []).extend(group)
+    return [joined[index] for index in sorted(joined)]
+
+
 def merge(members: list[StoredRecord]) -> MergedPartnership:
     """One partnership from the records of a cluster (see module docstring)."""
     members = sorted(members, key=lambda r: (r.article_url, r.ordinal))

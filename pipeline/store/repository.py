@@ -23,12 +23,14 @@ from pipeline.records import Article, PartnershipRecord
 from pipeline.scraper.state import SeenPage
 from pipeline.store import schema
 from pipeline.store.crawl_state import DatabaseCrawlState, write_pages
-from pipeline.store.merge import ClusterItem, StoredRecord, cluster, countries_key, merge
+from pipeline.store.merge import ClusterItem, MergedPartnership, Overrides, StoredRecord, apply_overrides, cluster, countries_key, merge
 from pipeline.store.migrations import migrate
 
 DEFAULT_DATABASE_URL = "sqlite:///partnerships.db"
 STATUSES = ("new", "accepted", "rejected", "flagged")
 REVIEW_STATUSES = ("accepted", "rejected")
+# Grouping decisions: their kind in ``partnership_overrides`` and their field in the history.
+SPLIT, MERGE = "split", "merge"
 
 
 def default_database_url() -> str:
@@ -70,6 +72,28 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 class LockHeld(RuntimeError):
     """Another run holds the store's lock."""
+
+
+class EditConflict(Exception):
+    """The partnership changed since the analyst opened it; nothing was written."""
+
+    def __init__(self, reviewer: str | None, decided_at: dt.datetime | None) -> None:
+        self.reviewer = reviewer
+        self.decided_at = decided_at
+        when = f" le {decided_at:%d/%m/%Y à %H:%M:%S} UTC" if decided_at else ""
+        who = f" par {reviewer}" if reviewer else ""
+        super().__init__(
+            f"Ce partenariat a été modifié{who}{when} depuis que vous l'avez ouvert : "
+            "vos changements n'ont pas été enregistrés. Rechargez la page pour voir la version actuelle."
+        )
+
+
+@dataclass(frozen=True)
+class Split:
+    """Where the records went: the partnership the article left and the one it now forms."""
+
+    remaining: str
+    split_out: str
 
 
 @dataclass(frozen=True)
@@ -303,17 +327,70 @@ class Store:
                 raise KeyError(f"no partnership {partnership_id!r}")
             if field != "status":  # the reviewed value must leave a valid record
                 PartnershipRecord.model_validate({**json.loads(document), field: value})
-            connection.execute(
-                sa.insert(schema.review_decisions).values(
-                    partnership_id=partnership_id,
-                    field=field,
-                    value=canonical_json(value),
-                    reviewer=reviewer,
-                    note=note,
-                    decided_at=utc_now(),
-                )
-            )
+            _insert_decision(connection, partnership_id, field, value, reviewer, note, utc_now())
             _refresh_status(connection, partnership_id)
+
+    def decide_versioned(
+        self,
+        partnership_id: str,
+        changes: Mapping[str, Any],
+        reviewer: str,
+        expected_version: int,
+        note: str | None = None,
+    ) -> int:
+        """Store one decision per changed field (a record field, or ``status``) in one
+        transaction, only when the partnership is still at ``expected_version`` (the id of
+        its latest decision, 0 before any: what the analyst saw); returns the new version.
+        Raises ``EditConflict`` when another analyst decided in between, ``KeyError`` when
+        the partnership is gone."""
+        with self.engine.begin() as connection:
+            _lock_at_version(connection, partnership_id, expected_version)
+            now, version = utc_now(), expected_version
+            for name, value in changes.items():
+                if name != "status" and name not in PartnershipRecord.model_fields:
+                    raise ValueError(f"{name!r} is not a record field")
+                version = _insert_decision(connection, partnership_id, name, value, reviewer, note, now)
+            _refresh_status(connection, partnership_id)
+        return version
+
+    def split(
+        self, partnership_id: str, article_url: str, reviewer: str, expected_version: int, note: str | None = None
+    ) -> Split:
+        """Take the records of one article out of a partnership, for good: later runs keep
+        them apart from every other article of it (``partnership_overrides``), whatever the
+        automatic grouping says. Versioned like ``decide_versioned``; ``ValueError`` when the
+        article is not one of several supporting the partnership."""
+        with self.engine.begin() as connection:
+            key = _lock_at_version(connection, partnership_id, expected_version)
+            articles = _member_articles(connection, partnership_id)
+            if article_url not in articles or len(articles) < 2:
+                raise ValueError(f"{article_url} is not one of several articles of {partnership_id}")
+            decision = _insert_decision(connection, partnership_id, SPLIT, {"article": article_url}, reviewer, note, utc_now())
+            _insert_overrides(connection, key, SPLIT, [(article_url, other) for other in articles if other != article_url], decision)
+            merge_groups(connection, [key])
+            remaining = _partnership_of(connection, next(other for other in articles if other != article_url), key)
+            return Split(remaining=remaining, split_out=_partnership_of(connection, article_url, key))
+
+    def merge(
+        self, partnership_id: str, other_id: str, reviewer: str, expected_version: int, note: str | None = None
+    ) -> str:
+        """Join another partnership of the same signatory countries into this one, for good:
+        later runs keep their articles together. Versioned on ``partnership_id`` like
+        ``decide_versioned``; returns the id of the joined partnership. ``ValueError`` when
+        the other is this one or has other countries, ``KeyError`` when it does not exist."""
+        table = schema.partnerships
+        with self.engine.begin() as connection:
+            key = _lock_at_version(connection, partnership_id, expected_version)
+            other_key = connection.execute(sa.select(table.c.countries).where(table.c.id == other_id)).scalar()
+            if other_key is None:
+                raise KeyError(other_id)
+            if other_id == partnership_id or other_key != key:
+                raise ValueError(f"{other_id} is not another partnership of the countries {key}")
+            articles, others = _member_articles(connection, partnership_id), _member_articles(connection, other_id)
+            decision = _insert_decision(connection, partnership_id, MERGE, {"with": other_id, "articles": others}, reviewer, note, utc_now())
+            _insert_overrides(connection, key, MERGE, [(a, b) for a in articles for b in others if a != b], decision)
+            merge_groups(connection, [key])
+            return _partnership_of(connection, articles[0], key)
 
     # ------------------------------------------------------------------ reading
     def partnerships(self, status: str | None = None) -> list[StoredPartnership]:
@@ -361,11 +438,14 @@ class Store:
 
 
 def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article: str | None = None) -> None:
-    """Re-cluster the records of these signatory-country groups and rebuild the partnerships
-    whose members changed (or include a record of ``changed_article``).
+    """Re-cluster the records of these signatory-country groups, correct the clusters by the
+    analysts' split and merge decisions, and rebuild the partnerships whose members changed
+    (or include a record of ``changed_article``).
 
-    Review decisions follow their partnership when its id changes (a new article can make
-    another record id the most supported one)."""
+    When two groups would take the same id, the larger one keeps it (on a split, the
+    partnership the article left). Review decisions of an id that is gone follow the group
+    holding most of its former members (a new article can make another record id the most
+    supported one; a merge joins two histories)."""
     records_table, table = schema.records, schema.partnerships
     for key in sorted(keys):
         rows = connection.execute(
@@ -381,14 +461,18 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
         existing = set(connection.execute(sa.select(table.c.id).where(table.c.countries == key)).scalars())
         items = [ClusterItem.of(url, ordinal, json.loads(document)) for (url, ordinal), document in documents.items()]
         kept: set[str] = set()
-        for group in cluster(items):
+        rebuilt: list[set[tuple[str, int]]] = []
+        for group in apply_overrides(cluster(items), _overrides(connection, key)):
             members = {(m.article_url, m.ordinal) for m in group}
             pids = {previous[m] for m in members}
             if len(pids) == 1 and (pid := next(iter(pids))) in existing and former_members.get(pid) == members and all(
                 url != changed_article for url, _ in members
             ):
                 kept.add(pid)  # same members, none changed: the partnership stands as it is
-                continue
+            else:
+                rebuilt.append(members)
+        built: list[tuple[MergedPartnership, set[tuple[str, int]]]] = []
+        for members in sorted(rebuilt, key=len, reverse=True):  # stable: cluster order among equals
             stored = [StoredRecord(url, ordinal, PartnershipRecord.model_validate_json(documents[(url, ordinal)])) for url, ordinal in members]
             partnership = merge(stored)
             base_id, suffix = partnership.id, 1
@@ -397,13 +481,16 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
                 partnership.id = f"{base_id}-{suffix}"
                 partnership.document["record_id"] = partnership.id
             kept.add(partnership.id)
-            former = pids - {None, partnership.id}
-            if former:
+            built.append((partnership, members))
+        for former in sorted(set(former_members) - kept):
+            heir = max(built, key=lambda b: len(b[1] & former_members[former]), default=None)
+            if heir is not None and heir[1] & former_members[former]:
                 connection.execute(
                     sa.update(schema.review_decisions)
-                    .where(schema.review_decisions.c.partnership_id.in_(sorted(former)))
-                    .values(partnership_id=partnership.id)
+                    .where(schema.review_decisions.c.partnership_id == former)
+                    .values(partnership_id=heir[0].id)
                 )
+        for partnership, members in built:
             connection.execute(sa.delete(table).where(table.c.id == partnership.id))
             connection.execute(
                 sa.insert(table).values(
@@ -425,6 +512,83 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
         gone = sorted(existing - kept)
         if gone:
             connection.execute(sa.delete(table).where(table.c.id.in_(gone)))
+
+
+def _overrides(connection: sa.Connection, key: str) -> Overrides:
+    """The latest split or merge decision per pair of articles of this group."""
+    table = schema.partnership_overrides
+    latest: dict[frozenset[str], str] = {}
+    for kind, url, other in connection.execute(
+        sa.select(table.c.kind, table.c.article_url, table.c.other_url).where(table.c.countries == key).order_by(table.c.id)
+    ):
+        latest[frozenset((url, other))] = kind
+    return Overrides(
+        together=frozenset(pair for pair, kind in latest.items() if kind == MERGE),
+        apart=frozenset(pair for pair, kind in latest.items() if kind == SPLIT),
+    )
+
+
+def _lock_at_version(connection: sa.Connection, partnership_id: str, expected_version: int) -> str:
+    """Take the partnership's write lock, then check nobody decided on it since
+    ``expected_version``; returns its signatory-country key."""
+    table, decisions = schema.partnerships, schema.review_decisions
+    # Taking the row's write lock first serialises two analysts on this partnership
+    # (PostgreSQL row lock, SQLite database write lock) before the version is read.
+    locked = connection.execute(sa.update(table).where(table.c.id == partnership_id).values(status=table.c.status))
+    if locked.rowcount != 1:
+        raise KeyError(partnership_id)
+    latest = connection.execute(
+        sa.select(decisions.c.id, decisions.c.reviewer, decisions.c.decided_at)
+        .where(decisions.c.partnership_id == partnership_id)
+        .order_by(decisions.c.id.desc())
+        .limit(1)
+    ).first()
+    if (latest.id if latest else 0) != expected_version:
+        raise EditConflict(latest.reviewer if latest else None, as_utc(latest.decided_at) if latest else None)
+    return str(connection.execute(sa.select(table.c.countries).where(table.c.id == partnership_id)).scalar_one())
+
+
+def _insert_decision(
+    connection: sa.Connection, partnership_id: str, field: str, value: Any, reviewer: str, note: str | None, decided_at: dt.datetime
+) -> int:
+    """One row of the review history; returns its id (the partnership's new version)."""
+    table = schema.review_decisions
+    return int(
+        connection.execute(
+            sa.insert(table)
+            .values(partnership_id=partnership_id, field=field, value=canonical_json(value), reviewer=reviewer, note=note, decided_at=decided_at)
+            .returning(table.c.id)
+        ).scalar_one()
+    )
+
+
+def _insert_overrides(connection: sa.Connection, key: str, kind: str, pairs: list[tuple[str, str]], decision: int) -> None:
+    if pairs:
+        connection.execute(
+            sa.insert(schema.partnership_overrides),
+            [{"countries": key, "kind": kind, "article_url": a, "other_url": b, "decision_id": decision} for a, b in pairs],
+        )
+
+
+def _member_articles(connection: sa.Connection, partnership_id: str) -> list[str]:
+    records = schema.records
+    return list(
+        connection.execute(
+            sa.select(records.c.article_url).where(records.c.partnership_id == partnership_id).distinct().order_by(records.c.article_url)
+        ).scalars()
+    )
+
+
+def _partnership_of(connection: sa.Connection, article_url: str, key: str) -> str:
+    records = schema.records
+    return str(
+        connection.execute(
+            sa.select(records.c.partnership_id)
+            .where(records.c.article_url == article_url, records.c.countries == key)
+            .order_by(records.c.ordinal)
+            .limit(1)
+        ).scalar_one()
+    )
 
 
 def _refresh_status(connection: sa.Connection, partnership_id: str) -> None:

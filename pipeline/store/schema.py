@@ -120,6 +120,22 @@ review_decisions = sa.Table(
     sa.Column("decided_at", Timestamp, nullable=False),
 )
 
+# Analysts' grouping decisions (schema version 2), by article within a signatory-country
+# group: "split" keeps the records of ``article_url`` apart from those of ``other_url``,
+# "merge" puts them together. Records are named by article, not by ordinal or record id,
+# because re-extraction may renumber them or change their id (a corrected year). The latest
+# decision on a pair of articles is in force; ``decision_id`` is its row in the history.
+partnership_overrides = sa.Table(
+    "partnership_overrides",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("countries", sa.String(200), nullable=False, index=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("article_url", sa.String(2000), nullable=False),
+    sa.Column("other_url", sa.String(2000), nullable=False),
+    sa.Column("decision_id", sa.Integer, sa.ForeignKey("review_decisions.id"), nullable=False),
+)
+
 # Every run of the scheduled job.
 runs = sa.Table(
     "runs",

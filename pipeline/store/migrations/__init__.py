@@ -25,8 +25,15 @@ def _create_version_1(connection: sa.Connection) -> None:
     schema.metadata.create_all(connection, tables=tables)
 
 
+def _create_partnership_overrides(connection: sa.Connection) -> None:
+    # Step 1 creates every table of today's ``schema``: a store created by this code already
+    # has it, a store of version 1 does not.
+    schema.partnership_overrides.create(connection, checkfirst=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "sources, pages, archive, articles, records, partnerships, reviews, runs, locks", _create_version_1),
+    (2, "partnership_overrides: analysts' split and merge decisions", _create_partnership_overrides),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 
