@@ -72,21 +72,24 @@ def _of(store: Store, url: str) -> str:
     return next(p.id for p in store.partnerships() if url in p.articles)
 
 
-def test_a_split_survives_re_grouping_and_a_new_article(filled: Store) -> None:
+@pytest.mark.parametrize("split_out", [LILLE_APRIL, LILLE], ids=["later-article-out", "first-article-out"])
+def test_a_split_survives_re_grouping_and_a_new_article(filled: Store, split_out: str) -> None:
     pid = _of(filled, LILLE)
+    (stays,) = {LILLE, LILLE_APRIL} - {split_out}
     assert set(next(p for p in filled.partnerships() if p.id == pid).articles) == {LILLE, LILLE_APRIL}
-    moved = filled.split(pid, LILLE_APRIL, "Alice", expected_version=0, note="deux conventions distinctes")
-    assert moved.remaining == pid != moved.split_out
+    moved = filled.split(pid, split_out, "Alice", expected_version=0, note="deux conventions distinctes")
+    assert moved.remaining == pid != moved.split_out  # the partnership that stayed keeps its id and history
     expected = {frozenset({LILLE}), frozenset({LILLE_APRIL})}
     assert _lille_groups(filled) == expected
     _rerun(filled)
     assert _lille_groups(filled) == expected
+    assert _of(filled, stays) == pid
     _save(filled, EXTRA["later"])  # a third article on the same signing joins the part that stayed
-    assert _lille_groups(filled) == {frozenset({LILLE, EXTRA["later"]["article"]["url"]}), frozenset({LILLE_APRIL})}
-    history = load_partnership(filled.engine, _of(filled, LILLE))
+    assert _lille_groups(filled) == {frozenset({stays, EXTRA["later"]["article"]["url"]}), frozenset({split_out})}
+    history = load_partnership(filled.engine, _of(filled, stays))
     assert history is not None
     (split,) = [d for d in history.decisions if d.field == "split"]
-    assert (split.reviewer, split.after, split.note, split.before) == ("Alice", {"article": LILLE_APRIL}, "deux conventions distinctes", None)
+    assert (split.reviewer, split.after, split.note, split.before) == ("Alice", {"article": split_out}, "deux conventions distinctes", None)
 
 
 def test_a_merge_survives_re_grouping_and_a_new_article(filled: Store) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, get_origin
 
@@ -117,9 +117,16 @@ class Overrides:
 
     together: frozenset[frozenset[str]] = frozenset()
     apart: frozenset[frozenset[str]] = frozenset()
+    # Articles an analyst took out of a partnership: between parts of equal size, the part
+    # without them is the partnership that stayed.
+    split_out: frozenset[str] = frozenset()
 
     def keeps_apart(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.apart
+
+    def rank(self, members: Collection[str]) -> tuple[int, int]:
+        """Larger first, then fewer split-out articles: the part that keeps the partnership."""
+        return len(members), -sum(url in self.split_out for url in members)
 
 
 def apply_overrides(groups: list[list[ClusterItem]], overrides: Overrides) -> list[list[ClusterItem]]:
@@ -127,7 +134,7 @@ def apply_overrides(groups: list[list[ClusterItem]], overrides: Overrides) -> li
     together are joined, then a group holding two articles kept apart is divided. Each
     record goes to the largest part none of whose articles it must stay apart from, records
     named in a decision first: an article arriving later joins the part that kept most
-    of the partnership."""
+    of the partnership (the one without split-out articles among equals)."""
     joined = _join(groups, overrides.together)
     result: list[list[ClusterItem]] = []
     for group in joined:
@@ -140,7 +147,7 @@ def apply_overrides(groups: list[list[ClusterItem]], overrides: Overrides) -> li
         for member in [*constrained, *(m for m in group if m not in constrained)]:
             fitting = [p for p in parts if not any(overrides.keeps_apart(member.article_url, o.article_url) for o in p)]
             if fitting:
-                max(fitting, key=len).append(member)
+                max(fitting, key=lambda part: overrides.rank([m.article_url for m in part])).append(member)
             else:
                 parts.append([member])
         result.extend(parts)

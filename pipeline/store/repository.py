@@ -462,7 +462,8 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
         items = [ClusterItem.of(url, ordinal, json.loads(document)) for (url, ordinal), document in documents.items()]
         kept: set[str] = set()
         rebuilt: list[set[tuple[str, int]]] = []
-        for group in apply_overrides(cluster(items), _overrides(connection, key)):
+        overrides = _overrides(connection, key)
+        for group in apply_overrides(cluster(items), overrides):
             members = {(m.article_url, m.ordinal) for m in group}
             pids = {previous[m] for m in members}
             if len(pids) == 1 and (pid := next(iter(pids))) in existing and former_members.get(pid) == members and all(
@@ -472,7 +473,8 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
             else:
                 rebuilt.append(members)
         built: list[tuple[MergedPartnership, set[tuple[str, int]]]] = []
-        for members in sorted(rebuilt, key=len, reverse=True):  # stable: cluster order among equals
+        # Stable: cluster order among equals.
+        for members in sorted(rebuilt, key=lambda m: overrides.rank([url for url, _ in m]), reverse=True):
             stored = [StoredRecord(url, ordinal, PartnershipRecord.model_validate_json(documents[(url, ordinal)])) for url, ordinal in members]
             partnership = merge(stored)
             base_id, suffix = partnership.id, 1
@@ -517,14 +519,15 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
 def _overrides(connection: sa.Connection, key: str) -> Overrides:
     """The latest split or merge decision per pair of articles of this group."""
     table = schema.partnership_overrides
-    latest: dict[frozenset[str], str] = {}
+    latest: dict[frozenset[str], tuple[str, str]] = {}  # pair -> (kind, the article it acted on)
     for kind, url, other in connection.execute(
         sa.select(table.c.kind, table.c.article_url, table.c.other_url).where(table.c.countries == key).order_by(table.c.id)
     ):
-        latest[frozenset((url, other))] = kind
+        latest[frozenset((url, other))] = (kind, url)
     return Overrides(
-        together=frozenset(pair for pair, kind in latest.items() if kind == MERGE),
-        apart=frozenset(pair for pair, kind in latest.items() if kind == SPLIT),
+        together=frozenset(pair for pair, (kind, _) in latest.items() if kind == MERGE),
+        apart=frozenset(pair for pair, (kind, _) in latest.items() if kind == SPLIT),
+        split_out=frozenset(url for kind, url in latest.values() if kind == SPLIT),
     )
 
 
