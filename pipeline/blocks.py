@@ -37,7 +37,7 @@ class Block:
 
 
 # A line break inside a sentence: the line goes on in lower case ("signé une\nconvention"), or
-# stops on a particle, hyphen or apostrophe ("Villeneuve d'\nAscq", "la ville de\nGrande-Synthe").
+# stops on a particle, hyphen or apostrophe ("Saint-Jean d'\nAngély", "la ville de\nHazebrouck").
 _LONE_BREAK = re.compile(r"(?<=[^\n])\n(?=[^\n])")
 _CONTINUES = re.compile(r"[a-zà-ÿ(«]")
 _OPEN_END = re.compile(r"(?:[-']|\b(?:de|du|des|la|le|les|et|à|au|en|d'|l'))$")

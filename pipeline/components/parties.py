@@ -1,11 +1,11 @@
 """``partnerships_parties``: territorial and institutional parties named with their generic word.
 
-"la ville de Grande-Synthe", "l'oblast de Dnipropetrovsk", "la préfecture togolaise de Kloto",
+"la ville de Hazebrouck", "l'oblast de Poltava", "la préfecture togolaise de Kloto",
 "le Département du Gers", "Roannais Agglomération", "l'Université de Parakou": a pattern from
 ``models/patterns/parties.jsonl`` finds the generic word (its label is the contract's party
 kind, or ``province``, whose level depends on the country), then the proper name is read
 token by token to the right (or left, for "X Agglomération"): capitalised words joined by
-hyphens, apostrophes and lower-case particles (Chalonnes-sur-Loire, Villeneuve d'Ascq,
+hyphens, apostrophes and lower-case particles (Chalonnes-sur-Loire, Saint-Jean d'Angély,
 Centre-Val de Loire).
 
 Spans go to ``doc.spans["parties"]``: ``label_`` = kind, ``id_`` = pattern id,
@@ -24,7 +24,7 @@ from pipeline.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "parties"
 # Lower-case words that may sit inside a proper name when a capitalised word follows them.
-# Not "en" ("Dnipropetrovsk en Ukraine") nor "et" ("Grande-Synthe et Sidi Ifni"): hyphenated names
+# Not "en" ("Poltava en Ukraine") nor "et" ("Hazebrouck et Essaouira"): hyphenated names
 # ("Bourg-en-Bresse") keep their hyphens, which join tokens anyway.
 NAME_PARTICLES = frozenset({"-", "d'", "de", "du", "des", "la", "le", "les", "l'", "sur", "sous", "lès", "lez"})
 

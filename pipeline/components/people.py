@@ -1,13 +1,13 @@
 """``partnerships_people``: named people, the role the text gives them, and why they are mentioned.
 
 The French model's PER entities alone split or merge names and take places for people
-("Villeneuve d'Ascq"). So candidates come from three sources, each then cut to a clean name
+("Saint-Jean d'Angély"). So candidates come from three sources, each then cut to a clean name
 run (capitalised words, name particles, hyphen and apostrophe joins, no civility):
 
 - a civility ("M.", "Mme", "Madame"…) followed by capitalised words;
 - a role noun from ``models/lexicons/roles.jsonl`` next to a name, either before it
   ("le maire, Mme Gaëlle Moreau", "le wali de Tlemcen, Karim Benaïssa", "son homologue Ion
-  Cebotari") or after it in apposition ("Gérard Caudron, Maire de Villeneuve d'Ascq");
+  Cebotari") or after it in apposition ("Jeanne Martin, Maire de Saint-Jean d'Angély");
 - PER entities of the model, kept when they look like a name of two words or more and do
   not sit right after a place preposition.
 
@@ -191,7 +191,7 @@ class PeopleFinder:
                     candidates.append(Span(doc, span.start, span.end, label=PERSON_LABEL, span_id=NER_RULE_ID))
 
         # Candidates of the same name collapse to one span; rules before the model's guess.
-        # A name inside a role phrase ("Maire de Villeneuve d'Ascq") is the role's place, not a person.
+        # A name inside a role phrase ("Maire de Saint-Jean d'Angély") is the role's place, not a person.
         in_roles = {i for role in roles for i in range(role.start, role.end)}
         by_extent: dict[tuple[int, int], Span] = {}
         for span in candidates:

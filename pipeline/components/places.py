@@ -1,7 +1,7 @@
 """Finds place names (countries, their adjectives, regions, departments, communes, cities) in a block.
 
 Why a matcher over *name pieces* rather than over tokens: spaCy's French tokenizer splits
-"Villeneuve-d'Ascq", "Villeneuve d'Ascq", "Côtes-d’Armor" or "Saint-Lô" in different ways, and
+"Saint-Jean-d'Angély", "Saint-Jean d'Angély", "Côtes-d’Armor" or "Saint-Lô" in different ways, and
 texts mix accents, capitals, hyphens and apostrophes freely. Each token is cut into pieces
 (accent-folded, lower-case runs of letters and digits); hyphens and apostrophes give no piece,
 other punctuation gives a barrier piece that no name contains. Gazetteer names are cut the same
