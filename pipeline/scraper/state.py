@@ -32,6 +32,20 @@ class SeenPage:
     text_hash: str | None
     fetched_at: str
 
+    @classmethod
+    def of_fetch(
+        cls, source: str, validators: Validators, sha256: str, text_hash: str | None, fetched_at: dt.datetime | None
+    ) -> SeenPage:
+        """What both crawl memories (files, database) keep of one fetch."""
+        return cls(
+            source=source,
+            etag=validators.etag,
+            last_modified=validators.last_modified,
+            sha256=sha256,
+            text_hash=text_hash,
+            fetched_at=(fetched_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+        )
+
 
 class CrawlState:
     """Per-URL memory and content-addressed archive under one directory."""
@@ -75,14 +89,7 @@ class CrawlState:
         text_hash: str | None = None,
         fetched_at: dt.datetime | None = None,
     ) -> None:
-        self._pages[url] = SeenPage(
-            source=source,
-            etag=validators.etag,
-            last_modified=validators.last_modified,
-            sha256=sha256,
-            text_hash=text_hash,
-            fetched_at=(fetched_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
-        )
+        self._pages[url] = SeenPage.of_fetch(source, validators, sha256, text_hash, fetched_at)
 
     def archive(
         self, body: bytes, headers: Mapping[str, str], *, url: str, status: int = 200, fetched_at: dt.datetime | None = None

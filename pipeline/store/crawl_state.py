@@ -75,14 +75,7 @@ class DatabaseCrawlState:
         text_hash: str | None = None,
         fetched_at: dt.datetime | None = None,
     ) -> None:
-        self._pending_pages[url] = SeenPage(
-            source=source,
-            etag=validators.etag,
-            last_modified=validators.last_modified,
-            sha256=sha256,
-            text_hash=text_hash,
-            fetched_at=(fetched_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
-        )
+        self._pending_pages[url] = SeenPage.of_fetch(source, validators, sha256, text_hash, fetched_at)
 
     def archive(
         self, body: bytes, headers: Mapping[str, str], *, url: str, status: int = 200, fetched_at: dt.datetime | None = None
