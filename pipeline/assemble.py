@@ -121,6 +121,7 @@ class ArticleView:
     blocks: list[Block]
     docs: list[Doc]
     orders: list[int] = field(default_factory=list)
+    _mentions: dict[str, list[Mention]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         position = 0
@@ -142,6 +143,12 @@ class ArticleView:
         self.blocks = [replace(b, section=remap[b.section]) for b in self.blocks]
 
     def mentions(self, key: str) -> list[Mention]:
+        """The candidates of one span group, placed once per article: every record's rules read them."""
+        if key not in self._mentions:
+            self._mentions[key] = self._place_group(key)
+        return self._mentions[key]
+
+    def _place_group(self, key: str) -> list[Mention]:
         found = []
         for index, (block, doc) in enumerate(zip(self.blocks, self.docs)):
             for span in doc.spans.get(key, []):
