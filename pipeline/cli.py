@@ -187,7 +187,7 @@ def _progress(iterable: Iterator, total: int, quiet: bool) -> Iterator:
 # ---------------------------------------------------------------------------- eval
 def run_eval(args: argparse.Namespace) -> int:
     from pipeline.records import GoldArticle
-    from pipeline.scoring import article_diffs, format_article_diff, format_report, score
+    from pipeline.evaluation.scoring import article_diffs, format_article_diff, format_report, score
 
     gold: list[GoldArticle] = []
     failures = 0
@@ -239,7 +239,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- bench
 def run_bench(args: argparse.Namespace) -> int:
-    from pipeline.bench import format_bench, run_benchmark
+    from pipeline.extract.bench import format_bench, run_benchmark
 
     result = run_benchmark(corpus=args.corpus, articles=args.articles)
     print(json.dumps(result, indent=2) if args.json else format_bench(result))

@@ -9,7 +9,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from pipeline.nlp import load_nlp
+from pipeline.extract.model import load_nlp
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"

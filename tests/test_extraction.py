@@ -7,10 +7,10 @@ import resource
 import subprocess
 import sys
 
-from pipeline.blocks import split_blocks
-from pipeline.extract import MAX_BLOCKS_PER_WINDOW, Extractor, _windows
+from pipeline.extract.blocks import split_blocks
+from pipeline.extract.extractor import MAX_BLOCKS_PER_WINDOW, Extractor, _windows
 from pipeline.records import Article, GoldArticle, PartnershipRecord
-from pipeline.scoring import score
+from pipeline.evaluation.scoring import score
 from tests.conftest import FIXTURES
 
 SEED = FIXTURES / "seed.jsonl"

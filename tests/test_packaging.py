@@ -23,6 +23,7 @@ def test_wheel_carries_models_and_sources(tmp_path):
         "pipeline/models/taxonomy.json",
         "pipeline/models/gazetteers/countries.jsonl",
         "pipeline/scraper/sources.toml",
-        "pipeline/components/agreements.py",
+        "pipeline/extract/components/agreements.py",
+        "pipeline/extract/assembly/__init__.py",
     ):
         assert expected in names, expected

@@ -12,7 +12,7 @@ no "les deux villes"; adjectives such as "marocaine" need no capital), and the l
 overlapping matches wins.
 
 Every gazetteer line of ``gazetteers_dir/*.jsonl`` is one place (see
-:mod:`pipeline.build_gazetteers`). Each match is written to ``doc.spans["places"]`` as one span
+:mod:`pipeline.extract.build_gazetteers`). Each match is written to ``doc.spans["places"]`` as one span
 per candidate place (a name such as "Vienne" is a department, a commune and a foreign city):
 ``label_`` is the gazetteer label, ``kb_id_`` the ISO 3166-1 alpha-2 country, ``id_`` the
 gazetteer id, ``Span._.place_kind`` the contract's party kind, ``Span._.place_name`` the

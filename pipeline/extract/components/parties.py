@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from pipeline.components.token_patterns import TokenPatternIndex
+from pipeline.extract.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "parties"
 # Lower-case words that may sit inside a proper name when a capitalised word follows them.

@@ -31,7 +31,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.components.token_patterns import TokenPatternIndex
+from pipeline.extract.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "themes"
 _ARTICLES = frozenset({"l'", "l\u2019", "la", "le", "les", "un", "une", "des"})

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from pipeline.components.token_patterns import TokenPatternIndex
+from pipeline.extract.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "agreements"
 CUES_KEY = "signing_cues"

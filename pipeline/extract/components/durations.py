@@ -19,8 +19,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from pipeline.components.token_patterns import TokenPatternIndex
-from pipeline.dates import YEAR_PATTERN, DateLexicon, resolve_duration
+from pipeline.extract.components.token_patterns import TokenPatternIndex
+from pipeline.extract.dates import YEAR_PATTERN, DateLexicon, resolve_duration
 
 DURATIONS_KEY = "durations"
 SINCE_KEY = "since"

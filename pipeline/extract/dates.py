@@ -1,6 +1,6 @@
 """Resolution of French date, duration and year expressions against an article's publication date.
 
-The rule components (``pipeline.components.dates`` and ``.durations``) find candidate spans with
+The rule components (``pipeline.extract.components.dates`` and ``.durations``) find candidate spans with
 token patterns; each pattern names a *form* ("calendar", "numeric", "ago", …) and this module
 turns the span's words into a value at the precision the text gives: ``YYYY-MM-DD``,
 ``YYYY-MM`` or ``YYYY``, never inventing a day or a month. Everything here is pure: words and

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.assemble import ANCHOR_STATUSES, ArticleView, Assembler, AssemblyLexicon
-from pipeline.blocks import split_blocks, normalise_text
-from pipeline.nlp import read_model_config, shared_nlp
+from pipeline.extract.assembly import ANCHOR_STATUSES, ArticleView, Assembler, AssemblyLexicon
+from pipeline.extract.blocks import split_blocks, normalise_text
+from pipeline.extract.model import read_model_config, shared_nlp
 from pipeline.records import Article, PartnershipRecord
 
 log = logging.getLogger(__name__)

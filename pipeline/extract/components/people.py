@@ -28,7 +28,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from pipeline.components.token_patterns import TokenPatternIndex
+from pipeline.extract.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "people"
 PERSON_LABEL = "person"

@@ -18,7 +18,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.dates import YEAR_PATTERN, DateLexicon, resolve_date
+from pipeline.extract.dates import YEAR_PATTERN, DateLexicon, resolve_date
 
 SPANS_KEY = "dates"
 PERIOD_DASHES = frozenset({"-", "–", "/"})

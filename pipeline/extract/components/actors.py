@@ -27,8 +27,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.components.people import capitalised_run, is_capitalised, sentence_around, starts_sentence
-from pipeline.components.token_patterns import TokenPatternIndex
+from pipeline.extract.components.people import capitalised_run, is_capitalised, sentence_around, starts_sentence
+from pipeline.extract.components.token_patterns import TokenPatternIndex
 
 SPANS_KEY = "actors"
 ORG_RULE_ID = "ner.org"

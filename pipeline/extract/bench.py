@@ -19,7 +19,7 @@ from typing import Any
 import spacy
 
 from pipeline.extract import Extractor
-from pipeline.nlp import read_model_config
+from pipeline.extract.model import read_model_config
 from pipeline.records import Article
 
 MEMORY_SAMPLE = 200

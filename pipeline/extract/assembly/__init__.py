@@ -1,0 +1,113 @@
+"""From the candidates of an article's blocks to its partnership records.
+
+The rule components mark candidates block by block (agreement mentions, parties, places,
+dates, durations, themes, people, actors). The assembler reads the article as a whole, one
+module per decision:
+
+1. ``parties``: party candidates with kind, country and how the text introduces them;
+2. ``drafts``: agreement mentions reported as signed (or in force) are *anchors*; anchors that
+   speak of the same agreement become one draft, the others a draft each;
+3. ``segments``: each sentence (or clause) of a section goes to the draft it speaks of;
+4. ``signatories`` and ``fields``: each field is read from the draft's own segments first, then
+   wider context (the anchor's sentence, the section heading, the title), never another section.
+
+A record needs two signatories, one of them foreign; an agreement without them (a general
+definition, a training course) gives no record. Every value keeps the span it was read from
+and the id of the rule that produced it, as evidence.
+"""
+
+from __future__ import annotations
+
+from pipeline.extract.assembly import fields
+from pipeline.extract.assembly.drafts import Draft, build_drafts
+from pipeline.extract.assembly.lexicon import AssemblyLexicon
+from pipeline.extract.assembly.parties import PartyMention, party_mentions
+from pipeline.extract.assembly.segments import assign_segments
+from pipeline.extract.assembly.signatories import choose_signatories
+from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention
+from pipeline.extract.blocks import BlockKind
+from pipeline.extract.components.agreements import TYPE_PRIORITY
+from pipeline.records import Evidence, Party, PartnershipRecord, Place, make_record_id
+
+__all__ = ["ANCHOR_STATUSES", "ArticleView", "Assembler", "AssemblyLexicon"]
+
+
+class Assembler:
+    """Turns an ArticleView into records; holds the model version and the word lists the rules need."""
+
+    def __init__(self, model_version: str, lexicon: AssemblyLexicon) -> None:
+        self.model_version = model_version
+        self.lexicon = lexicon
+
+    def assemble(self, view: ArticleView) -> list[PartnershipRecord]:
+        agreements = view.mentions("agreements")
+        anchors = [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES]
+        body_anchors = [a for a in anchors if view.blocks[a.block].kind is not BlockKind.title]
+        anchors = body_anchors or anchors
+        if not anchors:
+            return []
+        view.merge_sections_without(anchors)
+        parties = party_mentions(view, self.lexicon)
+        dates = view.mentions("dates")
+        fields.resolve_anaphoric(dates)
+        segments = view.sentences()
+        drafts = build_drafts(view, anchors, parties, dates, segments)
+        assign_segments(view, drafts, segments, agreements, parties)
+        records: list[PartnershipRecord] = []
+        for draft in drafts:
+            record = self._record(view, draft, drafts, parties, dates)
+            if record is not None and not any(_same_record(record, kept) for kept in records):
+                records.append(record)
+        return records
+
+    def _record(self, view: ArticleView, draft: Draft, drafts: list[Draft], parties: list[PartyMention], dates: list[Mention]) -> PartnershipRecord | None:
+        source = view.article.text
+        typed = min(draft.anchors, key=lambda a: TYPE_PRIORITY.get(a.label, 9))
+        evidence: list[Evidence] = [m.evidence("agreement", "agreement", source) for m in draft.anchors]
+        signatories = choose_signatories(view, draft, parties, self.lexicon)
+        if signatories is None:
+            return None
+        for party in signatories:
+            evidence.append(party.mention.evidence("signatories", "party", source))
+        in_segments = lambda m: any(s.start_order <= m.order < s.end_order for s in draft.segments)  # noqa: E731
+        signed_on, date_mention = fields.signing_date(view, draft, dates, in_segments, self.lexicon)
+        if date_mention is not None:
+            evidence.append(date_mention.evidence("signed_on", "date", source))
+        place = fields.signing_place(draft, parties, view, in_segments)
+        if place is not None:
+            evidence.append(place.mention.evidence("signing_place", "place", source))
+        duration = next((m for m in view.mentions("durations") if in_segments(m) and m.label == "agreement"), None)
+        if duration is not None:
+            evidence.append(duration.evidence("duration", "duration", source))
+        since = fields.since(view, draft, drafts, in_segments)
+        if since is not None:
+            evidence.append(since.evidence("since", "since", source))
+        themes = fields.themes(view, draft, in_segments, self.lexicon)
+        evidence.extend(m.evidence("themes", "theme", source) for m, _ in themes)
+        people = fields.people(view, draft, signatories, in_segments)
+        evidence.extend(m.evidence("people", "person", source) for m, _ in people)
+        actors = fields.actors(view, draft, signatories, in_segments)
+        evidence.extend(m.evidence("actors", "actor", source) for m, _ in actors)
+        party_models = [Party(name=p.name, kind=p.kind, country=p.country) for p in signatories]
+        return PartnershipRecord(
+            record_id=make_record_id(party_models, signed_on),
+            article_url=view.article.url,
+            source=view.article.source,
+            agreement_type=typed.label,
+            agreement_label=typed.text,
+            signatories=party_models,
+            signed_on=signed_on,
+            signing_place=Place(name=place.name, country=place.country) if place is not None and place.country else None,
+            duration=duration.span._.iso_duration if duration is not None else None,
+            since=since.span._.since_year if since is not None else None,
+            themes=[t for _, t in themes],
+            people=[p for _, p in people],
+            actors=[a for _, a in actors],
+            evidence=evidence,
+            confidence=fields.confidence(draft, signed_on, signatories),
+            model_version=self.model_version,
+        )
+
+
+def _same_record(a: PartnershipRecord, b: PartnershipRecord) -> bool:
+    return a.record_id == b.record_id and a.agreement_type == b.agreement_type and a.signed_on == b.signed_on
