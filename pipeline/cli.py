@@ -54,10 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score extraction against a gold file", description=(
         "Extract the gold articles (or read predictions from --pred) and print the contract's scores."))
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    evaluate.add_argument("--texts", type=Path, help=(
+        "folder of the real pages' texts for a gold file that carries fingerprints instead of texts "
+        "(default: texts/ beside the gold file; fixtures/real/README.md)"))
+    evaluate.add_argument("--floors", type=Path, help=(
+        "JSON of F1 floors per gold file name ({\"test.jsonl\": {\"records\": 0.8, ...}}): exit 1 when a score is below its floor"))
     evaluate.add_argument("--pred", type=Path, help="predicted records (JSONL) instead of running extraction")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
     evaluate.add_argument("--errors", action="store_true", help="also list, per article, missed and wrong items")
     evaluate.add_argument("--quiet", action="store_true", help="log only errors, no progress bar")
+
+    corpus = commands.add_parser("corpus", help="which real-page texts of a gold file are present, and how to refetch the others", description=(
+        "For each line of real-page gold files: ok, missing (with the search query to run and the file to write its "
+        "excerpt to) or changed (fingerprint differs). Exit 0 when every text is present and matches."))
+    corpus.add_argument("gold", type=Path, nargs="+", metavar="GOLD.jsonl")
+    corpus.add_argument("--texts", type=Path, help="texts folder (default: texts/ beside each gold file)")
 
     commands.add_parser("schema", help="print the JSON Schema of a partnership record")
 
@@ -110,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "extract": run_extract,
         "eval": run_eval,
+        "corpus": run_corpus,
         "schema": run_schema,
         "bench": run_bench,
         "crawl": run_crawl,
@@ -186,20 +198,14 @@ def _progress(iterable: Iterator, total: int, quiet: bool) -> Iterator:
 
 # ---------------------------------------------------------------------------- eval
 def run_eval(args: argparse.Namespace) -> int:
-    from pipeline.records import GoldArticle
+    from pipeline.evaluation.gold import read_gold
     from pipeline.evaluation.scoring import article_diffs, format_article_diff, format_report, score
 
-    gold: list[GoldArticle] = []
-    failures = 0
-    with args.gold.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                gold.append(GoldArticle.model_validate_json(line))
-            except ValueError as exc:
-                log.error("%s:%d: not a gold line: %s", args.gold, number, str(exc).splitlines()[0])
-                failures += 1
+    gold_set = read_gold(args.gold, args.texts)
+    for problem in gold_set.problems:
+        log.error("%s", problem)
+    failures = len(gold_set.problems)
+    gold = gold_set.articles
     predicted: dict[str, list[dict]] = {g.article.url: [] for g in gold}
     if args.pred is not None:
         with args.pred.open(encoding="utf-8") as handle:
@@ -226,7 +232,37 @@ def run_eval(args: argparse.Namespace) -> int:
                 text = format_article_diff(diff)
                 if text:
                     print(text)
+    if args.floors is not None and not _meets_floors(report, args.floors, args.gold.name):
+        return EXIT_SOME_FAILED
     return EXIT_SOME_FAILED if failures else EXIT_OK
+
+
+def _meets_floors(report, floors_file: Path, gold_name: str) -> bool:
+    """Compare the record and slot F1 (and any per-field F1 the file names) with their floors."""
+    floors = json.loads(floors_file.read_text(encoding="utf-8")).get(gold_name)
+    if floors is None:
+        log.error("%s names no floors for %s", floors_file, gold_name)
+        return False
+    scores = report.to_dict()
+    ok = True
+    for measure, floor in floors.items():
+        value = scores[measure]["f1"] if measure in ("records", "slots") else scores["fields"][measure]["f1"]
+        if value < floor:
+            log.error("%s F1 %.3f is below its floor %.3f (%s)", measure, value, floor, floors_file)
+            ok = False
+    return ok
+
+
+# ---------------------------------------------------------------------------- corpus
+def run_corpus(args: argparse.Namespace) -> int:
+    from pipeline.evaluation.gold import corpus_status
+
+    incomplete = 0
+    for gold_file in args.gold:
+        for status in corpus_status(gold_file, args.texts):
+            print(status.line())
+            incomplete += status.state != "ok"
+    return EXIT_SOME_FAILED if incomplete else EXIT_OK
 
 
 # ---------------------------------------------------------------------------- schema
