@@ -49,10 +49,15 @@ LEADING_ARTICLE = re.compile(r"^(?:le |la |les |l'|aux )", re.IGNORECASE)
 FRENCH_LETTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
 LATIN_NAME = re.compile(r"^[^\W\d_][\w' .\-]*$")
 SCIENTIFIC_TO_ENGLISH = str.maketrans({"Š": "Sh", "š": "sh", "Ž": "Zh", "ž": "zh", "Č": "Ch", "č": "ch"})
-# Administrative type words that pycountry's English names carry ("Chernivetska oblast").
+# Administrative type words that pycountry's names carry, in English ("Chernivetska oblast") or in
+# the country's own language ("Shandong Sheng", "Xizang Zizhiqu", "Krasnodarskiy kray",
+# "Seoul-teukbyeolsi", "Gyeonggi-do"): French texts write the bare name.
 SUBDIVISION_TYPE_WORDS = re.compile(
-    r"\b(?:oblast|oblysy|province|provincia|region|région|governorate|gouvernorat|county|wilaya|"
-    r"voivodeship|prefecture|préfecture|district|state|département|department|municipality|rayon)\b",
+    r"\b(?:oblast'?|oblysy|province|provincia|region|région|governorate|gouvernorat|county|wilaya|"
+    r"voivodeship|prefecture|préfecture|district|state|département|department|municipality|rayon|"
+    r"sheng|shi|zizhiqu|zhuangzu|huizu|weiwu'er|tebiexingzhengqu|okrug|avtonomnyy|kraj|kray|"
+    r"respublika|županija|zhupanija|apskritis|novads|voblasć|voblasts')(?=\W|$)"
+    r"|-(?:do|teukbyeolsi|gwangyeoksi|teukbyeoljachisi|teukbyeoljachido)$",
     re.IGNORECASE,
 )
 
