@@ -106,7 +106,8 @@ class Extractor:
 
 
 def _reports_agreement(doc: Doc) -> bool:
-    return any(span._.agreement_status in ANCHOR_STATUSES for span in doc.spans.get("agreements", []))
+    """A block that reports an agreement, or a twinning word (which may introduce a list of twin towns)."""
+    return any(span._.agreement_status in ANCHOR_STATUSES or span.label_ == "twinning" for span in doc.spans.get("agreements", []))
 
 
 def _windows(blocks: list) -> list[list]:

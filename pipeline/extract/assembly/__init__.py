@@ -22,10 +22,9 @@ from pipeline.extract.assembly import fields
 from pipeline.extract.assembly.drafts import Draft, build_drafts
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.parties import PartyMention, party_mentions
+from pipeline.extract.assembly.relations import find_relations
 from pipeline.extract.assembly.segments import assign_segments
-from pipeline.extract.assembly.signatories import choose_signatories
 from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention
-from pipeline.extract.blocks import BlockKind
 from pipeline.extract.components.agreements import TYPE_PRIORITY
 from pipeline.records import Evidence, Party, PartnershipRecord, Place, make_record_id
 
@@ -42,16 +41,17 @@ class Assembler:
     def assemble(self, view: ArticleView) -> list[PartnershipRecord]:
         agreements = view.mentions("agreements")
         anchors = [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES]
-        body_anchors = [a for a in anchors if view.blocks[a.block].kind is not BlockKind.title]
-        anchors = body_anchors or anchors
-        if not anchors:
+        if not anchors and not any(a.label == "twinning" for a in agreements):
             return []
         view.merge_sections_without(anchors)
         parties = party_mentions(view, self.lexicon)
         dates = view.mentions("dates")
         fields.resolve_anaphoric(dates)
         segments = view.sentences()
-        drafts = build_drafts(view, anchors, parties, dates, segments)
+        weak = [a for a in agreements if a.label == "twinning" and a.span._.agreement_status == "mention"]
+        relations = find_relations(view, anchors, parties, segments, weak)
+        sections = {i: block.section for i, block in enumerate(view.blocks)}
+        drafts = build_drafts(relations, dates, segments, anchors, sections)
         assign_segments(view, drafts, segments, agreements, parties)
         records: list[PartnershipRecord] = []
         for draft in drafts:
@@ -64,9 +64,7 @@ class Assembler:
         source = view.article.text
         typed = min(draft.anchors, key=lambda a: TYPE_PRIORITY.get(a.label, 9))
         evidence: list[Evidence] = [m.evidence("agreement", "agreement", source) for m in draft.anchors]
-        signatories = choose_signatories(view, draft, parties, self.lexicon)
-        if signatories is None:
-            return None
+        signatories = draft.signatories
         for party in signatories:
             evidence.append(party.mention.evidence("signatories", "party", source))
         in_segments = lambda m: any(s.start_order <= m.order < s.end_order for s in draft.segments)  # noqa: E731

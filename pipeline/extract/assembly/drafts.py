@@ -1,17 +1,22 @@
-"""Anchors and drafts: which agreement mentions become records.
+"""Drafts: one per agreement the article reports, built from the relations of its anchors.
 
-Every agreement mention reported as signed (or in force) is an *anchor*. Anchors of one section
-that speak of the same agreement (same counterpart, same date, "la nouvelle convention") become
-one draft; the others a draft each ("la première convention, signée en 2019" beside its renewal;
-two agreements signed in one sentence). A draft becomes a record once its fields are read.
+Every agreement mention reported as signed (or in force) is an *anchor*, and its relations say
+who signed (pipeline.extract.assembly.relations). Relations with the same parties are one
+agreement when nothing tells them apart: the title and the body, or two sentences of the body,
+speaking of one signing. They stay apart when their dates differ ("la première convention,
+signée en 2019" beside its renewal), when one is the older and the other the newer agreement,
+or when one sentence reports two agreements of different types. A draft becomes a record once
+its fields are read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.extract.assembly.clauses import clause_of
 from pipeline.extract.assembly.parties import PartyMention
-from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
+from pipeline.extract.assembly.relations import Relation
+from pipeline.extract.assembly.view import Mention, Segment, segment_of
 from pipeline.normalize import names_match
 
 
@@ -19,64 +24,98 @@ from pipeline.normalize import names_match
 class Draft:
     anchor: Mention
     section: int
-    counterpart: PartyMention | None
+    signatories: list[PartyMention]
     own_date: Mention | None
+    rule: str
     segments: list[Segment] = field(default_factory=list)
     anchors: list[Mention] = field(default_factory=list)
 
+    @property
+    def counterpart(self) -> PartyMention | None:
+        """The first foreign signatory: what segments and fields compare drafts by."""
+        return next((p for p in self.signatories if p.country != "FR"), None)
 
-def build_drafts(view: ArticleView, anchors: list[Mention], parties: list[PartyMention], dates: list[Mention], segments: list[Segment]) -> list[Draft]:
+
+def build_drafts(relations: list[Relation], dates: list[Mention], segments: list[Segment], anchors: list[Mention], sections: dict[int, int]) -> list[Draft]:
     drafts: list[Draft] = []
-    for anchor in anchors:
-        section = view.blocks[anchor.block].section
-        sentence = segment_of(segments, anchor)
-        counterpart = find_counterpart(anchor, sentence, parties, anchors)
-        own_date = find_own_date(anchor, sentence, dates, anchors)
-        same_section = [d for d in drafts if d.section == section]
-        target = _merge_target(anchor, counterpart, own_date, same_section)
-        if target is None:
-            drafts.append(Draft(anchor, section, counterpart, own_date, anchors=[anchor]))
+    for relation in relations:
+        where = relation.where
+        if relation.scope is not None:
+            own_date = _date_in(relation.scope, dates)
         else:
+            in_anchors = any(a is where for a in anchors)
+            own_date = find_own_date(where, segment_of(segments, where), dates, anchors if in_anchors else [where])
+        target = _merge_target(relation, own_date, drafts)
+        if target is None:
+            drafts.append(Draft(relation.anchor, sections[relation.anchor.block], list(relation.parties), own_date, relation.rule, anchors=[relation.anchor]))
+            continue
+        if not any(a is relation.anchor for a in target.anchors):
+            target.anchors.append(relation.anchor)
+        if len(relation.parties) > len(target.signatories):
+            target.signatories = list(relation.parties)
+        _take_date(target, own_date)
+    for anchor in anchors:
+        if anchor.span._.agreement_status == "counted" or any(a is anchor for d in drafts for a in d.anchors):
+            continue
+        target = _orphan_target(anchor, drafts, sections)
+        if target is not None:
             target.anchors.append(anchor)
-            target.counterpart = target.counterpart or counterpart
-            target.own_date = target.own_date or own_date
+            _take_date(target, find_own_date(anchor, segment_of(segments, anchor), dates, anchors))
     return drafts
 
 
-def _merge_target(anchor: Mention, counterpart: PartyMention | None, own_date: Mention | None, drafts: list[Draft]) -> Draft | None:
-    if not drafts:
-        return None
+def _date_in(scope: tuple[int, int], dates: list[Mention]) -> Mention | None:
+    return next((d for d in dates if scope[0] <= d.order < scope[1] and signing_date_candidate(d)), None)
+
+
+def _take_date(draft: Draft, own_date: Mention | None) -> None:
+    if own_date is not None and (draft.own_date is None or len(date_value(own_date) or "") > len(date_value(draft.own_date) or "")):
+        draft.own_date = own_date
+
+
+def _orphan_target(anchor: Mention, drafts: list[Draft], sections: dict[int, int]) -> Draft | None:
+    """An anchor whose sentence names no parties ("la convention a été signée lundi") speaks of the
+    article's agreement when there is one, else of the one of its type in its section."""
+    if len(drafts) == 1:
+        return drafts[0] if _types_agree(anchor, drafts[0].anchor) else None
+    same = [d for d in drafts if d.section == sections[anchor.block] and _types_agree(anchor, d.anchor)]
+    return same[0] if len(same) == 1 else None
+
+
+def _types_agree(a: Mention, b: Mention) -> bool:
+    return a.label == b.label or "other" in (a.label, b.label)
+
+
+def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Draft]) -> Draft | None:
+    anchor = relation.anchor
     marker = anchor.span._.agreement_marker
-    if marker == "newer":
-        # "liées depuis 2001 par un accord … le nouvel accord a été signé": the agreement in force
-        # and its renewal are two records
-        signed = [d for d in drafts if d.anchor.span._.agreement_marker != "older" and d.anchor.span._.agreement_status == "signed"]
-        return signed[0] if signed else None
-    latest = drafts[-1]
-    if counterpart is not None and latest.counterpart is not None and not names_match(counterpart.name, latest.counterpart.name):
-        return next((d for d in drafts if d.counterpart is not None and names_match(d.counterpart.name, counterpart.name) and _compatible(d, anchor, own_date)), None)
-    if marker == "older":
-        return next((d for d in drafts if d.anchor.span._.agreement_marker == "older"), None)
-    if own_date is not None and latest.own_date is not None and date_value(own_date) != date_value(latest.own_date):
-        return None
-    if anchor.label != latest.anchor.label and "other" not in (anchor.label, latest.anchor.label) and counterpart is not None:
-        return None
-    return latest
-
-
-def find_counterpart(anchor: Mention, sentence: Segment | None, parties: list[PartyMention], anchors: list[Mention]) -> PartyMention | None:
-    """The foreign party this agreement is signed with: after the anchor in its clause, else before it."""
-    if sentence is None:
-        return None
-    low, high = clause_of(anchor, sentence, anchors)
-    foreign = [p for p in parties if p.country not in (None, "FR") and p.kind != "association" and not p.signing_place_like and low <= p.mention.order < high]
-    after = [p for p in foreign if p.mention.order > anchor.order]
-    before = [p for p in foreign if p.mention.order < anchor.order]
-    if after:
-        return after[0]
-    if before:
-        return before[-1]
+    for draft in drafts:
+        if not same_parties(relation.parties, draft.signatories):
+            continue
+        older = draft.anchor.span._.agreement_marker == "older"
+        if (marker == "older") != older and (marker is not None or older):
+            continue
+        if not _dates_agree(own_date, draft.own_date):
+            continue
+        same_sentence = any(a.block == anchor.block and a.span.sent.start == anchor.span.sent.start for a in draft.anchors)
+        if same_sentence and anchor is not draft.anchor and "other" not in (anchor.label, draft.anchor.label) and anchor.label != draft.anchor.label:
+            continue
+        return draft
     return None
+
+
+def same_parties(a: list[PartyMention], b: list[PartyMention]) -> bool:
+    """Two signatory lists name the same agreement's parties: every party of the shorter is in the longer."""
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return all(any(names_match(p.name, q.name) for q in longer) for p in shorter)
+
+
+def _dates_agree(a: Mention | None, b: Mention | None) -> bool:
+    """No date, or the same date at two precisions ("en mai 2016", "le 12 mai 2016")."""
+    if a is None or b is None:
+        return True
+    va, vb = date_value(a) or "", date_value(b) or ""
+    return va.startswith(vb) or vb.startswith(va)
 
 
 def find_own_date(anchor: Mention, sentence: Segment | None, dates: list[Mention], anchors: list[Mention]) -> Mention | None:
@@ -87,46 +126,6 @@ def find_own_date(anchor: Mention, sentence: Segment | None, dates: list[Mention
     if not candidates:
         return None
     return min(candidates, key=lambda d: abs(d.order - anchor.order))
-
-
-def _compatible(draft: Draft, anchor: Mention, own_date: Mention | None) -> bool:
-    return own_date is None or draft.own_date is None or date_value(own_date) == date_value(draft.own_date)
-
-
-def clause_of(anchor: Mention, sentence: Segment, anchors: list[Mention]) -> tuple[int, int]:
-    """The part of its sentence an anchor owns when the sentence reports several agreements."""
-    inside = sorted((a for a in anchors if sentence.start_order <= a.order < sentence.end_order), key=lambda a: a.order)
-    position = next(i for i, a in enumerate(inside) if a is anchor)
-    low = sentence.start_order
-    if position > 0:
-        previous = inside[position - 1]
-        low = clause_start(anchor, previous.order + len(previous.span))
-    high = sentence.end_order
-    if position + 1 < len(inside):
-        high = clause_start(inside[position + 1], anchor.order + len(anchor.span))
-    return low, high
-
-
-def clause_start(anchor: Mention, floor: int) -> int:
-    """Where the clause of a second agreement begins: at its own signing verb when it has one after
-    the first agreement ("avant que X ne signe … une déclaration"), else at the agreement, then
-    left over introducing words ("puis, le lendemain, une") and the signer's name."""
-    doc = anchor.span.doc
-    base = anchor.order - anchor.span.start
-    start = anchor.span.start
-    cues = {cue.start for cue in doc.spans.get("signing_cues", []) if cue.label_ == "signing"}
-    for j in range(anchor.span.start - 1, max(floor - base, 0) - 1, -1):
-        if j in cues and doc[j].pos_ in ("VERB", "AUX"):
-            start = j
-            break
-    i = start - 1
-    while i >= 0 and base + i > floor:
-        token = doc[i]
-        if token.pos_ in ("DET", "PUNCT", "CCONJ", "SCONJ", "ADV", "NUM", "PROPN") or token.like_num or token.lower_ in ("puis", "lendemain", "veille", "jour", "même", "avant", "après", "ne", "n'"):
-            i -= 1
-            continue
-        break
-    return max(floor, base + i + 1)
 
 
 def draft_of(drafts: list[Draft], anchor: Mention) -> Draft | None:

@@ -1,23 +1,49 @@
 """Party candidates of an article: who could sign, with kind, country and how the text introduces them.
 
-Three sources, in this order: the parties component's phrases ("la ville de X", "l'oblast de X"),
-gazetteer places not already inside a party, person or actor, and names the French model reads
-as places or people that no gazetteer knows ("Beit Sahour"), kept only when the text gives them a
-foreign country. Mentions of one name then share one identity (kind and country).
+Sources, in this order (a later one never takes words an earlier one took):
+
+1. the parties component's phrases ("la ville de X", "l'oblast de X", "l'Université de X");
+2. gazetteer places not inside a party, a person or an organisation;
+3. names the French model reads as places that no gazetteer knows ("Beit Sahour", "Grésivaudan");
+4. organisations the actors component found (associations, schools, agencies, ministries), which
+   sign too (ANNOTATION 2); the relations use them only where the text structures the parties;
+5. states: a country named as an actor, with its article ("le Maroc et la Jordanie ont signé"),
+   not as a locator ("au Maroc", "de France").
+
+Countries come from :mod:`pipeline.extract.assembly.countries`. A party introduced as a place
+("signée à Dakar", "dans le județ de Brașov", "(Loire)") keeps its ``introducer``: it locates
+something rather than signing.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from spacy.tokens import Span
+
+from pipeline.extract.assembly.countries import (
+    choose_by_context,
+    country_inside,
+    share_identity,
+    stated_country,
+)
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
-from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, inside, overlaps
+from pipeline.extract.assembly.view import (
+    ANCHOR_STATUSES,
+    ArticleView,
+    Mention,
+    inside,
+    overlaps,
+)
 from pipeline.extract.blocks import BlockKind
 from pipeline.extract.components.parties import VENUE_HEADS
-from pipeline.normalize import name_words
 
 PARTY_PROVINCE_FALLBACK = "region"
+# Organisations of the actors component that can sign, with their party kind.
+ORGANISATION_KINDS = {"association": "association", "school": "other", "public_body": "national", "company": "other", "network": "association", "other": "other"}
+# Words before a country that make it a locator or a complement, not a signing state.
+_LOCATING_WORDS = frozenset({"à", "au", "aux", "en", "dans", "de", "d'", "du", "des", "vers", "pour", "par", "sur", "depuis", "hors"})
+_ARTICLES = frozenset({"le", "la", "l'", "les"})
 
 
 @dataclass
@@ -27,6 +53,11 @@ class PartyMention:
     kind: str
     country: str | None
     introducer: str | None  # "à", "dans", "(": introduced as a place, not a party
+    explicit: bool = False  # the country is stated by the text, not guessed from a gazetteer
+    generic: bool = False  # named with its generic word ("la commune de X")
+    organisation: bool = False
+    state: bool = False
+    options: tuple[Mention, ...] = ()  # the gazetteer's places of this name, when it is several
 
     @property
     def signing_place_like(self) -> bool:
@@ -35,81 +66,106 @@ class PartyMention:
 
 def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMention]:
     places = view.mentions("places")
-    countries = [m for m in places if m.label in ("country", "demonym")]
-    parties: list[PartyMention] = []
-    taken: list[tuple[int, int]] = []
-    for mention in view.mentions("parties"):
-        name = mention.span._.party_name or mention.text
-        inner = [p for p in places if p.start >= mention.start and p.end <= mention.end]
-        country = _country_inside(inner) or _country_after(view, mention, countries)
-        if country is None:
-            country = next((p.span.kb_id_ for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_), None)
-        if country is None and _french_generic(mention):
-            country = "FR"
-        kind = mention.label
-        if kind == "province":
-            kind = "department" if country in lexicon.province_department_countries else PARTY_PROVINCE_FALLBACK
-        parties.append(PartyMention(mention, name, kind, country, _introducer(mention)))
-        taken.append((mention.start, mention.end))
+    locators = [m for m in places if m.label in ("country", "demonym")]
     people = [(m.start, m.end) for m in view.mentions("people")]
     # a first name that is also a commune ("Yves" in "Yves Le Dréau"), inside a longer person entity
     people += [(m.start, m.end) for m in view.entities(("PER",)) if len(m.span) > 1]
-    people += [(m.start, m.end) for m in view.mentions("actors") if m.label != "school"]
-    for group in _place_groups(places):
+    organisations = [m for m in view.mentions("actors") if m.label in ORGANISATION_KINDS]
+    parties: list[PartyMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def keep(party: PartyMention) -> None:
+        parties.append(party)
+        taken.append((party.mention.start, party.mention.end))
+
+    for mention in view.mentions("parties"):
+        keep(_generic_party(view, mention, places, locators, lexicon))
+    blocked = people + [(m.start, m.end) for m in organisations if m.label != "school"]
+    for group in _hyphen_compounds(view, _place_groups(places)):
         first = group[0]
-        if first.label in ("country", "demonym") or overlaps(first, taken) or inside(first, people):
+        if first.label in ("country", "demonym") or overlaps(first, taken) or inside(first, blocked):
             continue
         if _common_noun_read_as_place(first) or (first.span._.place_ambiguous and not _written_as_name(first)):
             continue
-        context = _country_after(view, first, countries)
-        place = next((p for p in group if context and p.span.kb_id_ == context), first)
-        if place.span.kb_id_ != "FR":
-            place = next((p for p in group if p.label == "city" and p.span.kb_id_ == place.span.kb_id_), place)
-        country = context or place.span.kb_id_ or None
-        kind = place.span._.place_kind or "municipality"
-        name = place.text
-        parties.append(PartyMention(place, name, kind, country, _introducer(place)))
-        taken.append((place.start, place.end))
-    vetted_people = [(m.start, m.end) for m in view.mentions("people")]
+        keep(_gazetteer_party(view, group, locators))
     every_place = [(m.start, m.end) for m in places]
-    # the French model reads some foreign town names as people ("Beit Sahour"): those that the
-    # people component did not take are kept, and only a country in the text makes them parties
-    for ent in view.entities(("LOC", "PER")):
-        if overlaps(ent, taken) or overlaps(ent, every_place) or overlaps(ent, vetted_people):
+    for entity in view.entities(("LOC",)):
+        if overlaps(entity, taken) or overlaps(entity, every_place) or overlaps(entity, people):
             continue
-        if ent.span.root.pos_ != "PROPN" or not ent.text[:1].isupper():
-            continue
-        # a place no gazetteer knows ("Beit Sahour"): its country comes from the text, here or at
-        # another mention of the same name ("à Beit Sahour, en Palestine")
-        country = _country_after(view, ent, countries)
-        if country == "FR":
-            continue
-        parties.append(PartyMention(ent, ent.text, "municipality", country, _introducer(ent)))
+        if _unknown_place(entity):
+            country = stated_country(view, entity, locators)
+            keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None))
+    for organisation in organisations:
+        if not overlaps(organisation, taken):
+            keep(_organisation_party(view, organisation, places, locators))
+    for country in (m for m in locators if m.label == "country"):
+        if not overlaps(country, taken) and not overlaps(country, people) and _named_as_state(country):
+            keep(PartyMention(country, country.span._.place_name or country.text, "national", country.span.kb_id_, None, explicit=True, state=True))
     parties.sort(key=lambda p: p.mention.order)
     prominent = {i for i, b in enumerate(view.blocks) if b.kind in (BlockKind.title, BlockKind.heading)}
     prominent |= {m.block for m in view.mentions("agreements") if m.span._.agreement_status in ANCHOR_STATUSES}
-    return _share_identity(parties, prominent)
+    share_identity(parties, prominent)
+    choose_by_context(parties, locators)
+    return parties
 
 
-def _country_inside(inner: list[Mention]) -> str | None:
-    return next((p.span.kb_id_ for p in inner if p.label in ("country", "demonym") and p.span.kb_id_), None)
+def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], locators: list[Mention], lexicon: AssemblyLexicon) -> PartyMention:
+    name = mention.span._.party_name or mention.text
+    inner = [p for p in places if p.start >= mention.start and p.end <= mention.end]
+    stated = country_inside(inner) or stated_country(view, mention, locators)
+    named = [p for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_]
+    country = stated
+    if country is None and named:
+        country = named[0].span.kb_id_
+    if country is None and _french_generic(mention, named):
+        country = "FR"
+    kind = mention.label
+    if kind == "province":
+        kind = "department" if country in lexicon.province_department_countries else PARTY_PROVINCE_FALLBACK
+    options = tuple(named) if stated is None and len({p.span.kb_id_ for p in named}) > 1 else ()
+    return PartyMention(mention, name, kind, country, _introducer(mention), explicit=stated is not None, generic=True, options=options)
 
 
-def _country_after(view: ArticleView, mention: Mention, countries: list[Mention]) -> str | None:
-    """"X (Bénin)", "X, au Burkina Faso", "X en Ukraine", "X, dans la région de l'Ouest du Cameroun"."""
-    doc = view.docs[mention.block]
-    end_token = mention.span.end
-    for country in countries:
-        if country.block != mention.block or country.label != "country":
-            continue
-        gap = doc[end_token : country.span.start]
-        if country.span.start < end_token or len(gap) > 9:
-            continue
-        if any(t.pos_ in ("VERB", "AUX") or t.text in (";", ".") or t.lower_ in ("et", "avec", "entre") or t.is_title for t in gap):
-            continue
-        if not gap or gap[-1].lower_ in ("(", "au", "en", "aux", "du", "de", ",") or gap[0].text in (",", "("):
-            return country.span.kb_id_
-    return None
+def _gazetteer_party(view: ArticleView, group: list[Mention], locators: list[Mention]) -> PartyMention:
+    first = group[0]
+    stated = stated_country(view, first, locators)
+    place = next((p for p in group if stated and p.span.kb_id_ == stated), first)
+    if place.span.kb_id_ != "FR":
+        place = next((p for p in group if p.label == "city" and p.span.kb_id_ == place.span.kb_id_), place)
+    options = tuple(group) if stated is None and len({p.span.kb_id_ for p in group}) > 1 else ()
+    kind = place.span._.place_kind or "municipality"
+    return PartyMention(place, place.text, kind, stated or place.span.kb_id_ or None, _introducer(place), explicit=stated is not None, options=options)
+
+
+def _organisation_party(view: ArticleView, organisation: Mention, places: list[Mention], locators: list[Mention]) -> PartyMention:
+    """An organisation keeps its full name; its country is the one its name or the text gives."""
+    name = organisation.span._.actor_name or organisation.text
+    inner = [p for p in places if p.start >= organisation.start and p.end <= organisation.end]
+    stated = country_inside(inner) or stated_country(view, organisation, locators)
+    country = stated or next((p.span.kb_id_ for p in inner if p.span.kb_id_), None)
+    kind = ORGANISATION_KINDS[organisation.label]
+    return PartyMention(organisation, name, kind, country, _introducer(organisation), explicit=stated is not None, organisation=True)
+
+
+def _unknown_place(entity: Mention) -> bool:
+    """A capitalised name the model reads as a place: a proper noun, or a capitalised noun inside a sentence."""
+    root = entity.span.root
+    if not entity.text[:1].isupper():
+        return False
+    return root.pos_ == "PROPN" or (root.pos_ == "NOUN" and not entity.span[0].is_sent_start)
+
+
+def _named_as_state(country: Mention) -> bool:
+    """"le Maroc", "la France et le Cambodge", "avec la Tunisie": a state named with its article,
+    not a locator ("au Maroc", "en France", "de la France") or a first name ("Maurice Dupont")."""
+    doc = country.span.doc
+    i = country.span.start
+    if i == 0 or doc[i - 1].lower_ not in _ARTICLES:
+        return False
+    if i >= 2 and doc[i - 2].lower_ in _LOCATING_WORDS:
+        return False
+    following = doc[country.span.end] if country.span.end < len(doc) else None
+    return following is None or not (following.text[:1].isupper() and following.pos_ == "PROPN")
 
 
 def _introducer(mention: Mention) -> str | None:
@@ -117,9 +173,9 @@ def _introducer(mention: Mention) -> str | None:
 
     "à" (directly, or through a venue: "à l'hôtel de ville de Niort", "dans la salle du conseil
     municipal de Vitré" reads as "à"), "dans" for a locator ("dans le județ de Brașov"), "(" for
-    a bracket ("(Loire)"); None for a party. "l'adjointe au maire de X" introduces no place.
-    A name given with its generic word ("s'associe à la commune roumaine de Moieciu") stays a
-    party after "à", but not after "dans".
+    a bracket ("(Loire)"); None for a party. "l'adjointe au maire de X" introduces no place, nor
+    does "jumelée à X" or "s'associe à la commune roumaine de Moieciu" (a name given with its
+    generic word stays a party after "à", but not after "dans").
     """
     named_with_generic = mention.span.has_extension("party_name") and mention.span._.party_name is not None
     doc = mention.span.doc
@@ -131,6 +187,8 @@ def _introducer(mention: Mention) -> str | None:
         if token.lower_ == "en" and i == mention.span.start - 1 and mention.label in ("region", "department"):
             return "dans"  # "Görlitz, en Saxe": the region locates a town
         if token.lower_ in ("à", "au", "dans"):
+            if token.lower_ == "à" and i > 0 and _relating(doc[i - 1]):
+                return None
             chain = [t for t in doc[i + 1 : mention.span.start] if t.pos_ != "DET"]
             through_venue = not chain or chain[0].lower_ in VENUE_HEADS
             if token.lower_ == "dans":
@@ -142,33 +200,31 @@ def _introducer(mention: Mention) -> str | None:
     return None
 
 
-def _share_identity(parties: list[PartyMention], prominent_blocks: set[int]) -> list[PartyMention]:
-    """Mentions of one name are one party: the kind said with a generic word in the title, a
-    heading or a signing paragraph ("le gouvernorat de Kairouan") and a country said anywhere hold
-    for the bare mentions ("Kairouan") too. A generic word in passing ("liens avec la région de
-    Kédougou") does not rename the town that signs."""
-    by_name: dict[frozenset[str], list[PartyMention]] = {}
-    for party in parties:
-        by_name.setdefault(name_words(party.name), []).append(party)
-    for words, group in by_name.items():
-        if not words:
+def _relating(token) -> bool:
+    """"jumelée à", "associée à", "liée à", "unie à": "à" introduces a partner, not a place."""
+    return token.lemma_.lower() in ("jumeler", "associer", "lier", "unir", "allier", "rattacher") or token.lower_.startswith(("jumel", "associ", "lié", "uni"))
+
+
+def _hyphen_compounds(view: ArticleView, groups: list[list[Mention]]) -> list[list[Mention]]:
+    """"Hamm-Mitte": two places of one country joined by a hyphen are one name; "Shandong-Bretagne"
+    (two countries) stays a pair."""
+    by_start = {(g[0].block, g[0].span.start): g for g in groups}
+    merged: list[list[Mention]] = []
+    consumed: set[int] = set()
+    for group in groups:
+        if id(group) in consumed:
             continue
-        generic = [
-            p for p in group
-            if p.mention.span.has_extension("party_name") and p.mention.span._.party_name is not None and p.mention.block in prominent_blocks
-        ]
-        kind = generic[0].kind if generic else None
-        said = Counter(p.country for p in group if p.country and p.mention.span.has_extension("party_name") and p.mention.span._.party_name is not None)
-        countries = said or Counter(p.country for p in group if p.country)
-        country = countries.most_common(1)[0][0] if countries else None
-        for party in group:
-            if kind is not None and party.kind != "association":
-                party.kind = kind
-            # "la commune de Saint-Louis, au Sénégal" decides for a bare "à Saint-Louis", which a
-            # gazetteer would read as the French commune of that name
-            if party.country is None or (said and party.country != country):
-                party.country = country
-    return parties
+        first = group[0]
+        doc = first.span.doc
+        end = first.span.end
+        after = by_start.get((first.block, end + 1))
+        joined = end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_
+        if after is not None and joined and after[0].span.kb_id_ == first.span.kb_id_ and after[0].label not in ("country", "demonym"):
+            consumed.add(id(after))
+            merged.append([replace(m, span=Span(doc, m.span.start, after[0].span.end, label=m.span.label_, kb_id=m.span.kb_id_, span_id=m.span.id_), end=after[0].end) for m in group])
+            continue
+        merged.append(group)
+    return merged
 
 
 def _place_groups(places: list[Mention]) -> list[list[Mention]]:
@@ -214,9 +270,12 @@ def _written_as_name(place: Mention) -> bool:
     return len(following) == 2 and following[0].lower_ in ("et", ",") and following[1].text[:1].isupper()
 
 
-def _french_generic(mention: Mention) -> bool:
-    """Generic words only French units carry: communauté de communes, métropole, "le Département du…"."""
+def _french_generic(mention: Mention, named: list[Mention]) -> bool:
+    """Generic words only French units carry: communauté de communes, métropole, "le Département
+    du…", "la Région …", unless the name inside is a foreign place ("la Région de Nouakchott")."""
     if mention.label == "intermunicipal":
         return True
+    if named and all(p.span.kb_id_ != "FR" for p in named):
+        return False
     first = mention.span[0].text
-    return first in ("Département", "Région") and mention.span._.party_name is not None and len(mention.span) > 1 and mention.span[1].lower_ in ("du", "de", "des", "d'")
+    return first in ("Département", "Région") and mention.span._.party_name is not None and len(mention.span) > 1

@@ -6,7 +6,8 @@ the one whose counterpart or agreement type it names, else to the latest draft b
 
 from __future__ import annotations
 
-from pipeline.extract.assembly.drafts import Draft, clause_start, draft_of
+from pipeline.extract.assembly.clauses import clause_start
+from pipeline.extract.assembly.drafts import Draft, draft_of
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment
 from pipeline.normalize import names_match

@@ -14,8 +14,8 @@ from spacy.tokens import Doc, Span
 from pipeline.extract.blocks import Block
 from pipeline.records import Article, Evidence
 
-ANCHOR_STATUSES = ("signed", "in_force")
-"""Agreement statuses that start a record (pipeline.extract.components.agreements)."""
+ANCHOR_STATUSES = ("signed", "in_force", "counted")
+"""Agreement statuses that can start a record (a counted plural only where it names its parties)."""
 
 
 @dataclass

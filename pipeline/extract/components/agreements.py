@@ -66,8 +66,12 @@ class SigningLexicon:
         self.older_words = frozenset(data["older_words"])
         self.newer_words = frozenset(data["newer_words"])
         self.generic_words = frozenset(data["generic_words"])
+        self.transparent_governors = frozenset(data["transparent_governors"])
+        self.existence_verbs = frozenset(data["existence_verbs"])
         # the lemmatizer leaves some forms as they are ("signé" tagged ADJ, "signe" lemmatised "signe")
         self.signing_forms = frozenset(form for verb in self.signing_verbs for form in _inflections(verb))
+        # and the tagger reads some future forms as participles ("signera"): the form decides
+        self.future_forms = frozenset(form for verb in self.signing_verbs for form in _future_forms(verb))
 
     @classmethod
     def from_path(cls, path: str | Path) -> SigningLexicon:
@@ -88,6 +92,12 @@ def _inflections(verb: str) -> list[str]:
     else:
         return []
     return [participle, participle + "e", participle + "s", participle + "es", *finite]
+
+
+def _future_forms(verb: str) -> list[str]:
+    """Future and conditional forms of a signing verb: "signera", "signeront", "signerait"."""
+    stem = verb[:-1] if verb.endswith("re") else verb
+    return [stem + ending for ending in ("a", "as", "ai", "ont", "ons", "ez", "ait", "aient", "ions", "iez")]
 
 
 class AgreementMentions:
@@ -121,15 +131,19 @@ class AgreementMentions:
         span._.agreement_marker = self._marker(span)
 
     def _status(self, span: Span, sentence: Span, head: Token) -> tuple[str, str | None]:
-        lex = self.lexicon
-        if head.morph.get("Number") == ["Plur"] and span.label_ != "twinning":
-            return "counted", head.text
+        """The status the sentence gives the mention; a plural that would be signed or in force is
+        ``counted``: the assembler keeps it only where the sentence names the parties."""
         if self._names_something_else(span):
             return "mention", head.head.text
+        status, cue = self._clause_status(span, sentence, head)
+        if status in ("signed", "in_force") and head.morph.get("Number") == ["Plur"]:
+            return "counted", cue
+        return status, cue
+
+    def _clause_status(self, span: Span, sentence: Span, head: Token) -> tuple[str, str | None]:
         negation = next((t for t in sentence if t.lower_ in NEGATIONS and abs(t.i - head.i) <= 8), None)
         cues = [t for t in sentence if self._is_signing_cue(t)]
         planned_words = [t for t in sentence if self._is_planned(t)]
-        planned = planned_words[0] if planned_words else None
         if cues:
             cue = min(cues, key=lambda t: abs(t.i - head.i))
             if negation is not None:
@@ -137,19 +151,42 @@ class AgreementMentions:
             applying = next((p for p in planned_words if self._planned_applies(cue, p)), None)
             if applying is not None:
                 return "planned", applying.text
-            if any(t.lower_ in lex.generic_words for t in sentence) and self._indefinite(span):
+            if self._generic_near(span) and self._indefinite(span):
                 return "generic", cue.text
             return "signed", cue.text
-        if planned is not None:
-            return "planned", planned.text
-        force = next((t for t in sentence if t.lemma_.lower() in lex.in_force_words or t.lower_ in lex.in_force_words), None)
+        if planned_words:
+            return "planned", planned_words[0].text
+        force = next((t for t in sentence if self._is_in_force_word(t, sentence)), None)
         if force is not None:
+            if negation is not None:
+                return "negated", negation.text
+            if "Fut" in force.morph.get("Tense") or "Cnd" in force.morph.get("Mood"):
+                return "planned", force.text
             return "in_force", force.text
+        if self._marker(span) == "older" and self._dated_after(span):
+            # "le premier accord, de 2003": an older agreement named with its year
+            return "in_force", span.doc[span.end : span.end + 4].text
         return "mention", None
+
+    def _is_in_force_word(self, token: Token, sentence: Span) -> bool:
+        lex = self.lexicon
+        if token.lemma_.lower() in lex.in_force_words or token.lower_ in lex.in_force_words:
+            return True
+        # "le protocole d'amitié qui existe depuis 2019", "un jumelage qui remonte à 1962"
+        return token.lemma_.lower() in lex.existence_verbs and any(t.lower_ == "depuis" or t.like_num for t in sentence if t.i > token.i)
+
+    @staticmethod
+    def _dated_after(span: Span) -> bool:
+        return any(t.like_num and len(t.text) == 4 and t.text.isdigit() for t in span.doc[span.end : min(span.end + 4, span.sent.end)])
+
+    def _generic_near(self, span: Span) -> bool:
+        """A word that speaks of agreements in general, close to this one ("un outil comme la convention")."""
+        window = span.doc[max(span.sent.start, span.start - 6) : min(span.sent.end, span.end + 6)]
+        return any(t.lower_ in self.lexicon.generic_words for t in window)
 
     def _names_something_else(self, span: Span) -> bool:
         """"comité de jumelage", "fête du jumelage": the agreement word only qualifies another noun.
-        "la signature d'une convention" still speaks of the convention."""
+        "la signature d'une convention", "aux termes de cet accord" still speak of the agreement."""
         head = span.root
         governor = head.head
         return (
@@ -157,6 +194,7 @@ class AgreementMentions:
             and governor.pos_ == "NOUN"
             and governor.i < head.i
             and governor.lower_ not in self.lexicon.signing_nouns
+            and governor.lower_ not in self.lexicon.transparent_governors
             and governor.lemma_.lower() not in TYPE_PRIORITY_HEADS
         )
 
@@ -166,10 +204,14 @@ class AgreementMentions:
             return True
         if token.lower_ in self.lexicon.signing_nouns:
             return True
-        return token.pos_ in ("VERB", "AUX", "ADJ") and token.lower_ in self.lexicon.signing_forms
+        if token.lower_ not in self.lexicon.signing_forms:
+            return False
+        # headlines confuse the tagger ("Kayes et Tambacounda paraphent une convention"): a third
+        # person plural is a verb whatever it is tagged
+        return token.pos_ in ("VERB", "AUX", "ADJ") or token.lower_.endswith("ent")
 
     def _is_planned(self, token: Token) -> bool:
-        if token.lower_ in self.lexicon.planned_words:
+        if token.lower_ in self.lexicon.planned_words or token.lower_ in self.lexicon.future_forms:
             return True
         if token.lemma_.lower() in self.lexicon.signing_verbs:
             morph = token.morph
@@ -187,8 +229,9 @@ class AgreementMentions:
 
     @staticmethod
     def _planned_applies(cue: Token, planned: Token) -> bool:
-        """A planning word cancels the signing cue it governs, is governed by, or stands next to; not one in another clause."""
-        related = planned == cue or planned == cue.head or cue == planned.head or planned in cue.subtree
+        """A planning word cancels the signing cue it governs, is governed by, or stands next to; not
+        one elsewhere in the sentence (the signing verb is often the root, whose subtree is everything)."""
+        related = planned == cue or planned == cue.head or cue == planned.head
         return related or abs(planned.i - cue.i) <= 6
 
     @staticmethod

@@ -1,0 +1,266 @@
+"""Who signed: the signatory sets the text names around each anchor.
+
+French news names the parties of an agreement in a few ways, read here from the anchor's own
+sentence (rule ids in brackets):
+
+- "entre A et B", "entre A, B et C" [``between``]: the parties of one agreement; after a plural
+  noun, each "entre" group is an agreement of its own ("des conventions entre A et B, entre C et D");
+- "A … avec B" [``with``]: the subject side and the partner; a twinning "avec B, C et D", or a
+  plural noun, is one agreement per partner;
+- otherwise the parties the sentence names [``sentence``]; a twinning pairs every partner with the
+  sentence's hub (the page's own party when it is there, else the first name) [``twins``];
+- a sentence that names a single party pairs it with the page's own party [``with_home``], the
+  one its title names, never with the article's most frequent name (that turns a missed party
+  into a wrong one);
+- a list introduced by a twinning word ("Villes jumelles :") pairs each item's party with the
+  page's own party [``twin_list``].
+
+A plural noun that only counts ("une trentaine de conventions") names no parties and gives
+nothing; one that names them gives a relation per named pair. A relation needs two distinct
+parties with a country, not all of them French (an agreement between French bodies is domestic).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from pipeline.extract.assembly.clauses import clause_of
+from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
+from pipeline.extract.blocks import BlockKind
+from pipeline.normalize import name_words, names_match
+
+MAX_SIGNATORIES = 6
+# Words a list of parties may hold between its names: "la ville de A, la commune rurale de B et C".
+_GROUP_STOPS = frozenset({".", ";", ":", "!", "?", "»", "qui", "que", "dont", "pour", "afin", "dans", "visant", "portant", "sur", "lors", "durant", "pendant", "depuis"})
+TWIN_WORDS = frozenset({"jumelage", "jumelages", "jumelée", "jumelées", "jumelé", "jumelés", "jumelle", "jumelles", "jumeaux"})
+_HOME_KINDS = frozenset({"municipality", "intermunicipal", "department", "region", "national"})
+# "les deux villes", "les deux parties": the pair the article is about.
+_BOTH_NOUNS = frozenset({"villes", "communes", "collectivités", "régions", "parties", "municipalités", "départements", "pays", "provinces", "territoires", "cités", "entités", "partenaires", "institutions", "capitales", "maires"})
+
+
+@dataclass
+class Relation:
+    """Parties the text names for one agreement.
+
+    ``anchor`` is the agreement mention; ``where`` the mention whose sentence holds this
+    agreement's own fields (the anchor, or a list item's party); ``scope``, when the clause names
+    several agreements ("entre A et B dès 1957, entre C et D en 1966"), the token orders
+    ``[start, end)`` that belong to this one.
+    """
+
+    anchor: Mention
+    parties: list[PartyMention]
+    rule: str
+    where: Mention
+    scope: tuple[int, int] | None = None
+
+
+@dataclass
+class _Reading:
+    members: list[PartyMention]
+    rule: str
+    scope: tuple[int, int] | None = None  # token indices of the block's Doc
+
+
+@dataclass
+class _Context:
+    """What every anchor's reading may fall back on: the page's own party and the pair its title names."""
+
+    home: PartyMention | None
+    main_pair: list[PartyMention] | None
+
+
+def find_relations(view: ArticleView, anchors: list[Mention], parties: list[PartyMention], segments: list[Segment], weak: list[Mention] = ()) -> list[Relation]:
+    """Relations of the anchors, of twinning mentions that name their pair (``weak``: "30 ans de
+    jumelage entre Toul et Hamm-Mitte"), and of twin-town lists."""
+    context = _Context(home_party(view, parties), _main_pair(view, parties))
+    found: list[Relation] = []
+    for anchor in [*anchors, *weak]:
+        clause = _clause(view, anchor, segments, anchors)
+        readings = _anchor_relations(anchor, clause, parties, context)
+        if any(anchor is w for w in weak):
+            readings = [r for r in readings if r.rule in ("between", "with")]
+        base = view.orders[anchor.block]
+        for reading in readings:
+            scope = (base + reading.scope[0], base + reading.scope[1]) if reading.scope else None
+            relation = _valid(anchor, reading.members, reading.rule, scope=scope)
+            if relation is not None:
+                found.append(relation)
+    found.extend(_list_relations(view, parties, context.home))
+    return found
+
+
+def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors: list[Mention]) -> Span:
+    """The part of the anchor's sentence that speaks of it: the whole of a title or heading (the
+    parser cuts short headlines oddly), else its clause when the sentence reports several agreements."""
+    doc = anchor.span.doc
+    if view.blocks[anchor.block].kind in (BlockKind.title, BlockKind.heading):
+        return doc[:]
+    sentence = segment_of(segments, anchor)
+    if sentence is None:
+        return anchor.span.sent
+    if not any(a is anchor for a in anchors):
+        return anchor.span.sent
+    low, high = clause_of(anchor, sentence, anchors)
+    base = view.orders[anchor.block]
+    return doc[max(low - base, 0) : min(high - base, len(doc))]
+
+
+def home_party(view: ArticleView, parties: list[PartyMention]) -> PartyMention | None:
+    """The page's own party: the only territorial party its title names."""
+    titled = _distinct([p for p in _title_parties(view, parties) if p.kind in _HOME_KINDS])
+    return titled[0] if len(titled) == 1 else None
+
+
+def _main_pair(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention] | None:
+    """The two parties a title names ("Kayes et Tambacounda paraphent une convention"): what
+    "les deux villes", "les deux régions" refer to."""
+    titled = _distinct(_title_parties(view, parties))
+    return titled if len(titled) == 2 else None
+
+
+def _title_parties(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention]:
+    return [p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.signing_place_like and not p.state]
+
+
+def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMention], context: _Context) -> list[_Reading]:
+    candidates = _sentence_parties(anchor, sentence, parties)
+    status = anchor.span._.agreement_status
+    by_pairs = anchor.label == "twinning" or status == "counted"
+    home = context.home
+    doc = anchor.span.doc
+    entre = [t.i for t in sentence if t.lower_ == "entre"]
+    between = [(g, i) for g, i in ((_group_after(doc, i, sentence, candidates), i) for i in entre) if len(g) >= 2]
+    if between:
+        if by_pairs and len(between) > 1:
+            bounds = [i for _, i in between] + [sentence.end]
+            return [_Reading(g, "between", (start, end)) for (g, start), end in zip(between, bounds[1:])]
+        return [_Reading(between[0][0], "between")]
+    if by_pairs:
+        paired = _paired_by_a(doc, sentence, parties, anchor.block)
+        if len(paired) >= 2:
+            return [_Reading(pair, "pairs", None) for pair in paired]
+    with_token = next((t for t in sentence if t.lower_ == "avec"), None)
+    if with_token is not None:
+        partners = _group_after(doc, with_token.i, sentence, candidates)
+        if partners:
+            subject = [c for c in candidates if c.mention.span.start < with_token.i and c not in partners]
+            if not subject and home is not None and status != "counted":
+                subject = [home]
+            if not subject:
+                return []
+            if by_pairs:
+                starts = [p.mention.span.start for p in partners] + [sentence.end]
+                scoped = len(partners) > 1
+                return [_Reading([subject[-1], partner], "with", (start, end) if scoped else None) for partner, start, end in zip(partners, starts, starts[1:])]
+            return [_Reading(subject + partners, "with")]
+    # no structure: the territories the clause names; organisations and states only when it names
+    # no two territories ("le Cambodge et la France signent", not "avec le soutien de l'AFD")
+    territories = [c for c in candidates if not c.organisation and not c.state]
+    named = territories if len(territories) >= 2 else territories + [c for c in candidates if c.state]
+    if by_pairs and len(named) >= 2:
+        hub = next((c for c in named if home is not None and names_match(c.name, home.name)), named[0])
+        return [_Reading([hub, c], "twins") for c in named if c is not hub]
+    if len(named) >= 2:
+        return [_Reading(named, "sentence")]
+    if context.main_pair is not None and _speaks_of_both(sentence):
+        return [_Reading(context.main_pair, "the_two")]
+    if len(named) == 1 and home is not None and status != "counted":
+        return [_Reading([home, named[0]], "with_home")]
+    return []
+
+
+def _speaks_of_both(sentence: Span) -> bool:
+    """"les deux villes", "entre les deux régions", "les deux parties ont signé"."""
+    return any(t.lower_ == "deux" and t.i + 1 < sentence.end and t.nbor(1).lower_ in _BOTH_NOUNS for t in sentence)
+
+
+def _paired_by_a(doc, sentence: Span, parties: list[PartyMention], block: int) -> list[list[PartyMention]]:
+    """"Kaolack est jumelée à Mérignac, Saint-Louis à Lille, Bakel à Apt": parallel pairs around "à"."""
+    inside = [p for p in parties if p.mention.block == block and sentence.start <= p.mention.span.start < sentence.end and p.country]
+    by_end = {p.mention.span.end: p for p in inside}
+    by_start = {p.mention.span.start: p for p in inside}
+    pairs = []
+    for token in sentence:
+        if token.lower_ != "à":
+            continue
+        left = next((by_end[j] for j in range(token.i, max(sentence.start, token.i - 4) - 1, -1) if j in by_end), None)
+        right = next((by_start[j] for j in range(token.i + 1, min(sentence.end, token.i + 6)) if j in by_start), None)
+        if left is not None and right is not None and not names_match(left.name, right.name):
+            pairs.append([left, right])
+    return pairs
+
+
+def _sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
+    inside = [
+        p for p in parties
+        if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and not p.signing_place_like and p.country
+    ]
+    return _distinct(inside)
+
+
+def _group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]) -> list[PartyMention]:
+    """The parties listed right after ``doc[start]`` ("entre", "avec"), up to the end of the list."""
+    by_start = {c.mention.span.start: c for c in candidates}
+    group: list[PartyMention] = []
+    i = start + 1
+    while i < sentence.end:
+        if i in by_start:
+            party = by_start[i]
+            group.append(party)
+            i = max(party.mention.span.end, i + 1)
+            continue
+        token = doc[i]
+        if token.lower_ in _GROUP_STOPS or token.lower_ in ("entre", "avec") or token.pos_ in ("VERB", "AUX"):
+            break
+        i += 1
+    return group
+
+
+def _distinct(parties: list[PartyMention]) -> list[PartyMention]:
+    """One mention per name, in text order ("Compiègne" and "Margny-Lès-Compiègne" are two)."""
+    kept: list[PartyMention] = []
+    for party in parties:
+        words = name_words(party.name)
+        if words and all(name_words(other.name) != words for other in kept):
+            kept.append(party)
+    return kept
+
+
+def _valid(anchor: Mention, members: list[PartyMention], rule: str, where: Mention | None = None, scope: tuple[int, int] | None = None) -> Relation | None:
+    distinct = _distinct([m for m in members if m.country])[:MAX_SIGNATORIES]
+    if len(distinct) < 2 or all(m.country == "FR" for m in distinct):
+        return None
+    return Relation(anchor, distinct, rule, where or anchor, scope)
+
+
+def _list_relations(view: ArticleView, parties: list[PartyMention], home: PartyMention | None) -> list[Relation]:
+    """"Villes jumelles :" followed by list items, one twin town each."""
+    if home is None:
+        return []
+    relations: list[Relation] = []
+    intro: Mention | None = None
+    for index, block in enumerate(view.blocks):
+        if block.kind is BlockKind.list_item and intro is not None:
+            item = _distinct([p for p in parties if p.mention.block == index and p.country and not names_match(p.name, home.name)])
+            if item:
+                relation = _valid(intro, [home, item[0]], "twin_list", where=item[0].mention)
+                if relation is not None:
+                    relations.append(relation)
+            continue
+        intro = _twin_intro(view, index)
+    return relations
+
+
+def _twin_intro(view: ArticleView, index: int) -> Mention | None:
+    """The twinning mention of a block that introduces a list (a heading, or a line ending with ':')."""
+    block = view.blocks[index]
+    if block.kind is not BlockKind.heading and not block.text.rstrip().endswith(":"):
+        return None
+    mentions = [m for m in view.mentions("agreements") if m.block == index and m.label == "twinning"]
+    if any(m.span._.agreement_status in ("planned", "negated", "generic") for m in mentions):
+        return None
+    return mentions[0] if mentions else None
