@@ -296,7 +296,13 @@ def build_world_cities(words: FrenchWords, stop_names: set[str], overseas: set[s
         primary = straight(str(city["name"]))
         # The primary name in any script; alternates only when a French text could write them and
         # they differ from the primary once accents are ignored (matching ignores accents).
-        alternates = {fold(straight(str(a))): straight(str(a)) for a in city["alternatenames"]}
+        # Per accent-folded key, a spelling French texts can write ("Francfort" over "Fráncfort").
+        alternates: dict[str, str] = {}
+        for alternate in city["alternatenames"]:
+            spelling = straight(str(alternate))
+            key = fold(spelling)
+            if key not in alternates or (french_readable(spelling) and not french_readable(alternates[key])):
+                alternates[key] = spelling
         alternates.pop(fold(primary), None)
         if int(city["population"]) < ALTERNATES_MIN_POPULATION:
             alternates.clear()

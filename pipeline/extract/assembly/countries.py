@@ -65,8 +65,8 @@ def country_after(view: ArticleView, mention: Mention, locators: list[Mention]) 
                 return locator.span.kb_id_
             continue
         if not gap or gap[-1].lower_ in ("(", "au", "en", "aux", "du", "de", "d'", ",") or gap[0].text in (",", "("):
-            if _names_inside(gap) and not any(t.lower_ in ("dans", "en", "au", "près", "située", "situé", "(") for t in gap):
-                return None
+            if _names_inside(gap) and (gap[-1].text == "(" or not any(t.lower_ in ("dans", "en", "au", "près", "située", "situé") for t in gap)):
+                return None  # "X après Abanilla (Espagne)": the bracket belongs to the nearer name
             return locator.span.kb_id_
     return None
 
@@ -137,6 +137,15 @@ def choose_by_context(parties: list[PartyMention], mentioned: list[Mention]) -> 
             continue
         party.country = chosen.span.kb_id_
         party.kind = chosen.span._.place_kind or party.kind
+    # every French commune is in the gazetteer: a place it does not know is foreign, and in an
+    # article about one foreign country, in that country
+    foreign = Counter({code: n for code, n in evidence.items() if code != "FR"})
+    if foreign:
+        (dominant, count), *rest = foreign.most_common(2) + [("", 0)]
+        if count >= 2 and count >= 2 * rest[0][1]:
+            for party in parties:
+                if party.unknown and party.country is None:
+                    party.country = dominant
 
 
 def _population(mention: Mention) -> int:

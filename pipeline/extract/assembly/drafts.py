@@ -58,10 +58,22 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
         if anchor.span._.agreement_status == "counted" or any(a is anchor for d in drafts for a in d.anchors):
             continue
         target = _orphan_target(anchor, drafts, sections)
-        if target is not None:
-            target.anchors.append(anchor)
-            _take_date(target, find_own_date(anchor, segment_of(segments, anchor), dates, anchors))
+        if target is None:
+            continue
+        own_date = find_own_date(anchor, segment_of(segments, anchor), dates, anchors)
+        if _older_than(anchor, own_date, target):
+            # "la première convention, signée en 2019": the same parties' earlier agreement
+            drafts.append(Draft(anchor, sections[anchor.block], list(target.signatories), own_date, "older_of", anchors=[anchor]))
+            continue
+        target.anchors.append(anchor)
+        _take_date(target, own_date)
     return drafts
+
+
+def _older_than(anchor: Mention, own_date: Mention | None, draft: Draft) -> bool:
+    if anchor.span._.agreement_marker != "older" or draft.anchor.span._.agreement_marker == "older":
+        return False
+    return own_date is not None and not _dates_agree(own_date, draft.own_date)
 
 
 def _date_in(scope: tuple[int, int], dates: list[Mention]) -> Mention | None:
@@ -97,11 +109,20 @@ def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Dra
             continue
         if not _dates_agree(own_date, draft.own_date):
             continue
-        same_sentence = any(a.block == anchor.block and a.span.sent.start == anchor.span.sent.start for a in draft.anchors)
-        if same_sentence and anchor is not draft.anchor and "other" not in (anchor.label, draft.anchor.label) and anchor.label != draft.anchor.label:
+        if _two_kinds_in_one_sentence(anchor, draft):
             continue
         return draft
     return None
+
+
+def _two_kinds_in_one_sentence(anchor: Mention, draft: Draft) -> bool:
+    """"une convention de coopération ainsi que deux mémorandums d'entente": one sentence, two
+    agreements of different types. A twinning beside its instrument ("le jumelage …, l'accord
+    cadre signé hier") is one agreement."""
+    labels = {anchor.label, draft.anchor.label}
+    if anchor is draft.anchor or len(labels) == 1 or labels & {"other", "twinning"}:
+        return False
+    return any(a.block == anchor.block and a.span.sent.start == anchor.span.sent.start for a in draft.anchors)
 
 
 def same_parties(a: list[PartyMention], b: list[PartyMention]) -> bool:

@@ -44,6 +44,9 @@ ORGANISATION_KINDS = {"association": "association", "school": "other", "public_b
 # Words before a country that make it a locator or a complement, not a signing state.
 _LOCATING_WORDS = frozenset({"à", "au", "aux", "en", "dans", "de", "d'", "du", "des", "vers", "pour", "par", "sur", "depuis", "hors"})
 _ARTICLES = frozenset({"le", "la", "l'", "les"})
+_STREET_WORDS = frozenset({"rue", "avenue", "boulevard", "place", "quai", "allée", "chemin", "route", "parc", "stade", "quartier", "gare", "aéroport", "lycée", "collège", "école", "musée", "théâtre", "cinéma"})
+_COMPASS_WORDS = frozenset({"est", "ouest", "nord", "sud", "centre", "centre-est", "centre-ouest", "centre-nord", "centre-sud", "nord-est", "nord-ouest", "sud-est", "sud-ouest"})
+_MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"})
 
 
 @dataclass
@@ -58,6 +61,7 @@ class PartyMention:
     organisation: bool = False
     state: bool = False
     options: tuple[Mention, ...] = ()  # the gazetteer's places of this name, when it is several
+    unknown: bool = False  # a place no gazetteer knows, read by the model's entities
 
     @property
     def signing_place_like(self) -> bool:
@@ -85,16 +89,19 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         first = group[0]
         if first.label in ("country", "demonym") or overlaps(first, taken) or inside(first, blocked):
             continue
-        if _common_noun_read_as_place(first) or (first.span._.place_ambiguous and not _written_as_name(first)):
+        if _common_noun_read_as_place(first) or (first.span._.place_ambiguous and not _written_as_name(first)) or _not_a_territory(first):
             continue
         keep(_gazetteer_party(view, group, locators))
     every_place = [(m.start, m.end) for m in places]
-    for entity in view.entities(("LOC",)):
-        if overlaps(entity, taken) or overlaps(entity, every_place) or overlaps(entity, people):
+    vetted_people = [(m.start, m.end) for m in view.mentions("people")]
+    for entity in view.entities(("LOC", "PER")):
+        if overlaps(entity, taken) or overlaps(entity, every_place) or overlaps(entity, vetted_people) or not _unknown_place(entity):
             continue
-        if _unknown_place(entity):
-            country = stated_country(view, entity, locators)
-            keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None))
+        country = stated_country(view, entity, locators)
+        # the model reads some foreign towns as people ("Beit Sahour"): a stated foreign country decides
+        if entity.label == "PER" and (country is None or country == "FR" or overlaps(entity, people)):
+            continue
+        keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None, unknown=entity.label == "LOC"))
     for organisation in organisations:
         if not overlaps(organisation, taken):
             keep(_organisation_party(view, organisation, places, locators))
@@ -145,6 +152,23 @@ def _organisation_party(view: ArticleView, organisation: Mention, places: list[M
     country = stated or next((p.span.kb_id_ for p in inner if p.span.kb_id_), None)
     kind = ORGANISATION_KINDS[organisation.label]
     return PartyMention(organisation, name, kind, country, _introducer(organisation), explicit=stated is not None, organisation=True)
+
+
+def _not_a_territory(place: Mention) -> bool:
+    """"l'espace Bel-Air", "rue de Paris", "Europe de l'Est", "le 25 Mars": a venue, a street, a
+    point of the compass or a month, not the place of that name."""
+    span = place.span
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].pos_ == "DET":
+        i -= 1
+    if i >= 0 and (doc[i].lower_ in VENUE_HEADS or doc[i].lower_ in _STREET_WORDS):
+        return True
+    words = span.text.lower()
+    if words in _COMPASS_WORDS:
+        return True
+    neighbours = [doc[j] for j in (span.start - 1, span.end) if 0 <= j < len(doc)]
+    return words in _MONTHS and any(t.like_num for t in neighbours)
 
 
 def _unknown_place(entity: Mention) -> bool:

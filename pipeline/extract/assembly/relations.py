@@ -67,22 +67,34 @@ class _Reading:
 
 @dataclass
 class _Context:
-    """What every anchor's reading may fall back on: the page's own party and the pair its title names."""
+    """What an anchor's reading may fall back on when its clause names one party: the parties of
+    its section's heading ("Albi et Jacmel"), the pair the title names, the page's own party."""
 
     home: PartyMention | None
     main_pair: list[PartyMention] | None
+    headings: dict[int, list[PartyMention]]
+    section: int = 0
+
+    def partner_for(self, named: list[PartyMention]) -> PartyMention | None:
+        """Who signed with the parties a clause names, when it names one side only."""
+        for pool in (self.headings.get(self.section, []), self.main_pair or [], [self.home] if self.home else []):
+            other = [p for p in pool if not any(names_match(p.name, n.name) for n in named)]
+            if other and (pool is not self.main_pair or len(other) == 1):
+                return other[0]
+        return None
 
 
 def find_relations(view: ArticleView, anchors: list[Mention], parties: list[PartyMention], segments: list[Segment], weak: list[Mention] = ()) -> list[Relation]:
     """Relations of the anchors, of twinning mentions that name their pair (``weak``: "30 ans de
     jumelage entre Toul et Hamm-Mitte"), and of twin-town lists."""
-    context = _Context(home_party(view, parties), _main_pair(view, parties))
+    context = _Context(home_party(view, parties), _main_pair(view, parties), _heading_parties(view, parties))
     found: list[Relation] = []
     for anchor in [*anchors, *weak]:
+        context.section = view.blocks[anchor.block].section
         clause = _clause(view, anchor, segments, anchors)
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
-            readings = [r for r in readings if r.rule in ("between", "with")]
+            readings = [r for r in readings if r.rule in ("between", "with") and _right_after(anchor, clause)]
         base = view.orders[anchor.block]
         for reading in readings:
             scope = (base + reading.scope[0], base + reading.scope[1]) if reading.scope else None
@@ -90,7 +102,39 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
             if relation is not None:
                 found.append(relation)
     found.extend(_list_relations(view, parties, context.home))
+    if anchors or weak:
+        found.extend(_pair_lines(view, parties, [*anchors, *weak]))
     return found
+
+
+def _pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Mention]) -> list[Relation]:
+    """"Avion (Pas-de-Calais) – Thorez (Donetsk), depuis 1967": a line that pairs two places of two
+    countries with a dash, in an article about twinnings or agreements, is one of them."""
+    twinning = next((a for a in anchors if a.label == "twinning"), anchors[0])
+    relations = []
+    for index, block in enumerate(view.blocks):
+        if block.kind not in (BlockKind.list_item, BlockKind.paragraph) or len(view.docs[index]) > 40:
+            continue
+        doc = view.docs[index]
+        dash = next((t for t in doc if t.text in ("–", "—", "-", "/") and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_ in ("", " ")), None)
+        if dash is None:
+            continue
+        in_line = [p for p in parties if p.mention.block == index and p.country and p.introducer != "dans"]
+        left = [p for p in in_line if p.mention.span.end <= dash.i]
+        right = [p for p in in_line if p.mention.span.start > dash.i]
+        if left and right and left[0].country != right[0].country:
+            relation = _valid(twinning, [left[0], right[0]], "pair_line", where=left[0].mention, scope=(view.orders[index], view.orders[index] + len(doc)))
+            if relation is not None:
+                relations.append(relation)
+    return relations
+
+
+def _right_after(anchor: Mention, clause: Span) -> bool:
+    """"jumelage entre A et B", "le jumelage de A avec B": the pair belongs to the twinning word,
+    not to "les relations entre la France et l'Algérie" further on."""
+    doc = anchor.span.doc
+    window = doc[anchor.span.end : min(anchor.span.end + 4, clause.end)]
+    return any(t.lower_ in ("entre", "avec") for t in window)
 
 
 def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors: list[Mention]) -> Span:
@@ -102,11 +146,17 @@ def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors
     sentence = segment_of(segments, anchor)
     if sentence is None:
         return anchor.span.sent
-    if not any(a is anchor for a in anchors):
-        return anchor.span.sent
-    low, high = clause_of(anchor, sentence, anchors)
     base = view.orders[anchor.block]
-    return doc[max(low - base, 0) : min(high - base, len(doc))]
+    if any(a is anchor for a in anchors):
+        low, high = clause_of(anchor, sentence, anchors)
+        low, high = max(low - base, 0), min(high - base, len(doc))
+    else:
+        low, high = anchor.span.sent.start, anchor.span.sent.end
+    # the parser sometimes ends a sentence inside a clause ("Issy et Hounslow | sont jumelées"):
+    # a sentence that opens in lower case goes on the one before
+    if low == anchor.span.sent.start and low > 0 and doc[low].is_lower and doc[low - 1].text not in (".", "!", "?", ";", ":"):
+        low = doc[low - 1].sent.start
+    return doc[low:high]
 
 
 def home_party(view: ArticleView, parties: list[PartyMention]) -> PartyMention | None:
@@ -116,10 +166,29 @@ def home_party(view: ArticleView, parties: list[PartyMention]) -> PartyMention |
 
 
 def _main_pair(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention] | None:
-    """The two parties a title names ("Kayes et Tambacounda paraphent une convention"): what
-    "les deux villes", "les deux régions" refer to."""
+    """What "les deux villes", "les deux parties" refer to: the two parties a title names ("Kayes
+    et Tambacounda paraphent une convention"), else the article's two most named territories when
+    they are in two countries."""
     titled = _distinct(_title_parties(view, parties))
-    return titled if len(titled) == 2 else None
+    if len(titled) == 2:
+        return titled
+    counts: dict[frozenset[str], list[PartyMention]] = {}
+    for party in parties:
+        if party.country and not party.signing_place_like and not party.state and not party.organisation:
+            counts.setdefault(name_words(party.name), []).append(party)
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    if len(ranked) >= 2 and len(ranked[1]) >= 2 and (len(ranked) == 2 or len(ranked[1]) > len(ranked[2])) and ranked[0][0].country != ranked[1][0].country:
+        return [ranked[0][0], ranked[1][0]]
+    return None
+
+
+def _heading_parties(view: ArticleView, parties: list[PartyMention]) -> dict[int, list[PartyMention]]:
+    headings: dict[int, list[PartyMention]] = {}
+    for party in parties:
+        block = view.blocks[party.mention.block]
+        if block.kind is BlockKind.heading and party.country and not party.signing_place_like and not party.state:
+            headings.setdefault(block.section, []).append(party)
+    return {section: _distinct(found) for section, found in headings.items()}
 
 
 def _title_parties(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention]:
@@ -143,13 +212,14 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         paired = _paired_by_a(doc, sentence, parties, anchor.block)
         if len(paired) >= 2:
             return [_Reading(pair, "pairs", None) for pair in paired]
-    with_token = next((t for t in sentence if t.lower_ == "avec"), None)
+    with_token = min((t for t in sentence if t.lower_ == "avec"), key=lambda t: (t.i < anchor.span.start, abs(t.i - anchor.span.start)), default=None)
     if with_token is not None:
         partners = _group_after(doc, with_token.i, sentence, candidates)
         if partners:
             subject = [c for c in candidates if c.mention.span.start < with_token.i and c not in partners]
-            if not subject and home is not None and status != "counted":
-                subject = [home]
+            if not subject and status != "counted":
+                partner = context.partner_for(partners)
+                subject = [partner] if partner is not None else []
             if not subject:
                 return []
             if by_pairs:
@@ -162,15 +232,24 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     territories = [c for c in candidates if not c.organisation and not c.state]
     named = territories if len(territories) >= 2 else territories + [c for c in candidates if c.state]
     if by_pairs and len(named) >= 2:
-        hub = next((c for c in named if home is not None and names_match(c.name, home.name)), named[0])
+        hub = _twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), named[0])
         return [_Reading([hub, c], "twins") for c in named if c is not hub]
     if len(named) >= 2:
         return [_Reading(named, "sentence")]
-    if context.main_pair is not None and _speaks_of_both(sentence):
+    if len(named) == 1 and status != "counted":
+        partner = context.partner_for(named)
+        return [_Reading([partner, named[0]], "with_home")] if partner is not None else []
+    if not named and context.main_pair is not None and _speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
-    if len(named) == 1 and home is not None and status != "counted":
-        return [_Reading([home, named[0]], "with_home")]
     return []
+
+
+def _twin_of(anchor: Mention, named: list[PartyMention]) -> PartyMention | None:
+    """"la cinquième ville jumelle de Villeurbanne après A, B et C": the town whose twins are listed."""
+    doc = anchor.span.doc
+    if anchor.span.end < len(doc) and doc[anchor.span.end].lower_ in ("de", "d'"):
+        return next((c for c in named if anchor.span.end < c.mention.span.start <= anchor.span.end + 3), None)
+    return None
 
 
 def _speaks_of_both(sentence: Span) -> bool:
