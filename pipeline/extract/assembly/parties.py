@@ -46,6 +46,8 @@ _LOCATING_WORDS = frozenset({"à", "au", "aux", "en", "dans", "de", "d'", "du", 
 _ARTICLES = frozenset({"le", "la", "l'", "les"})
 _STREET_WORDS = frozenset({"rue", "avenue", "boulevard", "place", "quai", "allée", "chemin", "route", "parc", "stade", "quartier", "gare", "aéroport", "lycée", "collège", "école", "musée", "théâtre", "cinéma"})
 _COMPASS_WORDS = frozenset({"est", "ouest", "nord", "sud", "centre", "centre-est", "centre-ouest", "centre-nord", "centre-sud", "nord-est", "nord-ouest", "sud-est", "sud-ouest"})
+_CONTINENTS = frozenset({"europe", "afrique", "asie", "amérique", "amériques", "océanie", "maghreb", "sahel", "méditerranée", "caraïbes", "antarctique"})
+_TITLE_WORDS = frozenset({"président", "présidente", "maire", "gouverneur", "ministre", "préfet", "wali", "ambassadeur", "consul", "député", "sénateur", "directeur", "directrice"})
 _MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"})
 
 
@@ -165,18 +167,24 @@ def _not_a_territory(place: Mention) -> bool:
     if i >= 0 and (doc[i].lower_ in VENUE_HEADS or doc[i].lower_ in _STREET_WORDS):
         return True
     words = span.text.lower()
-    if words in _COMPASS_WORDS:
+    if words in _COMPASS_WORDS or words in _CONTINENTS:
         return True
     neighbours = [doc[j] for j in (span.start - 1, span.end) if 0 <= j < len(doc)]
     return words in _MONTHS and any(t.like_num for t in neighbours)
 
 
 def _unknown_place(entity: Mention) -> bool:
-    """A capitalised name the model reads as a place: a proper noun, or a capitalised noun inside a sentence."""
-    root = entity.span.root
-    if not entity.text[:1].isupper():
+    """A capitalised name the model reads as a place: a proper noun, or a capitalised noun inside
+    a sentence; not a French word written with a capital ("Année", "Union", "Europe"), an acronym
+    ("APC") or a title ("Présidente de Région")."""
+    span = entity.span
+    root = span.root
+    if not entity.text[:1].isupper() or (len(entity.text) <= 4 and entity.text.isupper()):
         return False
-    return root.pos_ == "PROPN" or (root.pos_ == "NOUN" and not entity.span[0].is_sent_start)
+    words = [t for t in span if t.is_alpha]
+    if not words or all(span.doc.vocab[t.lower_].has_vector for t in words) or any(t.lower_ in _TITLE_WORDS for t in words):
+        return False
+    return root.pos_ == "PROPN" or (root.pos_ == "NOUN" and not span[0].is_sent_start)
 
 
 def _named_as_state(country: Mention) -> bool:
@@ -291,6 +299,8 @@ def _written_as_name(place: Mention) -> bool:
         return any(t.pos_ == "PROPN" for t in span)
     doc = span.doc
     following = doc[span.end : span.end + 2]
+    if following and following[0].text == "(":
+        return True  # "Avion (Pas-de-Calais) – Thorez": a name with its locator
     return len(following) == 2 and following[0].lower_ in ("et", ",") and following[1].text[:1].isupper()
 
 

@@ -119,7 +119,7 @@ def _pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Me
         dash = next((t for t in doc if t.text in ("–", "—", "-", "/") and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_ in ("", " ")), None)
         if dash is None:
             continue
-        in_line = [p for p in parties if p.mention.block == index and p.country and p.introducer != "dans"]
+        in_line = [p for p in parties if p.mention.block == index and p.country and p.introducer is None]
         left = [p for p in in_line if p.mention.span.end <= dash.i]
         right = [p for p in in_line if p.mention.span.start > dash.i]
         if left and right and left[0].country != right[0].country:
@@ -231,8 +231,8 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     # no two territories ("le Cambodge et la France signent", not "avec le soutien de l'AFD")
     territories = [c for c in candidates if not c.organisation and not c.state]
     named = territories if len(territories) >= 2 else territories + [c for c in candidates if c.state]
-    if by_pairs and len(named) >= 2:
-        hub = _twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), named[0])
+    hub = _twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), None)
+    if by_pairs and len(named) >= 3 and hub is not None:
         return [_Reading([hub, c], "twins") for c in named if c is not hub]
     if len(named) >= 2:
         return [_Reading(named, "sentence")]
@@ -295,6 +295,8 @@ def _group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]
         token = doc[i]
         if token.lower_ in _GROUP_STOPS or token.lower_ in ("entre", "avec") or token.pos_ in ("VERB", "AUX"):
             break
+        if token.text == "," and not group:
+            break  # "avec d'autres villes du monde, la ville de Nice est…": no list began
         i += 1
     return group
 
@@ -310,10 +312,24 @@ def _distinct(parties: list[PartyMention]) -> list[PartyMention]:
 
 
 def _valid(anchor: Mention, members: list[PartyMention], rule: str, where: Mention | None = None, scope: tuple[int, int] | None = None) -> Relation | None:
-    distinct = _distinct([m for m in members if m.country])[:MAX_SIGNATORIES]
+    members = [m for m in members if m.country and not (m.state and anchor.label == "twinning")]
+    members = [m for m in members if not _contains_another(m, members)]
+    distinct = _distinct(members)[:MAX_SIGNATORIES]
     if len(distinct) < 2 or all(m.country == "FR" for m in distinct):
         return None
     return Relation(anchor, distinct, rule, where or anchor, scope)
+
+
+_LARGER_KINDS = {"national": 3, "region": 2, "department": 1}
+
+
+def _contains_another(party: PartyMention, members: list[PartyMention]) -> bool:
+    """"Chisinau" beside "la Moldavie", "Trois-Pistoles" beside "Québec": a state or region of the
+    same country as a smaller member locates it rather than signing beside it."""
+    rank = _LARGER_KINDS.get(party.kind, 0)
+    if rank == 0 or party.organisation:
+        return False
+    return any(m is not party and m.country == party.country and _LARGER_KINDS.get(m.kind, 0) < rank and not m.organisation for m in members)
 
 
 def _list_relations(view: ArticleView, parties: list[PartyMention], home: PartyMention | None) -> list[Relation]:
