@@ -73,21 +73,41 @@ class _Context:
     home: PartyMention | None
     main_pair: list[PartyMention] | None
     headings: dict[int, list[PartyMention]]
+    dominant: PartyMention | None
     section: int = 0
 
-    def partner_for(self, named: list[PartyMention]) -> PartyMention | None:
-        """Who signed with the parties a clause names, when it names one side only."""
-        for pool in (self.headings.get(self.section, []), self.main_pair or [], [self.home] if self.home else []):
+    def partner_for(self, named: list[PartyMention], clause: Span) -> PartyMention | None:
+        """Who signed with the parties a clause names, when it names one side only: its section's
+        heading, the title's pair, the page's own party; the article's most named party only when
+        the clause points at it ("son jumelage", "la commune a signé")."""
+        pools = [self.headings.get(self.section, []), self.main_pair or [], [self.home] if self.home else []]
+        if self.dominant is not None and _points_at_own_party(clause):
+            pools.append([self.dominant])
+        for pool in pools:
             other = [p for p in pool if not any(names_match(p.name, n.name) for n in named)]
             if other and (pool is not self.main_pair or len(other) == 1):
                 return other[0]
         return None
 
 
+# "son jumelage", "notre commune", "la Ville a signé": the text speaks of the page's own party.
+_OWN_PARTY_DETERMINERS = frozenset({"son", "sa", "ses", "notre", "nos", "leur"})
+_OWN_PARTY_NOUNS = frozenset({"commune", "ville", "municipalité", "région", "département", "collectivité", "métropole", "agglomération", "mairie", "cité"})
+
+
+def _points_at_own_party(clause: Span) -> bool:
+    for token in clause:
+        if token.lower_ in _OWN_PARTY_DETERMINERS and token.i + 1 < clause.end:
+            return True
+        if token.lower_ in _OWN_PARTY_NOUNS and token.i > clause.start and token.nbor(-1).lower_ in ("la", "le", "l'", "notre", "cette") and (token.i + 1 >= len(token.doc) or token.nbor(1).lower_ not in ("de", "d'", "du", "des")):
+            return True
+    return False
+
+
 def find_relations(view: ArticleView, anchors: list[Mention], parties: list[PartyMention], segments: list[Segment], weak: list[Mention] = ()) -> list[Relation]:
     """Relations of the anchors, of twinning mentions that name their pair (``weak``: "30 ans de
     jumelage entre Toul et Hamm-Mitte"), and of twin-town lists."""
-    context = _Context(home_party(view, parties), _main_pair(view, parties), _heading_parties(view, parties))
+    context = _Context(home_party(view, parties), _main_pair(view, parties), _heading_parties(view, parties), _dominant_party(parties))
     found: list[Relation] = []
     for anchor in [*anchors, *weak]:
         context.section = view.blocks[anchor.block].section
@@ -101,6 +121,13 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
             relation = _valid(anchor, reading.members, reading.rule, scope=scope)
             if relation is not None:
                 found.append(relation)
+    if not found and anchors and context.main_pair is not None and _title_speaks_of_it(view, anchors):
+        # "Kayes et Tambacounda paraphent une convention" / "… ont paraphé le document": the body's
+        # signature names no party, the title names the pair
+        strong = next((a for a in anchors if a.span._.agreement_status != "counted"), None)
+        relation = _valid(strong, context.main_pair, "title_pair") if strong is not None else None
+        if relation is not None:
+            found.append(relation)
     found.extend(_list_relations(view, parties, context.home))
     if anchors or weak:
         found.extend(_pair_lines(view, parties, [*anchors, *weak]))
@@ -127,6 +154,15 @@ def _pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Me
             if relation is not None:
                 relations.append(relation)
     return relations
+
+
+def _title_speaks_of_it(view: ArticleView, anchors: list[Mention]) -> bool:
+    """The title reports a signature: it holds an agreement or a signing word."""
+    title = next((i for i, b in enumerate(view.blocks) if b.kind is BlockKind.title), None)
+    if title is None:
+        return False
+    doc = view.docs[title]
+    return bool(doc.spans.get("signing_cues")) or any(m.block == title for m in view.mentions("agreements"))
 
 
 def _right_after(anchor: Mention, clause: Span) -> bool:
@@ -182,6 +218,18 @@ def _main_pair(view: ArticleView, parties: list[PartyMention]) -> list[PartyMent
     return None
 
 
+def _dominant_party(parties: list[PartyMention]) -> PartyMention | None:
+    """The territory the article names most, when it is named at least twice and more than any other."""
+    counts: dict[frozenset[str], list[PartyMention]] = {}
+    for party in parties:
+        if party.country and not party.state and not party.organisation:
+            counts.setdefault(name_words(party.name), []).append(party)
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    if ranked and len(ranked[0]) >= 2 and (len(ranked) == 1 or len(ranked[0]) > len(ranked[1])):
+        return next((p for p in ranked[0] if not p.signing_place_like), ranked[0][0])
+    return None
+
+
 def _heading_parties(view: ArticleView, parties: list[PartyMention]) -> dict[int, list[PartyMention]]:
     headings: dict[int, list[PartyMention]] = {}
     for party in parties:
@@ -216,12 +264,13 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if with_token is not None:
         partners = _group_after(doc, with_token.i, sentence, candidates)
         if partners:
-            subject = [c for c in candidates if c.mention.span.start < with_token.i and c not in partners]
+            subject = [c for c in candidates if c.mention.span.start < with_token.i and c not in partners and not (c.state and anchor.label == "twinning")]
             if not subject and status != "counted":
-                partner = context.partner_for(partners)
+                partner = context.partner_for(partners, sentence)
                 subject = [partner] if partner is not None else []
             if not subject:
-                return []
+                # "Signature d'un pacte d'amitié avec Bobrovytsia - Riedisheim": the list is both sides
+                return [_Reading(partners, "with")] if len(partners) >= 2 and not by_pairs else []
             if by_pairs:
                 starts = [p.mention.span.start for p in partners] + [sentence.end]
                 scoped = len(partners) > 1
@@ -237,7 +286,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if len(named) >= 2:
         return [_Reading(named, "sentence")]
     if len(named) == 1 and status != "counted":
-        partner = context.partner_for(named)
+        partner = context.partner_for(named, sentence)
         return [_Reading([partner, named[0]], "with_home")] if partner is not None else []
     if not named and context.main_pair is not None and _speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
