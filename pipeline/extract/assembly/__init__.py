@@ -48,7 +48,7 @@ class Assembler:
         dates = view.mentions("dates")
         fields.resolve_anaphoric(dates)
         segments = view.sentences()
-        weak = [a for a in agreements if a.label == "twinning" and a.span._.agreement_status == "mention"]
+        weak = [a for a in agreements if a.span._.agreement_status == "mention"]
         relations = find_relations(view, anchors, parties, segments, weak)
         sections = {i: block.section for i, block in enumerate(view.blocks)}
         drafts = build_drafts(relations, dates, segments, anchors, sections)

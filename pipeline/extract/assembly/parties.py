@@ -37,6 +37,7 @@ from pipeline.extract.assembly.view import (
 )
 from pipeline.extract.blocks import BlockKind
 from pipeline.extract.components.parties import VENUE_HEADS
+from pipeline.normalize import name_words
 
 PARTY_PROVINCE_FALLBACK = "region"
 # Organisations of the actors component that can sign, with their party kind.
@@ -96,14 +97,21 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         keep(_gazetteer_party(view, group, locators))
     every_place = [(m.start, m.end) for m in places]
     vetted_people = [(m.start, m.end) for m in view.mentions("people")]
+    read_as_people: list[tuple[Mention, str | None]] = []
     for entity in view.entities(("LOC", "PER")):
         if overlaps(entity, taken) or overlaps(entity, every_place) or overlaps(entity, vetted_people) or not _unknown_place(entity):
             continue
         country = stated_country(view, entity, locators)
-        # the model reads some foreign towns as people ("Beit Sahour"): a stated foreign country decides
-        if entity.label == "PER" and (country is None or country == "FR" or overlaps(entity, people)):
+        if entity.label == "PER":
+            read_as_people.append((entity, country))
             continue
-        keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None, unknown=entity.label == "LOC"))
+        keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None, unknown=True))
+    # the model reads some foreign towns as people ("Beit Sahour"): a foreign country stated for
+    # one mention of the name makes every mention of it a place
+    placed = {name_words(entity.text) for entity, country in read_as_people if country not in (None, "FR") and not overlaps(entity, people)}
+    for entity, country in read_as_people:
+        if name_words(entity.text) in placed:
+            keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None))
     for organisation in organisations:
         if not overlaps(organisation, taken):
             keep(_organisation_party(view, organisation, places, locators))
@@ -226,10 +234,15 @@ def _introducer(mention: Mention) -> str | None:
             if token.lower_ == "dans":
                 return "à" if through_venue and chain else "dans"
             return "à" if through_venue and not named_with_generic else None
+        if token.lower_ in ("de", "d'", "du") and i > 0 and doc[i - 1].lower_ in _NEAR_WORDS:
+            return "dans"  # "cette ville voisine de Bethléem", "non loin de Dakar": a landmark
         if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par"):
             return None
         i -= 1
     return None
+
+
+_NEAR_WORDS = frozenset({"voisine", "voisin", "voisines", "voisins", "près", "proche", "proches", "loin", "banlieue", "portes", "environs", "nord", "sud", "est", "ouest", "km", "kilomètres"})
 
 
 def _relating(token) -> bool:

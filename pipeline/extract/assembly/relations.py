@@ -22,7 +22,7 @@ parties with a country, not all of them French (an agreement between French bodi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span
 
@@ -71,21 +71,30 @@ class _Context:
     its section's heading ("Albi et Jacmel"), the pair the title names, the page's own party."""
 
     home: PartyMention | None
-    main_pair: list[PartyMention] | None
+    title_pair: list[PartyMention] | None
+    frequent_pair: list[PartyMention] | None
     headings: dict[int, list[PartyMention]]
     dominant: PartyMention | None
     section: int = 0
+    carried: list[PartyMention] = field(default_factory=list)  # the subject of the sentence's first clause
+
+    @property
+    def main_pair(self) -> list[PartyMention] | None:
+        return self.title_pair or self.frequent_pair
 
     def partner_for(self, named: list[PartyMention], clause: Span) -> PartyMention | None:
-        """Who signed with the parties a clause names, when it names one side only: its section's
-        heading, the title's pair, the page's own party; the article's most named party only when
-        the clause points at it ("son jumelage", "la commune a signé")."""
-        pools = [self.headings.get(self.section, []), self.main_pair or [], [self.home] if self.home else []]
+        """Who signed with the parties a clause names, when it names one side only: the subject its
+        sentence gave an earlier clause ("X a signé … un protocole avec A, puis … une convention avec
+        B"), its section's heading, the title's pair, the page's own party, the article's two most
+        named parties; the most named one alone only when the clause points at it ("son jumelage",
+        "la commune a signé")."""
+        pools = [self.carried, self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.frequent_pair or []]
         if self.dominant is not None and _points_at_own_party(clause):
             pools.append([self.dominant])
         for pool in pools:
             other = [p for p in pool if not any(names_match(p.name, n.name) for n in named)]
-            if other and (pool is not self.main_pair or len(other) == 1):
+            pair = pool is self.title_pair or pool is self.frequent_pair
+            if other and (not pair or len(other) == 1):
                 return other[0]
         return None
 
@@ -107,11 +116,16 @@ def _points_at_own_party(clause: Span) -> bool:
 def find_relations(view: ArticleView, anchors: list[Mention], parties: list[PartyMention], segments: list[Segment], weak: list[Mention] = ()) -> list[Relation]:
     """Relations of the anchors, of twinning mentions that name their pair (``weak``: "30 ans de
     jumelage entre Toul et Hamm-Mitte"), and of twin-town lists."""
-    context = _Context(home_party(view, parties), _main_pair(view, parties), _heading_parties(view, parties), _dominant_party(parties))
+    titled = _distinct(_title_parties(view, parties))
+    context = _Context(
+        home_party(view, parties), titled if len(titled) == 2 else None, _frequent_pair(parties),
+        _heading_parties(view, parties), _dominant_party(parties),
+    )
     found: list[Relation] = []
     for anchor in [*anchors, *weak]:
         context.section = view.blocks[anchor.block].section
         clause = _clause(view, anchor, segments, anchors)
+        context.carried = [p for p in _sentence_parties(anchor, anchor.span.sent, parties) if p.mention.span.start < clause.start][:1]
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
             readings = [r for r in readings if r.rule in ("between", "with") and _right_after(anchor, clause)]
@@ -201,13 +215,8 @@ def home_party(view: ArticleView, parties: list[PartyMention]) -> PartyMention |
     return titled[0] if len(titled) == 1 else None
 
 
-def _main_pair(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention] | None:
-    """What "les deux villes", "les deux parties" refer to: the two parties a title names ("Kayes
-    et Tambacounda paraphent une convention"), else the article's two most named territories when
-    they are in two countries."""
-    titled = _distinct(_title_parties(view, parties))
-    if len(titled) == 2:
-        return titled
+def _frequent_pair(parties: list[PartyMention]) -> list[PartyMention] | None:
+    """The article's two most named territories, when they are in two countries and clearly ahead."""
     counts: dict[frozenset[str], list[PartyMention]] = {}
     for party in parties:
         if party.country and not party.signing_place_like and not party.state and not party.organisation:
