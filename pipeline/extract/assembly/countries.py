@@ -65,8 +65,8 @@ def country_after(view: ArticleView, mention: Mention, locators: list[Mention]) 
                 return locator.span.kb_id_
             continue
         if not gap or gap[-1].lower_ in ("(", "au", "en", "aux", "du", "de", "d'", ",") or gap[0].text in (",", "("):
-            if _names_inside(gap) and (gap[-1].text == "(" or not any(t.lower_ in ("dans", "en", "au", "près", "située", "situé") for t in gap)):
-                return None  # "X après Abanilla (Espagne)": the bracket belongs to the nearer name
+            if _names_inside(gap) and (gap[-1].text == "(" or not _located_before_names(gap)):
+                return None  # "X après Abanilla (Espagne)", "X, la commune de Y, au Burkina": the nearer name's
             return locator.span.kb_id_
     return None
 
@@ -89,6 +89,16 @@ def _followed_by_name(doc: Doc, locator: Mention) -> bool:
 
 def _names_inside(gap) -> bool:
     return any(t.text[:1].isupper() and t.is_alpha for t in gap)
+
+
+def _located_before_names(gap) -> bool:
+    """"X, dans la région de l'Ouest, au Cameroun": the names of the gap sit in a locating phrase."""
+    for token in gap:
+        if token.lower_ in ("dans", "en", "près", "située", "situé", "située", "situées", "situés"):
+            return True
+        if token.text[:1].isupper() and token.is_alpha:
+            return False
+    return False
 
 
 def share_identity(parties: list[PartyMention], prominent_blocks: set[int]) -> None:
@@ -131,7 +141,7 @@ def choose_by_context(parties: list[PartyMention], mentioned: list[Mention]) -> 
         spoken = [o for o in foreign if evidence.get(o.span.kb_id_, 0) > 0]
         if spoken:
             chosen = max(spoken, key=lambda o: (evidence[o.span.kb_id_], _population(o)))
-        elif foreign and french and _population(french[0]) < SMALL_COMMUNE and max(_population(o) for o in foreign) >= LARGE_CITY:
+        elif foreign and french and 0 < _population(french[0]) < SMALL_COMMUNE and max(_population(o) for o in foreign) >= LARGE_CITY:
             chosen = max(foreign, key=_population)
         else:
             continue

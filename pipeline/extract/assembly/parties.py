@@ -108,7 +108,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None, unknown=True))
     # the model reads some foreign towns as people ("Beit Sahour"): a foreign country stated for
     # one mention of the name makes every mention of it a place
-    placed = {name_words(entity.text) for entity, country in read_as_people if country not in (None, "FR") and not overlaps(entity, people)}
+    placed = {name_words(entity.text) for entity, country in read_as_people if country not in (None, "FR")}
     for entity, country in read_as_people:
         if name_words(entity.text) in placed:
             keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None))
@@ -131,15 +131,14 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
     inner = [p for p in places if p.start >= mention.start and p.end <= mention.end]
     stated = country_inside(inner) or stated_country(view, mention, locators)
     named = [p for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_]
-    country = stated
+    french = stated is None and _french_generic(mention, named)
+    country = stated or ("FR" if french else None)
     if country is None and named:
         country = named[0].span.kb_id_
-    if country is None and _french_generic(mention, named):
-        country = "FR"
     kind = mention.label
     if kind == "province":
         kind = "department" if country in lexicon.province_department_countries else PARTY_PROVINCE_FALLBACK
-    options = tuple(named) if stated is None and len({p.span.kb_id_ for p in named}) > 1 else ()
+    options = tuple(named) if stated is None and not french and len({p.span.kb_id_ for p in named}) > 1 else ()
     return PartyMention(mention, name, kind, country, _introducer(mention), explicit=stated is not None, generic=True, options=options)
 
 

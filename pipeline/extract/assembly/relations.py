@@ -289,6 +289,9 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     # no two territories ("le Cambodge et la France signent", not "avec le soutien de l'AFD")
     territories = [c for c in candidates if not c.organisation and not c.state]
     named = territories if len(territories) >= 2 else territories + [c for c in candidates if c.state]
+    if len(territories) >= 2:
+        # "la Ville de Tulle, la commune de Banfora et l'association X ont signé": coordinated signers
+        named = [c for c in candidates if not c.state and (not c.organisation or _coordinated_before(c, anchor))]
     hub = _twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), None)
     if by_pairs and len(named) >= 3 and hub is not None:
         return [_Reading([hub, c], "twins") for c in named if c is not hub]
@@ -308,6 +311,18 @@ def _twin_of(anchor: Mention, named: list[PartyMention]) -> PartyMention | None:
     if anchor.span.end < len(doc) and doc[anchor.span.end].lower_ in ("de", "d'"):
         return next((c for c in named if anchor.span.end < c.mention.span.start <= anchor.span.end + 3), None)
     return None
+
+
+def _coordinated_before(party: PartyMention, anchor: Mention) -> bool:
+    """An organisation listed with the signers before the agreement: "…, et l'association X ont signé"."""
+    span = party.mention.span
+    if span.end > anchor.span.start:
+        return False
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].pos_ == "DET":
+        i -= 1
+    return i >= 0 and doc[i].lower_ in ("et", ",")
 
 
 def _speaks_of_both(sentence: Span) -> bool:
