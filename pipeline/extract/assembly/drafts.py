@@ -23,7 +23,7 @@ from pipeline.normalize import names_match
 @dataclass
 class Draft:
     anchor: Mention
-    section: int
+    sections: set[int]  # the sections its anchors stand in: its fields are read there
     signatories: list[PartyMention]
     own_date: Mention | None
     rule: str
@@ -47,10 +47,11 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
             own_date = find_own_date(where, segment_of(segments, where), dates, anchors if in_anchors else [where])
         target = _merge_target(relation, own_date, drafts)
         if target is None:
-            drafts.append(Draft(relation.anchor, sections[relation.anchor.block], list(relation.parties), own_date, relation.rule, anchors=[relation.anchor]))
+            drafts.append(Draft(relation.anchor, {sections[relation.anchor.block]}, list(relation.parties), own_date, relation.rule, anchors=[relation.anchor]))
             continue
         if not any(a is relation.anchor for a in target.anchors):
             target.anchors.append(relation.anchor)
+            target.sections.add(sections[relation.anchor.block])
         if len(relation.parties) > len(target.signatories):
             target.signatories = list(relation.parties)
         _take_date(target, own_date)
@@ -63,10 +64,16 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
         own_date = find_own_date(anchor, segment_of(segments, anchor), dates, anchors)
         if _older_than(anchor, own_date, target):
             # "la première convention, signée en 2019": the same parties' earlier agreement
-            drafts.append(Draft(anchor, sections[anchor.block], list(target.signatories), own_date, "older_of", anchors=[anchor]))
+            drafts.append(Draft(anchor, {sections[anchor.block]}, list(target.signatories), own_date, "older_of", anchors=[anchor]))
             continue
         target.anchors.append(anchor)
+        target.sections.add(sections[anchor.block])
         _take_date(target, own_date)
+    lead = min((section for block, section in sections.items() if section > 0), default=None)
+    for draft in drafts:
+        # a signature the title reports is told in the lead section below it
+        if draft.sections == {0} and lead is not None and all(sections[a.block] == 0 for a in draft.anchors):
+            draft.sections.add(lead)
     return drafts
 
 
@@ -90,7 +97,7 @@ def _orphan_target(anchor: Mention, drafts: list[Draft], sections: dict[int, int
     article's agreement when there is one, else of the one of its type in its section."""
     if len(drafts) == 1:
         return drafts[0] if _types_agree(anchor, drafts[0].anchor) else None
-    same = [d for d in drafts if d.section == sections[anchor.block] and _types_agree(anchor, d.anchor)]
+    same = [d for d in drafts if sections[anchor.block] in d.sections and _types_agree(anchor, d.anchor)]
     return same[0] if len(same) == 1 else None
 
 

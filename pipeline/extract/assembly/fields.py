@@ -72,12 +72,12 @@ def since(view: ArticleView, draft: Draft, drafts: list[Draft], in_segments) -> 
     own = [m for m in candidates if in_segments(m)]
     if own:
         return own[0]
-    section_drafts = [d for d in drafts if d.section == draft.section]
+    section_drafts = [d for d in drafts if d.sections & draft.sections]
     same_partner = all(
         d.counterpart is None or draft.counterpart is None or names_match(d.counterpart.name, draft.counterpart.name) for d in section_drafts
     )
     if same_partner:
-        in_section = [m for m in candidates if view.blocks[m.block].section == draft.section]
+        in_section = [m for m in candidates if view.blocks[m.block].section in draft.sections]
         if in_section:
             return in_section[0]
     return None
@@ -124,7 +124,7 @@ def actors(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_
     actors = []
     names: list[str] = []
     for mention in view.mentions("actors"):
-        if not in_segments(mention) and view.blocks[mention.block].section != draft.section:
+        if not in_segments(mention) and view.blocks[mention.block].section not in draft.sections:
             continue
         name = mention.span._.actor_name or mention.text
         if any(names_match(name, seen) for seen in names) or any(names_match(name, p.name) for p in signatories):

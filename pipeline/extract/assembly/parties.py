@@ -138,7 +138,9 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
     kind = mention.label
     if kind == "province":
         kind = "department" if country in lexicon.province_department_countries else PARTY_PROVINCE_FALLBACK
-    options = tuple(named) if stated is None and not french and len({p.span.kb_id_ for p in named}) > 1 else ()
+    # an organisation's name may hold several places ("Corrèze Sahel Partage"): the first one is its seat
+    territorial = kind not in ("association", "other", "national")
+    options = tuple(named) if stated is None and not french and territorial and len({p.span.kb_id_ for p in named}) > 1 else ()
     return PartyMention(mention, name, kind, country, _introducer(mention), explicit=stated is not None, generic=True, options=options)
 
 

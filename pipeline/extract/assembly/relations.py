@@ -83,12 +83,12 @@ class _Context:
         return self.title_pair or self.frequent_pair
 
     def partner_for(self, named: list[PartyMention], clause: Span) -> PartyMention | None:
-        """Who signed with the parties a clause names, when it names one side only: the subject its
-        sentence gave an earlier clause ("X a signé … un protocole avec A, puis … une convention avec
-        B"), its section's heading, the title's pair, the page's own party, the article's two most
-        named parties; the most named one alone only when the clause points at it ("son jumelage",
-        "la commune a signé")."""
-        pools = [self.carried, self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.frequent_pair or []]
+        """Who signed with the parties a clause names, when it names one side only: its section's
+        heading, the title's pair, the page's own party, the subject its sentence gave an earlier
+        clause ("X a signé … un protocole avec A, puis … une convention avec B"), the article's two
+        most named parties; the most named one alone only when the clause points at it ("son
+        jumelage", "la commune a signé")."""
+        pools = [self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.carried, self.frequent_pair or []]
         if self.dominant is not None and _points_at_own_party(clause):
             pools.append([self.dominant])
         for pool in pools:

@@ -16,7 +16,7 @@ from pipeline.normalize import names_match
 def assign_segments(view: ArticleView, drafts: list[Draft], segments: list[Segment], agreements: list[Mention], parties: list[PartyMention]) -> None:
     cut = _cut_sentences(segments, drafts)
     for segment in cut:
-        in_section = [i for i, d in enumerate(drafts) if d.section == segment.section]
+        in_section = [i for i, d in enumerate(drafts) if segment.section in d.sections]
         if not in_section:
             continue
         chosen = _segment_owner(segment, drafts, in_section, agreements, parties)
