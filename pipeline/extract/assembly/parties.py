@@ -141,7 +141,10 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
     # an organisation's name may hold several places ("Corrèze Sahel Partage"): the first one is its seat
     territorial = kind not in ("association", "other", "national")
     options = tuple(named) if stated is None and not french and territorial and len({p.span.kb_id_ for p in named}) > 1 else ()
-    return PartyMention(mention, name, kind, country, _introducer(mention), explicit=stated is not None, generic=True, options=options)
+    return PartyMention(
+        mention, name, kind, country, _introducer(mention), explicit=stated is not None, generic=True,
+        organisation=kind in ("association", "other"), state=kind == "national", options=options,
+    )
 
 
 def _gazetteer_party(view: ArticleView, group: list[Mention], locators: list[Mention]) -> PartyMention:

@@ -80,7 +80,10 @@ class _Context:
 
     @property
     def main_pair(self) -> list[PartyMention] | None:
-        return self.title_pair or self.frequent_pair
+        """What "les deux villes" refers to: the pair its section's heading names ("Grande-Synthe et
+        Sidi Ifni au Maroc"), else the title's, else the article's two most named parties."""
+        heading = self.headings.get(self.section, [])
+        return heading if len(heading) == 2 else self.title_pair or self.frequent_pair
 
     def partner_for(self, named: list[PartyMention], clause: Span) -> PartyMention | None:
         """Who signed with the parties a clause names, when it names one side only: its section's
