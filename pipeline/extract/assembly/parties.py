@@ -106,9 +106,9 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
             read_as_people.append((entity, country))
             continue
         keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None, unknown=True))
-    # the model reads some foreign towns as people ("Beit Sahour"): a foreign country stated for
-    # one mention of the name makes every mention of it a place
-    placed = {name_words(entity.text) for entity, country in read_as_people if country not in (None, "FR")}
+    # the model reads some foreign towns as people ("Beit Sahour"): introduced as a place with a
+    # foreign country ("à Beit Sahour, en Palestine"), one mention makes every mention of it a place
+    placed = {name_words(entity.text) for entity, country in read_as_people if country not in (None, "FR") and _introducer(entity) is not None}
     for entity, country in read_as_people:
         if name_words(entity.text) in placed:
             keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None))

@@ -125,7 +125,8 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         _heading_parties(view, parties), _dominant_party(parties),
     )
     found: list[Relation] = []
-    for anchor in [*anchors, *weak]:
+    every = [*anchors, *weak]
+    for anchor in every:
         context.section = view.blocks[anchor.block].section
         clause = _clause(view, anchor, segments, anchors)
         context.carried = [p for p in _sentence_parties(anchor, anchor.span.sent, parties) if p.mention.span.start < clause.start][:1]
