@@ -15,18 +15,12 @@ article and rank, canonical JSON, fixed column order; the same store exports the
 from __future__ import annotations
 
 import csv
-import gettext
 import io
-import json
 from collections.abc import Callable
-from functools import cache
-from importlib.resources import files
 from typing import Any
 
-import pycountry
-
 from pipeline.records import PartnershipRecord, duration_months
-from pipeline.resources import models_dir
+from pipeline.store.labels import atlas_layout, country_name, theme_labels
 from pipeline.store.repository import StoredPartnership, canonical_json
 
 FORMATS = ("jsonl", "csv", "atlas-csv")
@@ -127,27 +121,6 @@ def french_duration(value: str | None, units: dict[str, list[str]]) -> str:
         years = months // 12
         return f"{years} {units['years'][years > 1]}"
     return f"{months} {units['months'][months > 1]}"
-
-
-@cache
-def atlas_layout() -> dict[str, Any]:
-    return json.loads(files("pipeline.store").joinpath("atlas.json").read_text(encoding="utf-8"))
-
-
-@cache
-def theme_labels() -> dict[str, str]:
-    with open(models_dir() / "taxonomy.json", encoding="utf-8") as handle:
-        return {theme["code"]: theme["label"] for theme in json.load(handle)["themes"]}
-
-
-@cache
-def _french_countries() -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
-
-
-def country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    return _french_countries().gettext(country.name) if country else code
 
 
 def _csv_text(header: list[str], rows: list[list[str]]) -> str:
