@@ -128,14 +128,14 @@ def site_sources(fixture_site: FixtureSite) -> list[Source]:
 
 
 def dump(store: Store, *, without: frozenset[str] = frozenset()) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every content table, sorted, timestamps of fetches left out: two stores
+    """Every row of every content table, sorted, timestamps of fetches and refreshes left out: two stores
     holding the same facts dump equal, whatever happened on the way."""
     result: dict[str, list[tuple[object, ...]]] = {}
     with store.engine.connect() as connection:
         for table in schema.metadata.sorted_tables:
             if table.name in LOG_TABLES or table.name in without:
                 continue
-            columns = [c for c in table.columns if c.name != "fetched_at"]
+            columns = [c for c in table.columns if c.name not in ("fetched_at", "updated_at")]
             rows = connection.execute(sa.select(*columns)).all()
             result[table.name] = sorted((tuple(row) for row in rows), key=lambda row: json.dumps(row, default=repr))
     return result

@@ -21,14 +21,15 @@ import sqlalchemy as sa
 
 from pipeline.records import Article, PartnershipRecord
 from pipeline.scraper.state import SeenPage
-from pipeline.store import schema
+from pipeline.store import reviewed, schema
 from pipeline.store.crawl_state import DatabaseCrawlState, write_pages
 from pipeline.store.merge import ClusterItem, MergedPartnership, Overrides, StoredRecord, apply_overrides, cluster, countries_key, merge
 from pipeline.store.migrations import migrate
 
 DEFAULT_DATABASE_URL = "sqlite:///partnerships.db"
 STATUSES = ("new", "accepted", "rejected", "flagged")
-REVIEW_STATUSES = ("accepted", "rejected")
+# What a status decision may say: accepted, rejected, or back to review ("new").
+REVIEW_STATUSES = (*reviewed.DECIDED_STATUSES, reviewed.REOPENED)
 # Grouping decisions: their kind in ``partnership_overrides`` and their field in the history.
 SPLIT, MERGE = "split", "merge"
 
@@ -135,6 +136,8 @@ class Store:
         self.url = url
         self.engine = create_store_engine(url)
         migrate(self.engine)
+        with self.engine.begin() as connection:
+            reviewed.fill_missing(connection)
 
     @property
     def dialect(self) -> str:
@@ -314,11 +317,9 @@ class Store:
 
     # ------------------------------------------------------------------ review decisions
     def decide(self, partnership_id: str, field: str, value: Any, reviewer: str, note: str | None = None) -> None:
-        """Record a review decision: a field's reviewed value, or ``status`` accepted/rejected."""
-        if field == "status" and value not in REVIEW_STATUSES:
-            raise ValueError(f"a review status is one of {', '.join(REVIEW_STATUSES)}, not {value!r}")
-        if field != "status" and field not in PartnershipRecord.model_fields:
-            raise ValueError(f"{field!r} is not a record field")
+        """Record a review decision: a field's reviewed value, or ``status`` accepted /
+        rejected / new (back to review)."""
+        _check_decision(field, value)
         with self.engine.begin() as connection:
             document = connection.execute(
                 sa.select(schema.partnerships.c.document).where(schema.partnerships.c.id == partnership_id)
@@ -328,7 +329,7 @@ class Store:
             if field != "status":  # the reviewed value must leave a valid record
                 PartnershipRecord.model_validate({**json.loads(document), field: value})
             _insert_decision(connection, partnership_id, field, value, reviewer, note, utc_now())
-            _refresh_status(connection, partnership_id)
+            reviewed.refresh(connection, [partnership_id])
 
     def decide_versioned(
         self,
@@ -343,15 +344,36 @@ class Store:
         its latest decision, 0 before any: what the analyst saw); returns the new version.
         Raises ``EditConflict`` when another analyst decided in between, ``KeyError`` when
         the partnership is gone."""
+        for name, value in changes.items():
+            _check_decision(name, value)
         with self.engine.begin() as connection:
             _lock_at_version(connection, partnership_id, expected_version)
             now, version = utc_now(), expected_version
             for name, value in changes.items():
-                if name != "status" and name not in PartnershipRecord.model_fields:
-                    raise ValueError(f"{name!r} is not a record field")
                 version = _insert_decision(connection, partnership_id, name, value, reviewer, note, now)
-            _refresh_status(connection, partnership_id)
+            reviewed.refresh(connection, [partnership_id], now)
         return version
+
+    def undo(self, partnership_id: str, reviewer: str, expected_version: int, note: str | None = None) -> list[str]:
+        """Undo the partnership's latest decision (every field one save changed), when it is
+        still the latest (``expected_version``): the undone rows stay in the history, an
+        ``undo`` row says they no longer count. Returns the fields given back their former
+        value; ``ValueError`` when there is nothing to undo or it was a split or a merge
+        (the grouping is undone by the opposite decision)."""
+        with self.engine.begin() as connection:
+            _lock_at_version(connection, partnership_id, expected_version)
+            history = reviewed.decision_rows(connection, [partnership_id]).get(partnership_id, [])
+            standing = set(reviewed.in_force(history).values())
+            latest = next((row for row in reversed(history) if row in standing), None)
+            if latest is None or latest.id != expected_version:
+                raise ValueError("nothing to undo: the latest decision was an undo, or there is none")
+            batch = [row for row in history if row in standing and row.decided_at == latest.decided_at and row.reviewer == latest.reviewer]
+            if any(row.field in (SPLIT, MERGE) for row in batch):
+                raise ValueError("a split or a merge is undone by the opposite decision, not by undo")
+            now = utc_now()
+            _insert_decision(connection, partnership_id, reviewed.UNDO, {"decisions": [row.id for row in batch]}, reviewer, note, now)
+            reviewed.refresh(connection, [partnership_id], now)
+            return [row.field for row in batch]
 
     def split(
         self, partnership_id: str, article_url: str, reviewer: str, expected_version: int, note: str | None = None
@@ -409,10 +431,10 @@ class Store:
                     .where(schema.records.c.partnership_id.in_(chunk))
                 ):
                     members.setdefault(pid, []).append((url, ordinal, document))
-            reviewed = _reviewed_fields(connection, ids)
+            decisions = reviewed.decision_rows(connection, ids)
         result = []
         for row in rows:
-            overlay = {k: v for k, v in reviewed.get(row["id"], {}).items() if k in PartnershipRecord.model_fields}
+            overlay = reviewed.reviewed_values(decisions.get(row["id"], []))
             records = [
                 {**json.loads(document), **overlay, "record_id": row["id"]}
                 for _, _, document in sorted(members.get(row["id"], []))
@@ -503,7 +525,6 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
                     document=canonical_json(partnership.document),
                 )
             )
-            _refresh_status(connection, partnership.id)
             for url, ordinal in sorted(members):
                 if previous[(url, ordinal)] != partnership.id:
                     connection.execute(
@@ -511,6 +532,7 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
                         .where(records_table.c.article_url == url, records_table.c.ordinal == ordinal)
                         .values(partnership_id=partnership.id)
                     )
+        reviewed.refresh(connection, [partnership.id for partnership, _ in built])
         gone = sorted(existing - kept)
         if gone:
             connection.execute(sa.delete(table).where(table.c.id.in_(gone)))
@@ -594,29 +616,12 @@ def _partnership_of(connection: sa.Connection, article_url: str, key: str) -> st
     )
 
 
-def _refresh_status(connection: sa.Connection, partnership_id: str) -> None:
-    """accepted / rejected by the latest status decision, else flagged when articles disagree
-    on a field nobody reviewed, else new."""
-    decisions = _reviewed_fields(connection, [partnership_id]).get(partnership_id, {})
-    table = schema.partnerships
-    conflicts = connection.execute(sa.select(table.c.conflicts).where(table.c.id == partnership_id)).scalar()
-    if conflicts is None:
-        return
-    open_conflicts = set(json.loads(conflicts)) - set(decisions)
-    status = decisions.get("status") or ("flagged" if open_conflicts else "new")
-    connection.execute(sa.update(table).where(table.c.id == partnership_id).values(status=status))
-
-
-def _reviewed_fields(connection: sa.Connection, partnership_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The decision in force per partnership and field (the latest one)."""
-    table = schema.review_decisions
-    result: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(partnership_ids, 500):
-        for pid, field, value in connection.execute(
-            sa.select(table.c.partnership_id, table.c.field, table.c.value).where(table.c.partnership_id.in_(chunk)).order_by(table.c.id)
-        ):
-            result.setdefault(pid, {})[field] = json.loads(value)
-    return result
+def _check_decision(field: str, value: Any) -> None:
+    if field == reviewed.STATUS:
+        if value not in REVIEW_STATUSES:
+            raise ValueError(f"a review status is one of {', '.join(REVIEW_STATUSES)}, not {value!r}")
+    elif field not in PartnershipRecord.model_fields:
+        raise ValueError(f"{field!r} is not a record field")
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
