@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import logging
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipeline import __version__
+from pipeline.inputs import MAX_ARTICLE_BYTES
 
 log = logging.getLogger("pipeline")
 
@@ -30,6 +32,12 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
+    return int(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", help="article URL for a single .txt/.html input (default: file:// path)")
     extract.add_argument("--batch-size", type=int, default=32, help="blocks per nlp.pipe batch (default 32)")
     extract.add_argument("--quiet", action="store_true", help="log only errors, no progress bar")
+    extract.add_argument("--max-article-size", type=_positive_int, default=MAX_ARTICLE_BYTES, metavar="BYTES", help=(
+        f"skip (and report) an article whose input is larger than this (default {MAX_ARTICLE_BYTES:,})"))
 
     evaluate = commands.add_parser("eval", help="score extraction against a gold file", description=(
         "Extract the gold articles (or read predictions from --pred) and print the contract's scores."))
@@ -95,6 +105,7 @@ def configure_logging(verbose: bool, quiet: bool) -> None:
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     # one line per HTTP request is for debugging, not for a nightly log
     logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,16 +145,24 @@ def run_extract(args: argparse.Namespace) -> int:
     from pipeline.inputs import read_inputs
 
     failures = 0
-    articles = []
-    for item in read_inputs(args.inputs, published=args.published, url=args.url):
-        if isinstance(item, str):
-            log.error("%s", item)
-            failures += 1
-        else:
-            articles.append(item)
-    extractor = Extractor(batch_size=args.batch_size)
+
+    def articles() -> Iterator:
+        """Read as extraction goes, so memory does not grow with the inputs."""
+        nonlocal failures
+        for item in read_inputs(args.inputs, published=args.published, url=args.url, max_bytes=args.max_article_size):
+            if isinstance(item, str):
+                log.error("%s", item)
+                failures += 1
+            else:
+                yield item
+
     with _output(args.output) as out:
-        for result in _progress(extractor.extract(articles), total=len(articles), quiet=args.quiet):
+        stream = articles()
+        first = next(stream, None)
+        if first is None:  # nothing readable: no need to load the model
+            return EXIT_SOME_FAILED if failures else EXIT_OK
+        extractor = Extractor(batch_size=args.batch_size)
+        for result in _progress(extractor.extract(itertools.chain([first], stream)), total=None, quiet=args.quiet):
             if result.error:
                 log.error("%s: extraction failed: %s", result.article.url, result.error)
                 failures += 1
@@ -176,8 +195,8 @@ class _output:
             self.partial.replace(self.path)
 
 
-def _progress(iterable: Iterator, total: int, quiet: bool) -> Iterator:
-    if quiet or total < 20:
+def _progress(iterable: Iterator, total: int | None, quiet: bool) -> Iterator:
+    if quiet or (total is not None and total < 20):
         return iterable
     from tqdm import tqdm
 

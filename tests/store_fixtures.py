@@ -40,7 +40,7 @@ STORE_FIXTURES = REPO / "fixtures" / "store"
 ENGINES = ["sqlite", "postgresql"]
 FAST_FETCH = FetchSettings(delay=0.0, timeout=10.0, max_retries=1, backoff_base=0.1)
 # Logs of what happened, not the store's content: they grow with every run.
-LOG_TABLES = frozenset({"runs", "locks", "schema_migrations"})
+LOG_TABLES = frozenset({"runs", "locks"})
 _database_numbers = itertools.count(1)
 
 

@@ -1,4 +1,5 @@
-"""A wheel (a non-editable install) must carry the extraction model's data and the shipped sources."""
+"""A wheel (a non-editable install) must carry the extraction model's data, the shipped sources
+and the store's migration scripts."""
 
 from __future__ import annotations
 
@@ -24,5 +25,8 @@ def test_wheel_carries_models_and_sources(tmp_path):
         "pipeline/models/gazetteers/countries.jsonl",
         "pipeline/scraper/sources.toml",
         "pipeline/components/agreements.py",
+        "pipeline/store/migrations/env.py",
+        "pipeline/store/migrations/script.py.mako",
+        "pipeline/store/migrations/versions/0001_initial_store.py",
     ):
         assert expected in names, expected

@@ -5,6 +5,10 @@ spells its shape) beside the few columns the store queries: who it belongs to, t
 version that produced it, the partnership it was merged into. Documents are canonical JSON
 text (sorted keys) so that two stores holding the same facts dump byte-identically, whatever
 the engine. Timestamps are timezone-aware UTC.
+
+Every change here comes with an Alembic revision in ``pipeline/store/migrations/versions/``
+(how to write one: that package's docstring); a test checks that a migrated store and this
+``metadata`` agree.
 """
 
 from __future__ import annotations
@@ -14,15 +18,6 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 
 Timestamp = sa.DateTime(timezone=True)
-
-# Incremental migrations applied so far (pipeline.store.migrations).
-schema_migrations = sa.Table(
-    "schema_migrations",
-    metadata,
-    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("applied_at", Timestamp, nullable=False),
-)
 
 # Configured sources as last crawled (their TOML entry as JSON).
 sources = sa.Table(
@@ -120,7 +115,7 @@ review_decisions = sa.Table(
     sa.Column("decided_at", Timestamp, nullable=False),
 )
 
-# Analysts' grouping decisions (schema version 2), by article within a signatory-country
+# Analysts' grouping decisions (revision 0002), by article within a signatory-country
 # group: "split" keeps the records of ``article_url`` apart from those of ``other_url``,
 # "merge" puts them together. Records are named by article, not by ordinal or record id,
 # because re-extraction may renumber them or change their id (a corrected year). The latest
