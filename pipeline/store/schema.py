@@ -131,7 +131,7 @@ partnership_overrides = sa.Table(
     sa.Column("decision_id", sa.Integer, sa.ForeignKey("review_decisions.id"), nullable=False),
 )
 
-# The partnership as the analysts' decisions leave it (schema version 3): derived from
+# The partnership as the analysts' decisions leave it (revision 0004): derived from
 # ``partnerships`` and ``review_decisions`` by ``pipeline.store.reviewed.refresh`` whenever
 # either changes, so that every view, filter, sort, count and API answer reads the reviewed
 # values. Narrow columns first; the long texts last (SQLite reads a row's columns in order).
@@ -141,10 +141,10 @@ reviewed_partnerships = sa.Table(
     sa.Column("id", sa.String(40), sa.ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("signed_on", sa.String(10), index=True),
     # Signatory countries, bounded by "|" so that a code is matched whole: "|BJ|FR|".
-    sa.Column("countries", sa.String(200), nullable=False, index=True),
+    sa.Column("countries", sa.String(200), nullable=False),
     # Sort key: the partner countries' French names, folded (a France-only record: "france").
     sa.Column("partner_names", sa.String(500), nullable=False),
-    sa.Column("agreement_type", sa.String(40), nullable=False, index=True),
+    sa.Column("agreement_type", sa.String(40), nullable=False),
     sa.Column("themes", sa.String(1000), nullable=False),  # "|energy|youth|"
     sa.Column("sources", sa.String(1000), nullable=False),  # sources of its articles, lower case: "|lianes|"
     sa.Column("confidence", sa.Float, nullable=False),
