@@ -1,11 +1,12 @@
 """What the review page and the API read from the store: SQL on its reviewed values.
 
-Every filter, sort, count and page reads ``reviewed_partnerships`` (the merged record with
-the analysts' decisions in force, kept by the store in the transaction of each decision), so
+Every filter, sort, count and page reads ``reviewed_partnerships`` and ``reviewed_documents``
+(the merged record with the analysts' decisions in force, kept by the store in the
+transaction of each decision), so
 a correction moves a partnership in every view at once: corrected from TG to BJ, it is found
 under BJ and no longer under TG, in the queue, its counts, the overview and the API.
-Pages are two queries: the ids of the page on the narrow columns, then the documents of
-those ids only. Writes are the store's own (``Store.decide_versioned``, ``undo``, ``split``,
+A page is two queries: the sorted ids on the short columns (joined to the search text only
+for a search), then the documents of the page's ids only. Writes are the store's own (``Store.decide_versioned``, ``undo``, ``split``,
 ``merge``), each made only when the record is still at the version the analyst saw.
 """
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +25,7 @@ from pipeline.review.filters import ACTIVE, QueueFilters
 from pipeline.store import schema
 from pipeline.store.labels import agreement_type_labels
 from pipeline.store.repository import STATUSES, as_utc
-from pipeline.store.reviewed import RECORD_FIELDS, STATUS, UNDO, DecisionRow, decision_rows, in_force, reviewed_values, status_of
+from pipeline.store.reviewed import RECORD_FIELDS, STATUS, UNDO, DecisionRow, bounded, decision_rows, in_force, reviewed_values, status_of
 
 # Other partnerships offered for a merge, the likeliest first.
 MERGE_CANDIDATES = 100
@@ -113,100 +115,95 @@ class Neighbours:
     total: int
 
 
-def _contains(column: sa.ColumnElement[str], text: str, dialect: str) -> sa.ColumnElement[bool]:
-    """Plain substring test (the column and the text are folded alike)."""
-    if dialect == "postgresql":
-        return sa.func.strpos(column, text) > 0
-    return sa.func.instr(column, text) > 0
-
-
-def _conditions(filters: QueueFilters, dialect: str, *, with_status: bool = True) -> list[sa.ColumnElement[bool]]:
-    reviewed, table = schema.reviewed_partnerships, schema.partnerships
+def _conditions(filters: QueueFilters, *, with_status: bool = True) -> list[sa.ColumnElement[bool]]:
+    reviewed, documents = schema.reviewed_partnerships, schema.reviewed_documents
     conditions: list[sa.ColumnElement[bool]] = []
     if with_status and filters.status == ACTIVE:
-        conditions.append(table.c.status != "rejected")
+        conditions.append(reviewed.c.status != "rejected")
     elif with_status and filters.status:
-        conditions.append(table.c.status == filters.status)
+        conditions.append(reviewed.c.status == filters.status)
     if filters.country:
-        conditions.append(_contains(reviewed.c.countries, f"|{filters.country}|", dialect))
+        conditions.append(reviewed.c.countries.contains(f"|{filters.country}|", autoescape=True))
     if filters.theme:
-        conditions.append(_contains(reviewed.c.themes, f"|{filters.theme}|", dialect))
+        conditions.append(reviewed.c.themes.contains(f"|{filters.theme}|", autoescape=True))
     if filters.source:
-        conditions.append(_contains(reviewed.c.sources, f"|{filters.source.lower()}|", dialect))
+        conditions.append(reviewed.c.sources.contains(f"|{filters.source.lower()}|", autoescape=True))
     signed_on = reviewed.c.signed_on
     # A partial date (2024, 2024-03) is inside a bound when the bound at its precision says so.
     if filters.first_day:
         conditions.append(signed_on >= sa.func.substr(sa.literal(filters.first_day), 1, sa.func.length(signed_on)))
     if filters.last_day:
         conditions.append(signed_on <= sa.func.substr(sa.literal(filters.last_day), 1, sa.func.length(signed_on)))
-    if filters.folded_query:
-        conditions.append(_contains(reviewed.c.search_text, filters.folded_query, dialect))
+    if filters.folded_query:  # both sides folded alike (reviewed.search_fold): a plain substring test
+        conditions.append(documents.c.search_text.contains(filters.folded_query, autoescape=True))
     return conditions
 
 
+def _source(filters: QueueFilters) -> sa.FromClause:
+    """The short rows, joined to the long texts only for a search."""
+    reviewed, documents = schema.reviewed_partnerships, schema.reviewed_documents
+    return reviewed.join(documents, documents.c.id == reviewed.c.id) if filters.folded_query else reviewed
+
+
 def _order(filters: QueueFilters) -> list[sa.ColumnElement[Any]]:
-    reviewed, table = schema.reviewed_partnerships, schema.partnerships
+    reviewed = schema.reviewed_partnerships
     types = agreement_type_labels()
     keys: dict[str, sa.ColumnElement[Any]] = {
         "date": reviewed.c.signed_on,
         "country": reviewed.c.partner_names,
         "type": sa.case({code: rank for rank, code in enumerate(sorted(types, key=types.__getitem__))}, value=reviewed.c.agreement_type, else_=len(types)),
         "confidence": reviewed.c.confidence,
-        "status": sa.case({status: rank for rank, status in enumerate(STATUS_ORDER)}, value=table.c.status, else_=len(STATUS_ORDER)),
+        "status": sa.case({status: rank for rank, status in enumerate(STATUS_ORDER)}, value=reviewed.c.status, else_=len(STATUS_ORDER)),
     }
     key = keys[filters.sort_key]
     first = (key.desc() if filters.descending else key.asc()).nulls_last()
     return [first, reviewed.c.signed_on.desc().nulls_last(), reviewed.c.id]
 
 
-def _joined() -> sa.Join:
-    reviewed, table = schema.reviewed_partnerships, schema.partnerships
-    return reviewed.join(table, table.c.id == reviewed.c.id)
-
-
 def queue_page(
     engine: sa.Engine, filters: QueueFilters, page: int, per_page: int, *, updated_since: dt.datetime | None = None
 ) -> QueuePage:
     """One page of the filtered, sorted queue, and the count per status under the other
-    filters."""
-    reviewed, table = schema.reviewed_partnerships, schema.partnerships
-    dialect = engine.dialect.name
-    conditions = _conditions(filters, dialect)
+    filters: one scan gives the sorted ids and statuses under every filter but the status,
+    from which the counts, the total and the page are taken."""
+    reviewed = schema.reviewed_partnerships
+    conditions = _conditions(filters, with_status=False)
     if updated_since is not None:
         conditions.append(reviewed.c.updated_at >= as_utc(updated_since).astimezone(dt.UTC))
     page = max(1, page)
     with engine.connect() as connection:
-        total = int(connection.execute(sa.select(sa.func.count()).select_from(_joined()).where(*conditions)).scalar_one())
-        ids = list(
-            connection.execute(
-                sa.select(reviewed.c.id).select_from(_joined()).where(*conditions).order_by(*_order(filters)).limit(per_page).offset((page - 1) * per_page)
-            ).scalars()
-        )
-        rows = _rows(connection, ids)
-        counted = dict(
-            connection.execute(
-                sa.select(table.c.status, sa.func.count()).select_from(_joined()).where(*_conditions(filters, dialect, with_status=False)).group_by(table.c.status)
-            ).all()
-        )
+        ranked = connection.execute(sa.select(reviewed.c.id, reviewed.c.status).select_from(_source(filters)).where(*conditions).order_by(*_order(filters))).all()
+        counted = Counter(status for _, status in ranked)
+        wanted = _status_test(filters.status)
+        selected = [pid for pid, status in ranked if wanted(status)]
+        rows = _rows(connection, selected[(page - 1) * per_page : page * per_page])
     return QueuePage(
         rows=rows,
-        total=total,
+        total=len(selected),
         page=page,
         per_page=per_page,
-        status_counts={status: int(counted.get(status, 0)) for status in STATUSES},
+        status_counts={status: counted.get(status, 0) for status in STATUSES},
     )
+
+
+def _status_test(status: str | None) -> Callable[[str], bool]:
+    if status == ACTIVE:
+        return lambda found: found != "rejected"
+    if status:
+        return lambda found: found == status
+    return lambda found: True
 
 
 def _rows(connection: sa.Connection, ids: Sequence[str]) -> list[QueueRow]:
     """The queue rows of these ids, in this order."""
     if not ids:
         return []
-    reviewed, table = schema.reviewed_partnerships, schema.partnerships
+    reviewed, documents = schema.reviewed_partnerships, schema.reviewed_documents
     found = {
         row.id: QueueRow(row.id, row.status, json.loads(row.document), _split(row.open_conflicts), _split(row.sources))
         for row in connection.execute(
-            sa.select(reviewed.c.id, table.c.status, reviewed.c.open_conflicts, reviewed.c.sources, reviewed.c.document)
-            .select_from(_joined())
+            sa.select(reviewed.c.id, reviewed.c.status, reviewed.c.open_conflicts, reviewed.c.sources, documents.c.document)
+            .join(documents, documents.c.id == reviewed.c.id)
             .where(reviewed.c.id.in_(list(ids)))
         )
     }
@@ -229,23 +226,22 @@ def neighbours(engine: sa.Engine, filters: QueueFilters, partnership_id: str) ->
             sa.func.row_number().over(order_by=order).label("position"),
             sa.func.count().over().label("total"),
         )
-        .select_from(_joined())
-        .where(*_conditions(filters, engine.dialect.name))
+        .select_from(_source(filters))
+        .where(*_conditions(filters))
         .subquery()
     )
     with engine.connect() as connection:
         row = connection.execute(sa.select(ranked).where(ranked.c.id == partnership_id)).first()
         if row is None:
-            total = int(connection.execute(sa.select(sa.func.count()).select_from(_joined()).where(*_conditions(filters, engine.dialect.name))).scalar_one())
+            total = int(connection.execute(sa.select(sa.func.count()).select_from(_source(filters)).where(*_conditions(filters))).scalar_one())
             return Neighbours(None, None, None, total)
     return Neighbours(row.previous, row.next, int(row.position), int(row.total))
 
 
 def first_in_queue(engine: sa.Engine, filters: QueueFilters) -> str | None:
+    reviewed = schema.reviewed_partnerships
     with engine.connect() as connection:
-        return connection.execute(
-            sa.select(schema.reviewed_partnerships.c.id).select_from(_joined()).where(*_conditions(filters, engine.dialect.name)).order_by(*_order(filters)).limit(1)
-        ).scalar()
+        return connection.execute(sa.select(reviewed.c.id).select_from(_source(filters)).where(*_conditions(filters)).order_by(*_order(filters)).limit(1)).scalar()
 
 
 def load_partnership(engine: sa.Engine, partnership_id: str) -> ReviewedPartnership | None:
@@ -309,30 +305,27 @@ def _replayed(merged: dict[str, Any], conflicts: dict[str, Any], history: list[D
 
 def merge_candidates(engine: sa.Engine, partnership: ReviewedPartnership) -> list[QueueRow]:
     """The other partnerships the store can merge with this one (same extracted signatory
-    countries), on their reviewed values, likeliest first: same reviewed countries, then
-    same year of signature, then the most recent."""
+    countries), on their reviewed values, likeliest first: the same reviewed countries, then
+    the same year of signature, then the most recent."""
     reviewed, table = schema.reviewed_partnerships, schema.partnerships
+    countries = bounded(p["country"] for p in partnership.document.get("signatories", []))
+    year = (partnership.document.get("signed_on") or "")[:4]
     with engine.connect() as connection:
         ids = list(
             connection.execute(
-                sa.select(reviewed.c.id).select_from(_joined()).where(table.c.countries == partnership.countries, table.c.id != partnership.id)
+                sa.select(reviewed.c.id)
+                .join(table, table.c.id == reviewed.c.id)
+                .where(table.c.countries == partnership.countries, table.c.id != partnership.id)
+                .order_by(
+                    sa.case((reviewed.c.countries == countries, 0), else_=1),
+                    sa.case((sa.func.substr(reviewed.c.signed_on, 1, 4) == year, 0), else_=1),
+                    reviewed.c.signed_on.desc().nulls_last(),
+                    reviewed.c.id,
+                )
+                .limit(MERGE_CANDIDATES)
             ).scalars()
         )
-        rows = _rows(connection, ids)
-    countries = {p["country"] for p in partnership.document.get("signatories", [])}
-    year = (partnership.document.get("signed_on") or "")[:4]
-
-    def likelihood(row: QueueRow) -> tuple[bool, bool, str, str]:
-        other_countries = {p["country"] for p in row.document.get("signatories", [])}
-        other_year = (row.document.get("signed_on") or "")[:4]
-        return other_countries != countries, not year or other_year != year, _negated(row.document.get("signed_on") or ""), row.id
-
-    return sorted(rows, key=likelihood)[:MERGE_CANDIDATES]
-
-
-def _negated(text: str) -> str:
-    """A sort key putting later dates first."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in text)
+        return _rows(connection, ids)
 
 
 @dataclass(frozen=True)
@@ -349,8 +342,8 @@ class OverviewCounts:
 
 
 def overview_counts(engine: sa.Engine) -> OverviewCounts:
-    reviewed, table = schema.reviewed_partnerships, schema.partnerships
-    active = table.c.status != "rejected"
+    reviewed = schema.reviewed_partnerships
+    active = reviewed.c.status != "rejected"
     years: dict[str, int] = {}
     countries: dict[str, int] = {}
     themes: dict[str, int] = {}
@@ -359,21 +352,21 @@ def overview_counts(engine: sa.Engine) -> OverviewCounts:
     year_of = sa.func.substr(reviewed.c.signed_on, sa.literal_column("1"), sa.literal_column("4"))
     with engine.connect() as connection:
         for year, count in connection.execute(
-            sa.select(year_of, sa.func.count()).select_from(_joined()).where(active, reviewed.c.signed_on.is_not(None)).group_by(year_of)
+            sa.select(year_of, sa.func.count()).where(active, reviewed.c.signed_on.is_not(None)).group_by(year_of)
         ):
             years[year] = int(count)
-        for bounded, count in connection.execute(sa.select(reviewed.c.countries, sa.func.count()).select_from(_joined()).where(active).group_by(reviewed.c.countries)):
-            for code in _split(bounded):
+        for combination, count in connection.execute(sa.select(reviewed.c.countries, sa.func.count()).where(active).group_by(reviewed.c.countries)):
+            for code in _split(combination):
                 if code != "FR":
                     countries[code] = countries.get(code, 0) + int(count)
-        for bounded, count in connection.execute(sa.select(reviewed.c.themes, sa.func.count()).select_from(_joined()).where(active).group_by(reviewed.c.themes)):
-            for code in _split(bounded):
+        for combination, count in connection.execute(sa.select(reviewed.c.themes, sa.func.count()).where(active).group_by(reviewed.c.themes)):
+            for code in _split(combination):
                 themes[code] = themes.get(code, 0) + int(count)
-        statuses = dict(connection.execute(sa.select(table.c.status, sa.func.count()).group_by(table.c.status)).all())
-        for bounded, status, count in connection.execute(
-            sa.select(reviewed.c.sources, table.c.status, sa.func.count()).select_from(_joined()).group_by(reviewed.c.sources, table.c.status)
+        statuses = dict(connection.execute(sa.select(reviewed.c.status, sa.func.count()).group_by(reviewed.c.status)).all())
+        for combination, status, count in connection.execute(
+            sa.select(reviewed.c.sources, reviewed.c.status, sa.func.count()).group_by(reviewed.c.sources, reviewed.c.status)
         ):
-            for source in _split(bounded) or [""]:
+            for source in _split(combination) or [""]:
                 per_status = sources.setdefault(source, {})
                 per_status[status] = per_status.get(status, 0) + int(count)
     return OverviewCounts(
@@ -407,4 +400,4 @@ def present_countries(engine: sa.Engine) -> list[str]:
     reviewed = schema.reviewed_partnerships
     with engine.connect() as connection:
         combinations = connection.execute(sa.select(reviewed.c.countries).distinct()).scalars()
-        return sorted({code for bounded in combinations for code in _split(bounded)})
+        return sorted({code for combination in combinations for code in _split(combination)})

@@ -5,10 +5,11 @@ field, the ``status`` (accepted, rejected, or ``new`` to reopen), records a spli
 or undoes earlier rows (field ``undo``, value ``{"decisions": [ids]}``: they stay in the
 history but no longer count). The decision in force for a field is its latest row not undone.
 
-``refresh`` turns a partnership and its decisions into its row of ``reviewed_partnerships``:
-the reviewed record and the columns the review page and the API filter, sort and count by
-(signature date, signatory countries, partner countries' French names, type, themes,
-sources, confidence, open disagreements, a folded search text). The store calls it in the
+``refresh`` turns a partnership and its decisions into its row of ``reviewed_partnerships``
+(its status and the columns the review page and the API filter, sort and count by:
+signature date, signatory countries, partner countries' French names, type, themes,
+sources, confidence, open disagreements) and of ``reviewed_documents`` (the reviewed record
+and a folded search text). The store calls it in the
 transaction of every decision and of every rebuild of a partnership, so the derived row is
 never older than what it derives from.
 """
@@ -112,22 +113,31 @@ def refresh(connection: sa.Connection, partnership_ids: Iterable[str], now: dt.d
     """Recompute the status and the reviewed row of these partnerships from the store."""
     ids = sorted(set(partnership_ids))
     now = now or dt.datetime.now(dt.UTC)
-    table, reviewed = schema.partnerships, schema.reviewed_partnerships
+    table, reviewed, documents = schema.partnerships, schema.reviewed_partnerships, schema.reviewed_documents
     for chunk in chunks(ids, 200):
         rows = connection.execute(sa.select(table.c.id, table.c.conflicts, table.c.document).where(table.c.id.in_(chunk))).all()
         decisions = decision_rows(connection, chunk)
         texts = _article_texts(connection, chunk)
         connection.execute(sa.delete(reviewed).where(reviewed.c.id.in_(chunk)))
-        values = []
+        connection.execute(sa.delete(documents).where(documents.c.id.in_(chunk)))
+        values, texts_of = [], []
         for pid, conflicts_json, document_json in rows:
             history = decisions.get(pid, [])
             conflicts = json.loads(conflicts_json)
             document = {**json.loads(document_json), **reviewed_values(history)}
             status = status_of(history, conflicts)
             connection.execute(sa.update(table).where(table.c.id == pid, table.c.status != status).values(status=status))
-            values.append(_row(pid, document, open_conflicts(history, conflicts), texts.get(pid, []), now))
+            values.append(_row(pid, status, document, open_conflicts(history, conflicts), texts.get(pid, []), now))
+            texts_of.append(
+                {
+                    "id": pid,
+                    "document": json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+                    "search_text": search_fold("\n".join([pid, *_searchable(document), *(text for _, text in texts.get(pid, []))])),
+                }
+            )
         if values:
             connection.execute(sa.insert(reviewed), values)
+            connection.execute(sa.insert(documents), texts_of)
 
 
 def fill_missing(connection: sa.Connection) -> int:
@@ -165,11 +175,12 @@ def bounded(values: Iterable[str]) -> str:
     return "|" + "|".join(items) + "|" if items else ""
 
 
-def _row(pid: str, document: dict[str, Any], conflicts: list[str], articles: list[tuple[str | None, str]], now: dt.datetime) -> dict[str, Any]:
+def _row(pid: str, status: str, document: dict[str, Any], conflicts: list[str], articles: list[tuple[str | None, str]], now: dt.datetime) -> dict[str, Any]:
     countries = {party["country"] for party in document.get("signatories", [])}
     partners = sorted(search_fold(country_name(code)) for code in countries - {FRANCE}) or [search_fold(country_name(FRANCE))]
     return {
         "id": pid,
+        "status": status,
         "signed_on": document.get("signed_on"),
         "countries": bounded(countries),
         "partner_names": " ".join(partners)[:500],
@@ -179,8 +190,6 @@ def _row(pid: str, document: dict[str, Any], conflicts: list[str], articles: lis
         "confidence": float(document.get("confidence") or 0.0),
         "open_conflicts": bounded(conflicts),
         "updated_at": now,
-        "search_text": search_fold("\n".join([pid, *_searchable(document), *(text for _, text in articles)])),
-        "document": json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
     }
 
 

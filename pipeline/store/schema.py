@@ -132,13 +132,16 @@ partnership_overrides = sa.Table(
 )
 
 # The partnership as the analysts' decisions leave it (revision 0004): derived from
-# ``partnerships`` and ``review_decisions`` by ``pipeline.store.reviewed.refresh`` whenever
-# either changes, so that every view, filter, sort, count and API answer reads the reviewed
-# values. Narrow columns first; the long texts last (SQLite reads a row's columns in order).
+# ``partnerships`` and ``review_decisions`` by ``pipeline.store.reviewed.refresh`` in the
+# transaction of every decision and rebuild, so that every view, filter, sort, count and API
+# answer reads the reviewed values. Only short columns, so that a scan of the whole queue
+# reads a few hundred pages; the record itself and its search text are in
+# ``reviewed_documents``.
 reviewed_partnerships = sa.Table(
     "reviewed_partnerships",
     metadata,
     sa.Column("id", sa.String(40), sa.ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),  # partnerships.status, set in the same statement batch
     sa.Column("signed_on", sa.String(10), index=True),
     # Signatory countries, bounded by "|" so that a code is matched whole: "|BJ|FR|".
     sa.Column("countries", sa.String(200), nullable=False),
@@ -148,10 +151,18 @@ reviewed_partnerships = sa.Table(
     sa.Column("themes", sa.String(1000), nullable=False),  # "|energy|youth|"
     sa.Column("sources", sa.String(1000), nullable=False),  # sources of its articles, lower case: "|lianes|"
     sa.Column("confidence", sa.Float, nullable=False),
-    sa.Column("open_conflicts", sa.String(500), nullable=False),  # fields the articles disagree on, not yet decided: "|signed_on|"
+    sa.Column("open_conflicts", sa.String(500), nullable=False),  # fields the articles disagree on, not yet decided
     sa.Column("updated_at", Timestamp, nullable=False, index=True),  # last decision or rebuild
-    sa.Column("search_text", sa.Text, nullable=False),  # values and article texts, folded (pipeline.store.reviewed.search_fold)
-    sa.Column("document", sa.Text, nullable=False),  # the reviewed record (contract shape)
+)
+
+# The reviewed record (contract shape) and the folded text the queue's search reads: the
+# values, their French labels and the articles' titles and texts (``reviewed.search_fold``).
+reviewed_documents = sa.Table(
+    "reviewed_documents",
+    metadata,
+    sa.Column("id", sa.String(40), sa.ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("search_text", sa.Text, nullable=False),
 )
 
 # Every run of the scheduled job.
