@@ -363,11 +363,11 @@ class Store:
         with self.engine.begin() as connection:
             _lock_at_version(connection, partnership_id, expected_version)
             history = reviewed.decision_rows(connection, [partnership_id]).get(partnership_id, [])
-            standing = set(reviewed.in_force(history).values())
-            latest = next((row for row in reversed(history) if row in standing), None)
+            standing = {row.id for row in reviewed.in_force(history).values()}
+            latest = next((row for row in reversed(history) if row.id in standing), None)
             if latest is None or latest.id != expected_version:
                 raise ValueError("nothing to undo: the latest decision was an undo, or there is none")
-            batch = [row for row in history if row in standing and row.decided_at == latest.decided_at and row.reviewer == latest.reviewer]
+            batch = [row for row in history if row.id in standing and row.decided_at == latest.decided_at and row.reviewer == latest.reviewer]
             if any(row.field in (SPLIT, MERGE) for row in batch):
                 raise ValueError("a split or a merge is undone by the opposite decision, not by undo")
             now = utc_now()
