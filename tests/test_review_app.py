@@ -299,7 +299,7 @@ def test_split_and_merge_from_the_record_page_are_kept_with_history(client: Test
     split_out = partnership_of(store, LILLE_APRIL_URL)
     assert split_out != pid and len(store.partnerships()) == 3
     history = re.search(r'<table class="history".*?</table>', answer.text, re.S)
-    assert history and re.search(r"<td>Alice</td><td>séparation</td>\s*<td>—</td><td>article séparé : [^<]*saint-louis-lille-avril[^<]*</td><td>deux conventions</td>", history.group(0))
+    assert history and re.search(r'<td>Alice</td><td>séparation</td>\s*<td class="long">—</td><td class="long">article séparé : [^<]*saint-louis-lille-avril[^<]*</td><td>deux conventions</td>', history.group(0))
     # The other Senegal partnership is now offered for a merge; a merge without a token is refused.
     page = client.get(f"/records/{pid}")
     assert f'<option value="{split_out}">' in page.text
