@@ -9,13 +9,16 @@ JP)."""
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
 
-from pipeline.store.repository import Store
+from pipeline.records import Article, PartnershipRecord
+from pipeline.store.repository import ArticleToStore, Store
 from tests.review_fixtures import (  # noqa: F401 - fixtures
+    FIXTURES,
     LILLE_URL,
     NANTES_URL,
     client,
@@ -165,3 +168,27 @@ def test_merge_suggestions_read_the_reviewed_values(client: TestClient, store: S
     redirect_target(post_form(client, april, "signatories", index="1", name="Saint-Louis du Sénégal", kind="municipality", country="SN"))
     offered = re.search(r'<select name="other" id="merge-other">(.*?)</select>', client.get(f"/records/{remaining}").text, re.S)
     assert offered and f'<option value="{april}">Lille ↔ Saint-Louis du Sénégal · 2024-04 · nouveau</option>' in offered.group(1)
+
+
+def test_a_partnership_whose_country_was_corrected_is_offered_and_merged_across_groups(client: TestClient, store: Store) -> None:
+    """Nantes–Niigata was extracted as JP; an analyst finds it is the Senegalese partnership
+    of another article: once its countries are corrected, the Lille–Saint-Louis partnership
+    offers it for a merge, the merge moves its records into that group, and storing its
+    article again (a re-extraction) keeps them there."""
+    lille, nantes = partnership_of(store, LILLE_URL), partnership_of(store, NANTES_URL)
+    assert f'<option value="{nantes}">' not in client.get(f"/records/{lille}").text
+    redirect_target(post_form(client, nantes, "signatories", index="1", name="Saint-Louis", kind="municipality", country="SN"))
+    page = client.get(f"/records/{lille}").text
+    assert f'<option value="{nantes}">Nantes ↔ Saint-Louis · 2023-06-03 · nouveau</option>' in page
+    joined, _ = redirect_target(post_form(client, lille, "merge", other=nantes))
+    (partnership,) = [p for p in store.partnerships() if NANTES_URL in p.articles]
+    assert partnership.id == joined and set(partnership.articles) >= {LILLE_URL, NANTES_URL}
+    assert len(store.partnerships()) == 1
+    fill_again = next(line for line in FIXTURES.read_text(encoding="utf-8").splitlines() if NANTES_URL in line)
+    item = json.loads(fill_again)
+    store.save_article(
+        ArticleToStore(Article.model_validate(item["article"]), [PartnershipRecord.model_validate(r) for r in item["records"]], "fixture"),
+        "hash-again",
+    )
+    assert [set(p.articles) >= {LILLE_URL, NANTES_URL} for p in store.partnerships()] == [True]
+    assert queue_ids(client, "country=JP") == []

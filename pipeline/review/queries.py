@@ -304,9 +304,10 @@ def _replayed(merged: dict[str, Any], conflicts: dict[str, Any], history: list[D
 
 
 def merge_candidates(engine: sa.Engine, partnership: ReviewedPartnership) -> list[QueueRow]:
-    """The other partnerships the store can merge with this one (same extracted signatory
-    countries), on their reviewed values, likeliest first: the same reviewed countries, then
-    the same year of signature, then the most recent."""
+    """The other partnerships the store can merge with this one, on their reviewed values:
+    those of the same signatory countries as reviewed (whatever was extracted) and those the
+    store grouped with it; likeliest first: the same reviewed countries, then the same year
+    of signature, then the most recent."""
     reviewed, table = schema.reviewed_partnerships, schema.partnerships
     countries = bounded(p["country"] for p in partnership.document.get("signatories", []))
     year = (partnership.document.get("signed_on") or "")[:4]
@@ -315,7 +316,7 @@ def merge_candidates(engine: sa.Engine, partnership: ReviewedPartnership) -> lis
             connection.execute(
                 sa.select(reviewed.c.id)
                 .join(table, table.c.id == reviewed.c.id)
-                .where(table.c.countries == partnership.countries, table.c.id != partnership.id)
+                .where(sa.or_(table.c.countries == partnership.countries, reviewed.c.countries == countries), table.c.id != partnership.id)
                 .order_by(
                     sa.case((reviewed.c.countries == countries, 0), else_=1),
                     sa.case((sa.func.substr(reviewed.c.signed_on, 1, 4) == year, 0), else_=1),

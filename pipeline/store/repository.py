@@ -32,6 +32,8 @@ STATUSES = ("new", "accepted", "rejected", "flagged")
 REVIEW_STATUSES = (*reviewed.DECIDED_STATUSES, reviewed.REOPENED)
 # Grouping decisions: their kind in ``partnership_overrides`` and their field in the history.
 SPLIT, MERGE = "split", "merge"
+# An article's records moved to another signatory-country group by a merge across groups.
+MOVE = "move"
 
 
 def default_database_url() -> str:
@@ -295,12 +297,13 @@ class Store:
                     extraction_error=item.error,
                 )
             )
+            moved = _moves(connection, article.url)
             rows = [
                 {
                     "article_url": article.url,
                     "ordinal": ordinal,
                     "record_id": record.record_id,
-                    "countries": countries_key(record),
+                    "countries": moved.get(countries_key(record), countries_key(record)),
                     "model_version": record.model_version,
                     "partnership_id": None,
                     "document": canonical_json(record.model_dump(mode="json")),
@@ -396,22 +399,32 @@ class Store:
     def merge(
         self, partnership_id: str, other_id: str, reviewer: str, expected_version: int, note: str | None = None
     ) -> str:
-        """Join another partnership of the same signatory countries into this one, for good:
-        later runs keep their articles together. Versioned on ``partnership_id`` like
-        ``decide_versioned``; returns the id of the joined partnership. ``ValueError`` when
-        the other is this one or has other countries, ``KeyError`` when it does not exist."""
-        table = schema.partnerships
+        """Join another partnership into this one, for good: later runs keep their articles
+        together. The other has the same signatory countries as extracted (the same group),
+        or the same as reviewed: an analyst corrected a country, and the records of the
+        other's articles then move to this partnership's group, in this run and in later
+        ones (a ``move`` override). Versioned on ``partnership_id`` like ``decide_versioned``;
+        returns the id of the joined partnership. ``ValueError`` when the other is this one
+        or has other countries, ``KeyError`` when it does not exist."""
+        table, reviewed_table = schema.partnerships, schema.reviewed_partnerships
         with self.engine.begin() as connection:
             key = _lock_at_version(connection, partnership_id, expected_version)
             other_key = connection.execute(sa.select(table.c.countries).where(table.c.id == other_id)).scalar()
             if other_key is None:
                 raise KeyError(other_id)
-            if other_id == partnership_id or other_key != key:
+            countries = dict(
+                connection.execute(sa.select(reviewed_table.c.id, reviewed_table.c.countries).where(reviewed_table.c.id.in_([partnership_id, other_id]))).all()
+            )
+            if other_id == partnership_id or (other_key != key and countries.get(other_id) != countries.get(partnership_id)):
                 raise ValueError(f"{other_id} is not another partnership of the countries {key}")
             articles, others = _member_articles(connection, partnership_id), _member_articles(connection, other_id)
             decision = _insert_decision(connection, partnership_id, MERGE, {"with": other_id, "articles": others}, reviewer, note, utc_now())
+            if other_key != key:
+                records = schema.records
+                connection.execute(sa.update(records).where(records.c.partnership_id == other_id).values(countries=key))
+                _insert_overrides(connection, key, MOVE, [(url, other_key) for url in others], decision)
             _insert_overrides(connection, key, MERGE, [(a, b) for a in articles for b in others if a != b], decision)
-            merge_groups(connection, [key])
+            merge_groups(connection, sorted({key, other_key}))
             return _partnership_of(connection, articles[0], key)
 
     # ------------------------------------------------------------------ reading
@@ -538,12 +551,25 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
             connection.execute(sa.delete(table).where(table.c.id.in_(gone)))
 
 
+def _moves(connection: sa.Connection, article_url: str) -> dict[str, str]:
+    """Where merges across groups moved this article's records: extracted key -> group."""
+    table = schema.partnership_overrides
+    return {
+        source: target
+        for target, source in connection.execute(
+            sa.select(table.c.countries, table.c.other_url).where(table.c.kind == MOVE, table.c.article_url == article_url).order_by(table.c.id)
+        )
+    }
+
+
 def _overrides(connection: sa.Connection, key: str) -> Overrides:
     """The latest split or merge decision per pair of articles of this group."""
     table = schema.partnership_overrides
     latest: dict[frozenset[str], tuple[str, str]] = {}  # pair -> (kind, the article it acted on)
     for kind, url, other in connection.execute(
-        sa.select(table.c.kind, table.c.article_url, table.c.other_url).where(table.c.countries == key).order_by(table.c.id)
+        sa.select(table.c.kind, table.c.article_url, table.c.other_url)
+        .where(table.c.countries == key, table.c.kind.in_([SPLIT, MERGE]))
+        .order_by(table.c.id)
     ):
         latest[frozenset((url, other))] = (kind, url)
     return Overrides(

@@ -120,6 +120,9 @@ review_decisions = sa.Table(
 # "merge" puts them together. Records are named by article, not by ordinal or record id,
 # because re-extraction may renumber them or change their id (a corrected year). The latest
 # decision on a pair of articles is in force; ``decision_id`` is its row in the history.
+# "move" (a merge across groups, after an analyst corrected a country) takes the records of
+# ``article_url`` extracted in the group ``other_url`` (a countries key, not a URL) into the
+# group ``countries``.
 partnership_overrides = sa.Table(
     "partnership_overrides",
     metadata,
