@@ -1,5 +1,5 @@
-"""A wheel (a non-editable install) must carry the extraction model's data, the shipped sources
-and the store's migration scripts."""
+"""A wheel (a non-editable install) must carry the extraction model's data, the shipped sources,
+the store's migration scripts and the review page's templates, assets and map."""
 
 from __future__ import annotations
 
@@ -28,5 +28,8 @@ def test_wheel_carries_models_and_sources(tmp_path):
         "pipeline/store/migrations/env.py",
         "pipeline/store/migrations/script.py.mako",
         "pipeline/store/migrations/versions/0001_initial_store.py",
+        "pipeline/review/geodata/world.json",
+        "pipeline/review/static/favicon.svg",
+        "pipeline/review/templates/record.html",
     ):
         assert expected in names, expected
