@@ -12,7 +12,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline.records import Article, Party, PartnershipRecord, make_record_id
+from pipeline.records import Article, PartnershipRecord, Party, make_record_id
 from pipeline.review.queries import load_partnership
 from pipeline.store.repository import ArticleToStore, Store
 from pipeline.store.reviewed import decision_rows

@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from pipeline.records import Article, Party, PartnershipRecord, ThemeCode, make_record_id
+from pipeline.records import Article, PartnershipRecord, Party, ThemeCode, make_record_id
 from pipeline.review.app import create_app
 from pipeline.store import reviewed, schema
 from pipeline.store.repository import Store, canonical_json, utc_now
