@@ -32,7 +32,6 @@ from pipeline.store.repository import ArticleToStore, Store, StoredPartnership
 REPO = Path(__file__).resolve().parent.parent
 SITE = REPO / "fixtures" / "site"
 SCREENSHOT = REPO / "docs" / "review-record.png"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -76,14 +75,15 @@ def server_url(pipeline_store: Store) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+def browser(chromium: str, server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     """Chromium with a fresh profile directory of its own. Started after the store is filled
     and served: Playwright's sync API keeps an event loop running in this thread, where the
-    crawl could no longer run its own."""
+    crawl could no longer run its own. ``chromium`` comes first, so that without Debian's
+    chromium the test skips (or fails under CI=true) before filling a store."""
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM,
+            executable_path=chromium,
             headless=True,
             args=CHROMIUM_ARGS,
             viewport={"width": 1400, "height": 1000},
