@@ -53,7 +53,8 @@ def missing_on_this_machine(message: str) -> NoReturn:
 def system_program(name: str, package: str, places: tuple[str, ...] = ()) -> str:
     """The path of a program a Debian package installs (on PATH or at one of ``places``,
     globs allowed); missing, see ``missing_on_this_machine``."""
-    found = shutil.which(name) or next((hit for place in places for hit in sorted(glob.glob(place), reverse=True)), None)
+    candidates = (hit for place in places for hit in sorted(glob.glob(place), reverse=True))
+    found = shutil.which(name) or next((hit for hit in candidates if os.path.isfile(hit) and os.access(hit, os.X_OK)), None)
     if found is None:
         missing_on_this_machine(f"needs {name}: install the Debian package {package} (apt-get install -y {package}), as .ci/run does")
     return found
