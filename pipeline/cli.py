@@ -1,7 +1,8 @@
 """The ``partnerships`` command line (CONTRACT.md, Command line).
 
 ``parse_args`` is pure; ``main`` configures logging (only here), runs one command and returns
-its exit status: 0 success, 1 some inputs failed (the others done), 2 usage error.
+its exit status: 0 success, 1 some inputs failed (the others done), 2 usage error or a store
+that cannot be opened; the store commands add theirs (``pipeline.store.cli``).
 Records go to stdout as JSONL unless ``-o`` says otherwise; logs and progress go to stderr.
 """
 
