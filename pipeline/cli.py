@@ -1,7 +1,8 @@
 """The ``partnerships`` command line (CONTRACT.md, Command line).
 
 ``parse_args`` is pure; ``main`` configures logging (only here), runs one command and returns
-its exit status: 0 success, 1 some inputs failed (the others done), 2 usage error.
+its exit status: 0 success, 1 some inputs failed (the others done), 2 usage error or a store
+that cannot be opened; the store commands add theirs (``pipeline.store.cli``).
 Records go to stdout as JSONL unless ``-o`` says otherwise; logs and progress go to stderr.
 """
 
@@ -84,13 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
         "Serve the bundled fixture site on localhost, crawl it, extract records and print a summary.")))
 
     from pipeline.review.cli import add_review_arguments
-    from pipeline.store.cli import add_export_arguments, add_run_arguments, add_runs_arguments
+    from pipeline.store.cli import add_export_arguments, add_run_arguments, add_runs_arguments, add_unlock_arguments
 
     add_run_arguments(commands.add_parser("run", help="the scheduled job: crawl, extract, store, merge", description=(
         "Crawl the configured sources, extract new and changed articles, store and merge their records. "
-        "Incremental and idempotent; exit 0 all done, 1 some sources or articles failed.")))
+        "Incremental and idempotent; exit 0 all done, 1 some sources or articles failed, 2 usage or store error, "
+        "75 another run holds the store's lock, 130/143 stopped by SIGINT/SIGTERM (recorded as interrupted).")))
     add_runs_arguments(commands.add_parser("runs", help="the last runs of the scheduled job"))
     add_export_arguments(commands.add_parser("export", help="records for downstream registries (jsonl, csv, atlas-csv)"))
+    add_unlock_arguments(commands.add_parser("unlock", help="release the store's lock left by a run that will not come back", description=(
+        "Release the run lock of a run on another host that will never come back; says whose lock it breaks. "
+        "A run still alive on this host keeps its lock (exit 75).")))
     add_review_arguments(commands.add_parser("review", help="the analysts' review page", description=(
         "Serve the review page on the store; off localhost an operator token is required.")))
     return parser
@@ -116,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.verbose, getattr(args, "quiet", False))
     from pipeline.review.cli import run_review
     from pipeline.scraper.cli import run_crawl, run_demo
-    from pipeline.store.cli import run_export, run_run, run_runs
+    from pipeline.store.cli import run_export, run_run, run_runs, run_unlock
+    from pipeline.store.errors import StoreUnavailable
 
     handlers = {
         "extract": run_extract,
@@ -129,9 +135,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": run_runs,
         "export": run_export,
         "review": run_review,
+        "unlock": run_unlock,
     }
     try:
         return handlers[args.command](args)
+    except StoreUnavailable as error:
+        print(f"partnerships {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130

@@ -10,14 +10,13 @@ to queues of the same size; get a message for a filter that cannot be applied; a
 go on through a filtered queue, and undo; all of it without horizontal scrolling at 1024 and
 1400 pixels. The record page's screenshot is kept as ``docs/review-record.png``.
 
-Without ``/usr/bin/chromium`` these tests skip, saying which package to install; under
-``CI=true`` they fail instead.
+Without Debian's chromium these tests skip, saying which package to install; under
+``CI=true`` they fail instead (``tests.conftest.system_program``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import socket
 import threading
@@ -40,7 +39,6 @@ from pipeline.store.repository import ArticleToStore, Store, StoredPartnership
 REPO = Path(__file__).resolve().parent.parent
 SITE = REPO / "fixtures" / "site"
 SCREENSHOT = REPO / "docs" / "review-record.png"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -52,11 +50,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SIGNED_ON_COLOUR = "rgb(255, 179, 193)"  # .ev-signed_on in static/review.css
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package", pytrace=False)
-    pytest.skip(f"needs Debian's chromium ({CHROMIUM}): apt-get install -y chromium", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
@@ -89,14 +82,15 @@ def server_url(pipeline_store: Store) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+def browser(chromium: str, server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     """Chromium with a fresh profile directory of its own. Started after the store is filled
     and served: Playwright's sync API keeps an event loop running in this thread, where the
-    crawl could no longer run its own."""
+    crawl could no longer run its own. ``chromium`` comes first, so that without Debian's
+    chromium the test skips (or fails under CI=true) before filling a store."""
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM,
+            executable_path=chromium,
             headless=True,
             args=CHROMIUM_ARGS,
             viewport={"width": 1400, "height": 1000},

@@ -22,8 +22,9 @@ from pipeline.review.highlight import supporting_evidence
 from pipeline.review.overview import world_geometry, world_map
 from pipeline.review.plausibility import plausibility_warnings
 from pipeline.store import schema
+from pipeline.store.engine import create_store_engine
 from pipeline.store.migrations import alembic_config
-from pipeline.store.repository import Store, create_store_engine
+from pipeline.store.repository import Store
 from pipeline.store.reviewed import search_fold
 from tests.store_fixtures import postgres_server, store_url  # noqa: F401 - fixtures
 

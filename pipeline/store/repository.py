@@ -1,9 +1,8 @@
-"""The store: one class in front of the database, the same code on SQLite and PostgreSQL.
+"""The store: one class in front of the database, the same code on SQLite and PostgreSQL
+(how each is opened: ``pipeline.store.engine``; what it raises: ``pipeline.store.errors``).
 
-SQLite is opened in WAL mode (readers never block the writer; a process killed mid-write
-leaves the last committed state) with a busy timeout; ``postgresql://`` URLs go through
-psycopg 3. Every write that must be all-or-nothing is one transaction: an article, its
-records and the partnerships they are merged into are committed together.
+Every write that must be all-or-nothing is one transaction: an article, its records and the
+partnerships they are merged into are committed together.
 """
 
 from __future__ import annotations
@@ -24,9 +23,12 @@ from pipeline.scraper.state import SeenPage
 from pipeline.store import reviewed, schema
 from pipeline.store.crawl_state import DatabaseCrawlState, write_pages
 from pipeline.store.merge import ClusterItem, MergedPartnership, Overrides, StoredRecord, apply_overrides, cluster, countries_key, merge
+from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, create_store_engine, unavailable
+from pipeline.store.errors import LockHeld, StoreTooNew
 from pipeline.store.migrations import migrate
 
-DEFAULT_DATABASE_URL = "sqlite:///partnerships.db"
+# The run's lease on the store, renewed as the run goes (pipeline.store.ingest).
+RUN_LEASE = dt.timedelta(minutes=15)
 STATUSES = ("new", "accepted", "rejected", "flagged")
 # What a status decision may say: accepted, rejected, or back to review ("new").
 REVIEW_STATUSES = (*reviewed.DECIDED_STATUSES, reviewed.REOPENED)
@@ -34,10 +36,6 @@ REVIEW_STATUSES = (*reviewed.DECIDED_STATUSES, reviewed.REOPENED)
 SPLIT, MERGE = "split", "merge"
 # An article's records moved to another signatory-country group by a merge across groups.
 MOVE = "move"
-
-
-def default_database_url() -> str:
-    return os.environ.get("PARTNERSHIPS_DB") or DEFAULT_DATABASE_URL
 
 
 def canonical_json(value: Any) -> str:
@@ -52,29 +50,6 @@ def utc_now() -> dt.datetime:
 def as_utc(value: dt.datetime) -> dt.datetime:
     """SQLite gives timestamps back without their zone; they were written in UTC."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def create_store_engine(url: str) -> sa.Engine:
-    if url.startswith(("postgresql://", "postgres://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 60})
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process; WAL keeps it consistent
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=60000")
-    cursor.close()
-
-
-class LockHeld(RuntimeError):
-    """Another run holds the store's lock."""
 
 
 class EditConflict(Exception):
@@ -97,6 +72,27 @@ class Split:
 
     remaining: str
     split_out: str
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A lease on the store: which run holds it, from which process, until when."""
+
+    name: str
+    holder: str
+    host: str
+    pid: int
+    expires_at: dt.datetime
+
+    def __str__(self) -> str:
+        until = self.expires_at.isoformat(timespec="seconds")
+        return f"lock {self.name!r} held by run {self.holder} (host {self.host}, pid {self.pid}) until {until}"
+
+    def alive_on_this_host(self) -> bool:
+        return self.host == socket.gethostname() and _process_alive(self.pid)
+
+    def gone_from_this_host(self) -> bool:
+        return self.host == socket.gethostname() and not _process_alive(self.pid)
 
 
 @dataclass(frozen=True)
@@ -134,12 +130,21 @@ class ArticleToStore:
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> None:
+        """Open the store and bring its schema up to date; ``StoreUnavailable`` in one line
+        (the URL, password masked, and why) when it cannot be opened."""
         self.url = url
-        self.engine = create_store_engine(url)
-        migrate(self.engine)
-        with self.engine.begin() as connection:
-            reviewed.fill_missing(connection)
+        self.engine = create_store_engine(url, connect_timeout=connect_timeout)
+        try:
+            migrate(self.engine)
+            with self.engine.begin() as connection:
+                reviewed.fill_missing(connection)
+        except StoreTooNew as error:
+            self.engine.dispose()
+            raise StoreTooNew(url, error.reason) from None
+        except sa.exc.DBAPIError as error:
+            self.engine.dispose()
+            raise unavailable(url, error, connect_timeout) from None
 
     @property
     def dialect(self) -> str:
@@ -160,7 +165,14 @@ class Store:
     # ------------------------------------------------------------------ lock
     def acquire_lock(self, holder: str, lease: dt.timedelta, name: str = "run") -> None:
         """Take the named lease, or raise LockHeld. A lease is taken over when it expired or
-        when its holder was a process of this host that no longer exists (killed)."""
+        when its holder was a process of this host that no longer exists (killed). The first
+        write of a run: a store that cannot be written raises ``StoreUnavailable``."""
+        try:
+            self._acquire_lock(holder, lease, name)
+        except sa.exc.DBAPIError as error:
+            raise unavailable(self.url, error) from None
+
+    def _acquire_lock(self, holder: str, lease: dt.timedelta, name: str) -> None:
         now = utc_now()
         host, pid = socket.gethostname(), os.getpid()
         values = {"holder": holder, "host": host, "pid": pid, "expires_at": now + lease}
@@ -174,12 +186,9 @@ class Store:
                     return
                 except sa.exc.IntegrityError:
                     raise LockHeld(f"lock {name!r} was just taken by another run") from None
-            stale = as_utc(row["expires_at"]) < now or (row["host"] == host and not _process_alive(row["pid"]))
-            if row["holder"] != holder and not stale:
-                raise LockHeld(
-                    f"lock {name!r} held by run {row['holder']} (host {row['host']}, pid {row['pid']}) "
-                    f"until {as_utc(row['expires_at']).isoformat(timespec='seconds')}"
-                )
+            held = Lock(name, row["holder"], row["host"], row["pid"], as_utc(row["expires_at"]))
+            if held.holder != holder and not (held.expires_at < now or held.gone_from_this_host()):
+                raise LockHeld(f"{held}; if that run is gone for good (another host), `partnerships unlock` releases it")
             taken = connection.execute(
                 sa.update(table).where(table.c.name == name, table.c.holder == row["holder"]).values(**values)
             )
@@ -194,6 +203,13 @@ class Store:
             )
         if renewed.rowcount != 1:
             raise LockHeld(f"lock {name!r} is no longer held by {holder}")
+
+    def lock(self, name: str = "run") -> Lock | None:
+        """Who holds the named lease, if anyone (expired or not)."""
+        table = schema.locks
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(table).where(table.c.name == name)).mappings().first()
+        return None if row is None else Lock(name, row["holder"], row["host"], row["pid"], as_utc(row["expires_at"]))
 
     def release_lock(self, holder: str, name: str = "run") -> None:
         with self.engine.begin() as connection:

@@ -35,16 +35,14 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from pipeline.store.errors import StoreTooNew
+
 log = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock key of the store's migrations (any constant the store owns: "part").
 ADVISORY_LOCK_KEY = 0x70617274
 # The hand-written runner's table of applied versions, read once to adopt its stores.
 LEGACY_VERSION_TABLE = "schema_migrations"
-
-
-class StoreTooNew(RuntimeError):
-    """The store was migrated by a newer version of this program."""
 
 
 def migrations_dir() -> Path:
@@ -82,7 +80,8 @@ def migrate(engine: sa.Engine) -> list[str]:
         current = current_revision(connection) or _adopt_legacy(connection)
         script = ScriptDirectory.from_config(alembic_config())
         if current is not None and current not in {s.revision for s in script.walk_revisions()}:
-            raise StoreTooNew(f"the store is at schema revision {current}, newer than this program's {head}")
+            reason = f"its schema revision {current} is newer than this program's {head}: upgrade partnerships"
+            raise StoreTooNew(engine.url.render_as_string(hide_password=False), reason)
         pending = [s.revision for s in script.iterate_revisions(head, current or "base")][::-1]
         if pending:
             command.upgrade(alembic_config(connection), "head")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from alembic.config import CommandLine
 
+from pipeline.store.engine import create_store_engine
 from pipeline.store.migrations import alembic_config, head_revision, migrate
 
 
@@ -30,8 +31,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         alembic.parser.error("too few arguments")
     if options.cmd[0].__name__ == "revision" and not options.rev_id:
         options.rev_id = f"{int(head_revision()) + 1:04d}"
-    from pipeline.store.repository import create_store_engine
-
     with tempfile.TemporaryDirectory(prefix="partnerships-migrations-") as scratch:
         engine = create_store_engine(ours.db or f"sqlite:///{Path(scratch) / 'store.db'}")
         try:
