@@ -169,7 +169,7 @@ def add_record_routes(app: FastAPI, store: Store, pages: Pages) -> None:
             new_version = store.decide_versioned(partnership_id, change.values, pages.reviewer(request), version, change.note)
         except EditConflict as conflict:
             current = load_or_404(partnership_id)
-            return form_page(request, current, filters, form, 409, conflict=str(conflict), seen=partnership)
+            return form_page(request, current, filters, form, 409, conflict=str(conflict))
         message = change.message
         if "status" not in change.values and partnership.status in DECIDED:
             message += f" ; le partenariat reste {STATUS_LABELS[partnership.status]}"
