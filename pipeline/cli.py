@@ -1,7 +1,8 @@
 """The ``partnerships`` command line (CONTRACT.md, Command line).
 
 ``parse_args`` is pure; ``main`` configures logging (only here), runs one command and returns
-its exit status: 0 success, 1 some inputs failed (the others done), 2 usage error.
+its exit status: 0 success, 1 some inputs failed (the others done), 2 usage error or a store
+that cannot be opened; the store commands add theirs (``pipeline.store.cli``).
 Records go to stdout as JSONL unless ``-o`` says otherwise; logs and progress go to stderr.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import logging
 import sys
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipeline import __version__
+from pipeline.inputs import MAX_ARTICLE_BYTES
 
 log = logging.getLogger("pipeline")
 
@@ -30,6 +33,12 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
+    return int(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", help="article URL for a single .txt/.html input (default: file:// path)")
     extract.add_argument("--batch-size", type=int, default=32, help="blocks per nlp.pipe batch (default 32)")
     extract.add_argument("--quiet", action="store_true", help="log only errors, no progress bar")
+    extract.add_argument("--max-article-size", type=_positive_int, default=MAX_ARTICLE_BYTES, metavar="BYTES", help=(
+        f"skip (and report) an article whose input is larger than this (default {MAX_ARTICLE_BYTES:,})"))
 
     evaluate = commands.add_parser("eval", help="score extraction against a gold file", description=(
         "Extract the gold articles (or read predictions from --pred) and print the contract's scores."))
@@ -85,13 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
         "Serve the bundled fixture site on localhost, crawl it, extract records and print a summary.")))
 
     from pipeline.review.cli import add_review_arguments
-    from pipeline.store.cli import add_export_arguments, add_run_arguments, add_runs_arguments
+    from pipeline.store.cli import add_export_arguments, add_run_arguments, add_runs_arguments, add_unlock_arguments
 
     add_run_arguments(commands.add_parser("run", help="the scheduled job: crawl, extract, store, merge", description=(
         "Crawl the configured sources, extract new and changed articles, store and merge their records. "
-        "Incremental and idempotent; exit 0 all done, 1 some sources or articles failed.")))
+        "Incremental and idempotent; exit 0 all done, 1 some sources or articles failed, 2 usage or store error, "
+        "75 another run holds the store's lock, 130/143 stopped by SIGINT/SIGTERM (recorded as interrupted).")))
     add_runs_arguments(commands.add_parser("runs", help="the last runs of the scheduled job"))
     add_export_arguments(commands.add_parser("export", help="records for downstream registries (jsonl, csv, atlas-csv)"))
+    add_unlock_arguments(commands.add_parser("unlock", help="release the store's lock left by a run that will not come back", description=(
+        "Release the run lock of a run on another host that will never come back; says whose lock it breaks. "
+        "A run still alive on this host keeps its lock (exit 75).")))
     add_review_arguments(commands.add_parser("review", help="the analysts' review page", description=(
         "Serve the review page on the store; off localhost an operator token is required.")))
     return parser
@@ -106,6 +121,7 @@ def configure_logging(verbose: bool, quiet: bool) -> None:
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     # one line per HTTP request is for debugging, not for a nightly log
     logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,7 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.verbose, getattr(args, "quiet", False))
     from pipeline.review.cli import run_review
     from pipeline.scraper.cli import run_crawl, run_demo
-    from pipeline.store.cli import run_export, run_run, run_runs
+    from pipeline.store.cli import run_export, run_run, run_runs, run_unlock
+    from pipeline.store.errors import StoreUnavailable
 
     handlers = {
         "extract": run_extract,
@@ -130,9 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": run_runs,
         "export": run_export,
         "review": run_review,
+        "unlock": run_unlock,
     }
     try:
         return handlers[args.command](args)
+    except StoreUnavailable as error:
+        print(f"partnerships {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
@@ -146,16 +167,24 @@ def run_extract(args: argparse.Namespace) -> int:
     from pipeline.inputs import read_inputs
 
     failures = 0
-    articles = []
-    for item in read_inputs(args.inputs, published=args.published, url=args.url):
-        if isinstance(item, str):
-            log.error("%s", item)
-            failures += 1
-        else:
-            articles.append(item)
-    extractor = Extractor(batch_size=args.batch_size)
+
+    def articles() -> Iterator:
+        """Read as extraction goes, so memory does not grow with the inputs."""
+        nonlocal failures
+        for item in read_inputs(args.inputs, published=args.published, url=args.url, max_bytes=args.max_article_size):
+            if isinstance(item, str):
+                log.error("%s", item)
+                failures += 1
+            else:
+                yield item
+
     with _output(args.output) as out:
-        for result in _progress(extractor.extract(articles), total=len(articles), quiet=args.quiet):
+        stream = articles()
+        first = next(stream, None)
+        if first is None:  # nothing readable: no need to load the model
+            return EXIT_SOME_FAILED if failures else EXIT_OK
+        extractor = Extractor(batch_size=args.batch_size)
+        for result in _progress(extractor.extract(itertools.chain([first], stream)), total=None, quiet=args.quiet):
             if result.error:
                 log.error("%s: extraction failed: %s", result.article.url, result.error)
                 failures += 1
@@ -188,8 +217,8 @@ class _output:
             self.partial.replace(self.path)
 
 
-def _progress(iterable: Iterator, total: int, quiet: bool) -> Iterator:
-    if quiet or total < 20:
+def _progress(iterable: Iterator, total: int | None, quiet: bool) -> Iterator:
+    if quiet or (total is not None and total < 20):
         return iterable
     from tqdm import tqdm
 

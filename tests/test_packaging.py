@@ -1,4 +1,5 @@
-"""A wheel (a non-editable install) must carry the extraction model's data and the shipped sources."""
+"""A wheel (a non-editable install) must carry the extraction model's data, the shipped sources,
+the store's migration scripts and the review page's templates, assets and map."""
 
 from __future__ import annotations
 
@@ -25,5 +26,11 @@ def test_wheel_carries_models_and_sources(tmp_path):
         "pipeline/scraper/sources.toml",
         "pipeline/extract/components/agreements.py",
         "pipeline/extract/assembly/__init__.py",
+        "pipeline/store/migrations/env.py",
+        "pipeline/store/migrations/script.py.mako",
+        "pipeline/store/migrations/versions/0001_initial_store.py",
+        "pipeline/review/geodata/world.json",
+        "pipeline/review/static/favicon.svg",
+        "pipeline/review/templates/record.html",
     ):
         assert expected in names, expected

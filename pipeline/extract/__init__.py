@@ -9,6 +9,6 @@
 - ``bench``: extraction throughput against raw ``nlp.pipe``; ``build_gazetteers``: regenerates models/gazetteers.
 """
 
-from pipeline.extract.extractor import ArticleResult, Extractor, read_articles_jsonl
+from pipeline.extract.extractor import ArticleResult, Extractor
 
-__all__ = ["ArticleResult", "Extractor", "read_articles_jsonl"]
+__all__ = ["ArticleResult", "Extractor"]

@@ -1,13 +1,12 @@
 """Extraction: articles in, partnership records out, the model loaded once and fed in batches.
 
-Each article is cut into blocks (pipeline.blocks), every block of a batch of articles goes
+Each article is cut into blocks (pipeline.extract.blocks), every block of a batch of articles goes
 through one ``nlp.pipe`` call, and the article's records are assembled from its blocks
 (pipeline.assemble). A failure on one article is reported on its result and the others go on.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -130,22 +129,3 @@ def _windows(blocks: list) -> list[list]:
     if current:
         windows.append(current)
     return windows
-
-
-def read_articles_jsonl(lines: Iterable[str], origin: str) -> Iterator[Article | tuple[int, str]]:
-    """Articles of a JSONL stream; a bad line yields ``(line number, reason)`` instead."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            payload = json.loads(line)
-            if isinstance(payload, dict) and "article" in payload and "text" not in payload:
-                payload = payload["article"]
-            yield Article.model_validate(payload)
-        except (ValueError, TypeError) as exc:
-            yield number, f"{origin}:{number}: {_short_reason(exc)}"
-
-
-def _short_reason(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return " ".join(line.strip() for line in text[:3])
