@@ -78,8 +78,14 @@ class Assembler:
         if duration is not None:
             evidence.append(duration.evidence("duration", "duration", source))
         since = fields.since(view, draft, drafts, in_segments)
+        since_year = since.span._.since_year if since is not None else None
         if since is not None:
             evidence.append(since.evidence("since", "since", source))
+        elif date_mention is not None and signed_on is not None and len(signed_on) == 4 and draft.in_force:
+            # "Tlemcen–Kairouan (1969)", "jumelées en 1988": the year an agreement in force is
+            # dated by is the year the relationship began (ANNOTATION 4)
+            since_year = int(signed_on)
+            evidence.append(date_mention.evidence("since", "since_in_force", source))
         themes = fields.themes(view, draft, in_segments, self.lexicon)
         evidence.extend(m.evidence("themes", "theme", source) for m, _ in themes)
         people = fields.people(view, draft, signatories, in_segments)
@@ -97,7 +103,7 @@ class Assembler:
             signed_on=signed_on,
             signing_place=Place(name=place.name, country=place.country) if place is not None and place.country else None,
             duration=duration.span._.iso_duration if duration is not None else None,
-            since=since.span._.since_year if since is not None else None,
+            since=since_year,
             themes=[t for _, t in themes],
             people=[p for _, p in people],
             actors=[a for _, a in actors],

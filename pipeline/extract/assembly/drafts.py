@@ -20,6 +20,10 @@ from pipeline.extract.assembly.view import Mention, Segment, segment_of
 from pipeline.normalize import names_match
 
 
+# Relations read from lists and pairs of a page about twinnings report agreements in force.
+IN_FORCE_RULES = frozenset({"twin_list", "pair_line", "pairs", "twins"})
+
+
 @dataclass
 class Draft:
     anchor: Mention
@@ -27,8 +31,14 @@ class Draft:
     signatories: list[PartyMention]
     own_date: Mention | None
     rule: str
+    scope: tuple[int, int] | None = None  # the token orders that belong to it alone (a list item, a pair of a list)
     segments: list[Segment] = field(default_factory=list)
     anchors: list[Mention] = field(default_factory=list)
+
+    @property
+    def in_force(self) -> bool:
+        """Reported as existing rather than signed: "jumelées depuis 1982", a twin-town list."""
+        return self.rule in IN_FORCE_RULES or all(a.span._.agreement_status in ("in_force", "mention") for a in self.anchors)
 
     @property
     def counterpart(self) -> PartyMention | None:
@@ -47,7 +57,7 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
             own_date = find_own_date(where, segment_of(segments, where), dates, anchors if in_anchors else [where])
         target = _merge_target(relation, own_date, drafts)
         if target is None:
-            drafts.append(Draft(relation.anchor, {sections[relation.anchor.block]}, list(relation.parties), own_date, relation.rule, anchors=[relation.anchor]))
+            drafts.append(Draft(relation.anchor, {sections[relation.anchor.block]}, list(relation.parties), own_date, relation.rule, relation.scope, anchors=[relation.anchor]))
             continue
         if not any(a is relation.anchor for a in target.anchors):
             target.anchors.append(relation.anchor)

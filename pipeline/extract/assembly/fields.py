@@ -69,6 +69,9 @@ def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, 
 
 def since(view: ArticleView, draft: Draft, drafts: list[Draft], in_segments) -> Mention | None:
     candidates = [m for m in view.mentions("since") if m.label != "actor_since" and m.span._.since_year]
+    if draft.scope is not None:
+        # one pair of a list: only what its own words say
+        return next((m for m in candidates if draft.scope[0] <= m.order < draft.scope[1]), None)
     own = [m for m in candidates if in_segments(m)]
     if own:
         return own[0]

@@ -272,7 +272,8 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if by_pairs:
         paired = _paired_by_a(doc, sentence, parties, anchor.block)
         if len(paired) >= 2:
-            return [_Reading(pair, "pairs", None) for pair in paired]
+            starts = [pair[0].mention.span.start for pair in paired] + [sentence.end]
+            return [_Reading(pair, "pairs", (start, end)) for pair, start, end in zip(paired, starts, starts[1:])]
     with_token = min((t for t in sentence if t.lower_ == "avec"), key=lambda t: (t.i < anchor.span.start, abs(t.i - anchor.span.start)), default=None)
     if with_token is not None:
         partners = _group_after(doc, with_token.i, sentence, candidates)
