@@ -32,9 +32,14 @@ def signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segme
     if signing:
         best = min(signing, key=lambda d: abs(d.order - anchor.order))
         return date_value(best), best
-    before = [d for d in usable if d.block == anchor.block and d.order < anchor.order and not _distracted(d, lexicon)]
-    if before:
-        return date_value(before[-1]), before[-1]
+    # "Le 22 novembre dernier, un moment symbolique… . En présence de …, une convention a été signée":
+    # the sentence just before, in the same paragraph
+    previous = anchor.span.sent.start - 1
+    if previous >= 0:
+        lead_in = anchor.span.doc[previous].sent
+        before = [d for d in usable if d.block == anchor.block and lead_in.start <= d.span.start < lead_in.end and not _distracted(d, lexicon)]
+        if before:
+            return date_value(before[-1]), before[-1]
     # "jumelées depuis 1963", "liées depuis 1994 par un accord": in force since the year given
     since = next((m for m in view.mentions("since") if (m.block, m.span.sent.start) in anchor_sentences and m.span._.since_year), None)
     if since is not None:
