@@ -33,6 +33,8 @@ DAY_UNITS = {"jour": 1, "jours": 1, "semaine": 7, "semaines": 7}
 MONTH_UNITS = frozenset({"mois"})
 YEAR_UNITS = frozenset({"an", "ans", "année", "années"})
 ANAPHORIC_OFFSETS = {"lendemain": 1, "surlendemain": 2, "veille": -1, "avant-veille": -2, "même": 0}
+# "cette année-là", "la même année", "l'année suivante", "l'année précédente": years from the last year told
+ANAPHORIC_YEAR_OFFSETS = {"-là": 0, "là": 0, "même": 0, "suivante": 1, "d'après": 1, "précédente": -1, "d'avant": -1}
 RANGE_SEPARATORS = frozenset({"au", "et"})
 
 
@@ -43,6 +45,7 @@ class DateLabel(StrEnum):
     month = "month"
     year = "year"
     anaphoric = "anaphoric"
+    anaphoric_year = "anaphoric_year"
     range = "range"
 
 
@@ -301,6 +304,10 @@ def _resolve_numeric(words: Sequence[str], published: dt.date | None) -> Resolve
 
 
 def _resolve_anaphoric(words: Sequence[str]) -> ResolvedDate | None:
+    """An offset from a date told before it: days ("le lendemain") or, after "année", years ("l'année suivante")."""
+    if "année" in words:
+        offset = next((ANAPHORIC_YEAR_OFFSETS[w] for w in words if w in ANAPHORIC_YEAR_OFFSETS), None)
+        return ResolvedDate(DateLabel.anaphoric_year, None, offset) if offset is not None else None
     for word in words:
         if word in ANAPHORIC_OFFSETS:
             return ResolvedDate(DateLabel.anaphoric, None, ANAPHORIC_OFFSETS[word])

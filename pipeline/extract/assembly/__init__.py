@@ -46,7 +46,7 @@ class Assembler:
         view.merge_sections_without(anchors)
         parties = party_mentions(view, self.lexicon)
         dates = view.mentions("dates")
-        fields.resolve_anaphoric(dates)
+        fields.resolve_anaphoric(dates, view.mentions("since"))
         segments = view.sentences()
         weak = [a for a in agreements if a.span._.agreement_status == "mention"]
         relations = find_relations(view, anchors, parties, segments, weak)

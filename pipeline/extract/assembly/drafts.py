@@ -108,6 +108,10 @@ def _orphan_target(anchor: Mention, drafts: list[Draft], sections: dict[int, int
     if len(drafts) == 1:
         return drafts[0] if _types_agree(anchor, drafts[0].anchor) else None
     same = [d for d in drafts if sections[anchor.block] in d.sections and _types_agree(anchor, d.anchor)]
+    marker = anchor.span._.agreement_marker
+    if marker is not None and len(same) > 1:
+        # "le nouvel accord a été signé" speaks of the renewal, "le premier accord" of the older one
+        same = [d for d in same if (d.anchor.span._.agreement_marker == marker) or (marker == "older" and d.in_force)]
     return same[0] if len(same) == 1 else None
 
 
@@ -117,18 +121,28 @@ def _types_agree(a: Mention, b: Mention) -> bool:
 
 def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Draft]) -> Draft | None:
     anchor = relation.anchor
-    marker = anchor.span._.agreement_marker
+    era = _era(anchor)
     for draft in drafts:
         if not same_parties(relation.parties, draft.signatories):
             continue
-        older = draft.anchor.span._.agreement_marker == "older"
-        if (marker == "older") != older and (marker is not None or older):
-            continue
+        eras = {era, *(_era(a) for a in draft.anchors)} - {None}
+        if len(eras) > 1:
+            continue  # "liées depuis 2001 par un accord … le nouvel accord a été signé": two agreements
         if not _dates_agree(own_date, draft.own_date):
             continue
         if _two_kinds_in_one_sentence(anchor, draft):
             continue
         return draft
+    return None
+
+
+def _era(anchor: Mention) -> str | None:
+    """Which of an agreement and its renewal a mention speaks of: the newer one ("renouvellent", "le
+    nouvel accord"), the older one ("la première convention", "liées depuis 2001"), or either."""
+    if anchor.span._.agreement_marker == "newer":
+        return "newer"
+    if anchor.span._.agreement_marker == "older" or anchor.span._.agreement_status == "in_force":
+        return "older"
     return None
 
 
@@ -160,7 +174,9 @@ def find_own_date(anchor: Mention, sentence: Segment | None, dates: list[Mention
     if sentence is None:
         return None
     low, high = clause_of(anchor, sentence, anchors)
-    candidates = [d for d in dates if low <= d.order < high and signing_date_candidate(d)]
+    # "liées depuis 2001 par un accord": an agreement in force is dated by the year it holds since
+    in_force = anchor.span._.agreement_status in ("in_force", "counted")
+    candidates = [d for d in dates if low <= d.order < high and (signing_date_candidate(d) or (in_force and d.rule.startswith("year_depuis")))]
     if not candidates:
         return None
     return min(candidates, key=lambda d: abs(d.order - anchor.order))

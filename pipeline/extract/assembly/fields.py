@@ -155,17 +155,28 @@ def confidence(draft: Draft, signed_on: str | None, signatories: list[PartyMenti
     return round(min(score, 0.95), 2)
 
 
-def resolve_anaphoric(dates: list[Mention]) -> None:
-    """"le lendemain", "la veille", "le même jour": an offset from the latest day-precise date before it."""
+def resolve_anaphoric(dates: list[Mention], since: list[Mention]) -> None:
+    """"le lendemain", "la veille", "le même jour": an offset from the latest day-precise date before
+    it; "cette année-là", "l'année suivante": from the latest year told before it (a date, or the
+    year of "depuis 1971")."""
     previous: str | None = None
-    for mention in sorted(dates, key=lambda m: m.order):
+    previous_year: int | None = None
+    told = [(m.order, m, None) for m in dates] + [(m.order, None, m.span._.since_year) for m in since if m.span._.since_year]
+    for _, mention, year in sorted(told, key=lambda item: item[0]):
+        if mention is None:
+            previous_year = year
+            continue
         offset = mention.span._.date_offset_days
         value = mention.span._.date_value
         if mention.label == "anaphoric" and offset is not None and previous is not None:
             day = dt.date.fromisoformat(previous) + dt.timedelta(days=offset)
             mention.span._.date_value = day.isoformat()
-        elif value and len(value) == 10 and mention.label != "range":
-            previous = value
+        elif mention.label == "anaphoric_year" and offset is not None and previous_year is not None:
+            mention.span._.date_value = str(previous_year + offset)
+        elif value and mention.label != "range":
+            previous_year = int(value[:4])
+            if len(value) == 10:
+                previous = value
 
 
 def _distracted(mention: Mention, lexicon: AssemblyLexicon) -> bool:

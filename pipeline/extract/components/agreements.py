@@ -247,6 +247,9 @@ class AgreementMentions:
             return "older"
         if words & self.lexicon.newer_words:
             return "newer"
+        # "renouvellent leur accord", "le renouvellement de la convention": the signature is a renewal
+        if (span._.agreement_cue or "").lower().startswith("renouvel"):
+            return "newer"
         return None
 
 
