@@ -9,7 +9,8 @@ Crash safety: each article is committed with its records, its crawl memory and t
 partnerships they merge into in one transaction (``Store.save_article``). A page is
 remembered by the crawl only in that transaction, so an article fetched but not stored when
 the run died is fetched again by the next run; an article stored but whose extraction
-failed is marked as owed and extracted again by the next run.
+failed is marked as owed and extracted again by the next run. SIGINT and SIGTERM wait while
+an article is stored and counted, so a stopped run is recorded with exactly what it stored.
 
 Incremental and idempotent: the crawl asks only for new or changed pages; an article whose
 text is unchanged and already extracted by this model version is not extracted again.
@@ -20,8 +21,10 @@ extracted by another model version; review decisions stay on top of the new valu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+import signal
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -217,23 +220,42 @@ class _Job:
                 self.fail("extract", article.url, result.error)
             digest = text_hash(article)
             item = ArticleToStore(article, result.records, self.extractor.model_version, result.error, state.take_pages(digest))
-            try:
-                seconds = self.store.save_article(item, digest)
-            except Exception as exc:  # one article the store refuses must not stop the run
-                log.exception("storing %s failed", article.url)
-                self.fail("store", article.url, f"{type(exc).__name__}: {exc}")
-                continue
-            for stage, value in seconds.items():
-                self.timer.add(stage, value)
-            self.count("extracted")
-            self.count("records", len(result.records))
-            self.progress(article.url)
-            self._keep_lease()
+            with _signals_held():
+                stored = self._store(item, digest)
+            if stored:
+                self.progress(article.url)
+                self._keep_lease()
+
+    def _store(self, item: ArticleToStore, digest: str) -> bool:
+        """Store one article and count it: both or neither, as a stopped run's counts say."""
+        try:
+            seconds = self.store.save_article(item, digest)
+        except Exception as exc:  # one article the store refuses must not stop the run
+            log.exception("storing %s failed", item.article.url)
+            self.fail("store", item.article.url, f"{type(exc).__name__}: {exc}")
+            return False
+        for stage, value in seconds.items():
+            self.timer.add(stage, value)
+        self.count("extracted")
+        self.count("records", len(item.records))
+        return True
 
     def _keep_lease(self) -> None:
         if perf_counter() - self.renewed_at >= RENEW_EVERY.total_seconds():
             self.store.renew_lock(self.holder, LEASE)
             self.renewed_at = perf_counter()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait (pending) until the block ends, so that an article is never
+    half stored and counted: a run stopped there is stopped just after it."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _chain(first: list[Article], rest: Iterator[Article]) -> Iterator[Article]:
