@@ -226,7 +226,8 @@ def _introducer(mention: Mention) -> str | None:
     i = mention.span.start - 1
     if i >= 0 and doc[i].text == "(" and not named_with_generic:
         return "("
-    while i >= 0 and mention.span.start - i <= 10:
+    sentence_start = mention.span.sent.start
+    while i >= sentence_start and mention.span.start - i <= 10:
         token = doc[i]
         if token.lower_ == "en" and i == mention.span.start - 1 and mention.label in ("region", "department"):
             return "dans"  # "Görlitz, en Saxe": the region locates a town

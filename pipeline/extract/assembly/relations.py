@@ -262,8 +262,12 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     by_pairs = anchor.label == "twinning" or status == "counted"
     home = context.home
     doc = anchor.span.doc
-    entre = [t.i for t in sentence if t.lower_ == "entre"]
+    # "entre" near the agreement ("une convention entre A et B", "entre A et B, un accord a été signé"),
+    # not "… signaient un jumelage, quelques mois avant le traité organisant une coopération entre X et Y"
+    entre = [t.i for t in sentence if t.lower_ == "entre" and (t.i < anchor.span.start or _attaches_to(t, anchor))]
     between = [(g, i) for g, i in ((_group_after(doc, i, sentence, candidates), i) for i in entre) if len(g) >= 2]
+    if anchor.label == "twinning":
+        between = [(g, i) for g, i in between if sum(not p.state for p in g) >= 2]
     if between:
         if by_pairs and len(between) > 1:
             bounds = [i for _, i in between] + [sentence.end]
@@ -316,6 +320,19 @@ def _twin_of(anchor: Mention, named: list[PartyMention]) -> PartyMention | None:
     if anchor.span.end < len(doc) and doc[anchor.span.end].lower_ in ("de", "d'"):
         return next((c for c in named if anchor.span.end < c.mention.span.start <= anchor.span.end + 3), None)
     return None
+
+
+def _attaches_to(entre, anchor: Mention) -> bool:
+    """"entre" after an agreement speaks of its parties unless a noun of its own takes it first:
+    "un jumelage …, avant le traité organisant une coopération entre la France et l'Allemagne"."""
+    i = entre.i - 1
+    doc = entre.doc
+    while i >= anchor.span.end and (doc[i].pos_ in ("ADJ", "ADV", "DET") or doc[i].text == ","):
+        i -= 1
+    if i < anchor.span.end:
+        return True
+    token = doc[i]
+    return token.pos_ in ("VERB", "AUX") or token.lower_ in ("signature", "signé", "signée", "signés", "signées", "conclu", "conclue", "paraphé", "paraphée", "intervenu", "intervenue") or token.pos_ not in ("NOUN", "PROPN")
 
 
 def _coordinated_before(party: PartyMention, anchor: Mention) -> bool:
@@ -384,9 +401,14 @@ def _distinct(parties: list[PartyMention]) -> list[PartyMention]:
     kept: list[PartyMention] = []
     for party in parties:
         words = name_words(party.name)
-        if words and all(name_words(other.name) != words for other in kept):
+        if words and all(name_words(other.name) != words and not _same_place(party, other) for other in kept):
             kept.append(party)
     return kept
+
+
+def _same_place(a: PartyMention, b: PartyMention) -> bool:
+    """"Hamm" and "Hamm-Mitte" read as one gazetteer place are one party."""
+    return bool(a.mention.rule) and a.mention.rule == b.mention.rule and names_match(a.name, b.name)
 
 
 def _valid(anchor: Mention, members: list[PartyMention], rule: str, where: Mention | None = None, scope: tuple[int, int] | None = None) -> Relation | None:
