@@ -12,7 +12,7 @@ from pipeline.extract.assembly.drafts import Draft, date_value, signing_date_can
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention
-from pipeline.extract.blocks import BlockKind
+from pipeline.extract.blocks import BULLETS, BlockKind
 from pipeline.normalize import names_match
 from pipeline.records import Actor, Person, Theme
 
@@ -98,13 +98,15 @@ def themes(view: ArticleView, draft: Draft, in_segments, lexicon: AssemblyLexico
     for mention in view.mentions("themes"):
         if not in_segments(mention) or view.blocks[mention.block].kind is BlockKind.title:
             continue
+        if draft.scope is not None and not draft.scope[0] <= mention.order < draft.scope[1]:
+            continue  # one pair of a list: only its own line
         if not _about_agreement(view, mention, anchor_blocks, lexicon):
             continue
         if mention.label in seen:
             continue
         seen.add(mention.label)
         block = view.blocks[mention.block]
-        label = _list_item_label(block.text) if block.kind is BlockKind.list_item else mention.text
+        label = _list_item_label(block.text) if _listed_item(view, mention.block) else mention.text
         themes.append((mention, Theme(label=label, code=mention.label)))
     return themes
 
@@ -187,14 +189,30 @@ def _about_agreement(view: ArticleView, mention: Mention, anchor_blocks: set[int
     """A theme counts where the text speaks of the agreement: the paragraph that reports the
     signature, a list item, or a sentence that names an agreement, a signature or its content
     ("autour de trois axes", "porte sur")."""
-    if mention.block in anchor_blocks or view.blocks[mention.block].kind is BlockKind.list_item:
+    if _listed_item(view, mention.block):
         return True
     sentence = mention.span.sent
+    if mention.block in anchor_blocks and any(a.span.sent.start == sentence.start for a in view.mentions("agreements") if a.block == mention.block):
+        return True
     if any(a.start >= sentence.start and a.end <= sentence.end for a in view.docs[mention.block].spans.get("agreements", [])):
         return True
     if any(c.start >= sentence.start and c.end <= sentence.end for c in view.docs[mention.block].spans.get("signing_cues", [])):
         return True
     return any(t.lower_ in lexicon.axis_words for t in sentence)
+
+
+def _listed_item(view: ArticleView, index: int) -> bool:
+    """An item of a list: a bulleted line, or a line of the lines a sentence ending with ':' introduces
+    ("La convention porte sur :"). Short lines of a page without bullets are not a list."""
+    block = view.blocks[index]
+    if block.kind is not BlockKind.list_item:
+        return False
+    if block.text.lstrip()[:1] in BULLETS:
+        return True
+    previous = index - 1
+    while previous >= 0 and view.blocks[previous].kind is BlockKind.list_item and view.blocks[previous].text.rstrip()[-1:] in (";", ",", ""):
+        previous -= 1
+    return previous >= 0 and view.blocks[previous].text.rstrip().endswith(":")
 
 
 def _list_item_label(text: str) -> str:
