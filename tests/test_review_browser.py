@@ -31,6 +31,7 @@ import uvicorn
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 from pipeline.extract import Extractor
+from pipeline.records import Article, PartnershipRecord
 from pipeline.review.app import create_app
 from pipeline.review.queries import load_partnership
 from pipeline.scraper.cli import demo_crawl
@@ -293,9 +294,23 @@ def test_accept_and_next_follows_the_filtered_queue_and_undo_takes_it_back(page:
     assert _queue_ids(page) == queue[1:]
 
 
+def _flagged_partnership(store: Store) -> StoredPartnership:
+    """A partnership two articles disagree about: the store's own, else one made by a second report
+    of a stored signing that gives it another day of the same month (the widest field panel)."""
+    flagged = next((p for p in store.partnerships() if p.conflicts), None)
+    if flagged is not None:
+        return flagged
+    record = next(r for p in store.partnerships() for r in p.records if len(r.get("signed_on") or "") == 10)
+    other_day = record["signed_on"][:8] + ("02" if record["signed_on"][8:] != "02" else "03")
+    article = Article(url=f"{record['article_url']}#second-report", title="Second report", text="Second report of a signing.")
+    second = PartnershipRecord.model_validate({**record, "article_url": article.url, "signed_on": other_day, "evidence": []})
+    store.save_article(ArticleToStore(article, [second], record["model_version"]), "second-report")
+    return next(p for p in store.partnerships() if p.conflicts)
+
+
 @pytest.mark.parametrize("width", [1024, 1400])
 def test_no_horizontal_overflow(browser: BrowserContext, server_url: str, pipeline_store: Store, width: int) -> None:
-    flagged = next(p for p in pipeline_store.partnerships() if p.conflicts)
+    flagged = _flagged_partnership(pipeline_store)
     if not load_partnership(pipeline_store.engine, flagged.id).decisions:  # type: ignore[union-attr]
         version = pipeline_store.decide_versioned(flagged.id, {"agreement_label": "convention de jumelage et de coopération décentralisée"}, "Analyste au nom assez long", 0, "d'après la délibération du conseil municipal")
         pipeline_store.decide_versioned(flagged.id, {"status": "accepted"}, "Analyste au nom assez long", version)
