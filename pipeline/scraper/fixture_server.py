@@ -10,7 +10,9 @@ Files are written with the placeholder origin ``http://fixture.invalid`` (sitema
 robots.txt need absolute URLs); the server substitutes its own origin when serving.
 
 URL → file: ``/a/b`` and ``/a/b/`` read ``a/b.html`` or ``a/b/index.html``; a query string is
-part of the file name (``/a?page=1`` reads ``a__page=1.html``); other files by exact path.
+part of the file name (``/a?page=1`` reads ``a__page=1.html``, else ``a__page=1.xml`` or
+``a__page=1``, so SPIP's ``spip.php?page=sitemap.xml`` is served as XML); other files by
+exact path.
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ class FixtureSite:
         relative = unquote(path).lstrip("/")
         stem = relative.rstrip("/")
         if query:
-            candidates = [f"{stem}__{query}.html"]
+            candidates = [f"{stem}__{query}.html", f"{stem}__{query}.xml", f"{stem}__{query}"]
         else:
             candidates = [relative, f"{stem}.html", f"{stem}/index.html"] if stem else ["index.html"]
         for candidate in candidates:
