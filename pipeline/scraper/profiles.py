@@ -44,6 +44,8 @@ __all__ = ["PROFILES", "Profile", "GenericProfile", "parse_french_date", "profil
 MIN_ARTICLE_WORDS = 40
 _DROPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form", "button", "select", "nav", "img")
 _LINE_TAGS = ("p", "div", "span", "font", "small", "em", "i", "b", "strong", "td", "li", "time", "abbr", "address", "dd")
+_DATE_ELEMENT_CHARS = 40
+"""A date element this short holds the date and nothing else."""
 _WRAPPER_SHARE = 0.5
 """An element holding more than this share of the body's text is never noise: it is a wrapper."""
 
@@ -113,14 +115,14 @@ class Profile:
         title_element, title = self._title(soup, root)
         if not title:
             raise NotAnArticle(url, "no title")
-        published = self._published(soup, html, url, self._article_region(title_element, body))
+        published, date_text = self._published(soup, html, url, self._article_region(title_element, body))
         if body:
             self._strip_noise(body)
             blocks = [block for element in body for block in blocks_of(element)]
         else:
             self._refuse_listing(url, root)
             blocks = generic.read(html, url, with_date=False).blocks
-        blocks = article_blocks(blocks, title)
+        blocks = article_blocks([b for b in blocks if b[1] != date_text], title)
         if word_count(blocks) < MIN_ARTICLE_WORDS:
             raise NotAnArticle(url, "too little text for an article")
         canonical = soup.select_one("link[rel='canonical'][href]")
@@ -137,7 +139,7 @@ class Profile:
         soup = BeautifulSoup(html, "lxml")
         root = soup.body or soup
         title_element, _ = self._title(soup, root)
-        return self._published(soup, html, url, self._article_region(title_element, self._body(root)))
+        return self._published(soup, html, url, self._article_region(title_element, self._body(root)))[0]
 
     # ------------------------------------------------------------------ parts of the page
     def _title(self, soup: BeautifulSoup, root: Tag) -> tuple[Tag | None, str]:
@@ -188,27 +190,30 @@ class Profile:
                 return candidate
         return None
 
-    def _published(self, soup: BeautifulSoup, html: str, url: str, region: Tag | None) -> dt.date | None:
+    def _published(self, soup: BeautifulSoup, html: str, url: str, region: Tag | None) -> tuple[dt.date | None, str | None]:
+        """The date, and the text of the date element it came from when that element says nothing
+        else (a "12 mars 2024" line inside the body is not the article's text)."""
         for selector in (*self.date_selectors, *self.DATE_LINE):
             for element in soup.select(selector):
                 date = _date_of_element(element)
                 if date:
-                    return date
+                    text = clean(element.get_text(" "))
+                    return date, text if len(text) <= _DATE_ELEMENT_CHARS else None
         for element in (region or soup).find_all(_LINE_TAGS, limit=600):
             text = element.get_text(" ")
             if len(text) <= 160:
                 found = publication_line(text)
                 if found is not None:
-                    return found[0]
+                    return found[0], None
         for selector in self.TIME:
             for element in soup.select(selector):
                 date = iso_date(str(element["datetime"]))
                 if date:
-                    return date
+                    return date, None
         tree = generic.load(html)
         if tree is None:
-            return None
-        return published_in_tree(tree, url, visible_lines=False, htmldate_fallback=False)
+            return None, None
+        return published_in_tree(tree, url, visible_lines=False, htmldate_fallback=False), None
 
     def _refuse_listing(self, url: str, root: Tag) -> None:
         for selector in self.LISTING_ITEMS:
