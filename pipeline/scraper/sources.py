@@ -135,3 +135,9 @@ def rebase(sources: list[Source], base_url: str) -> list[Source]:
 def shipped_sources_path() -> Path:
     """The sources file carried by the package (``pipeline/scraper/sources.toml``)."""
     return Path(str(files("pipeline.scraper").joinpath("sources.toml")))
+
+
+def demo_site_dir() -> Path:
+    """The fixture site the demo serves: ``fixtures/site`` of the repository, installed as the
+    package ``pipeline.demo_site`` so that a wheel carries it (editable install or not)."""
+    return Path(str(files("pipeline.demo_site")))
