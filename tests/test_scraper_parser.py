@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from pipeline.scraper.errors import NotAnArticle
 from pipeline.scraper.fetch import decode_body
-from pipeline.scraper.dates import parse_french_date, publication_line
+from pipeline.scraper.dates import parse_french_date
 from pipeline.scraper.profiles import PROFILES, profile_for
 from pipeline.scraper.sources import load_sources, shipped_sources_path
 
@@ -57,7 +57,7 @@ def test_each_source_selector_changes_what_its_golden_page_gives(page: Path) -> 
 def test_publication_line_gives_a_full_date_or_none(case: dict[str, str | None]) -> None:
     published = case["published"]
     page = f"<html><body><article><h1>Titre</h1><p>{case['line']}</p><p>{'mot ' * 50}</p></article></body></html>"
-    article = profile_for("generic").parse(page, "https://example.org/a", None)
+    article = profile_for("network").parse(page, "https://example.org/a", None)
     assert article.published == (dt.date.fromisoformat(published) if published else None)
     assert case["line"] not in article.text or published is None
 

@@ -32,15 +32,18 @@ from lxml.html import HtmlElement
 log = logging.getLogger(__name__)
 
 PUBLICATION_LINE = re.compile(
-    r"^\s*(?:publi[ée]e?s?|mise?s? en ligne|post[ée]e?|paru(?:e|tion)?|cr[ée]{1,2}e?|r[ée]dig[ée]e?"
-    r"|date de (?:publication|parution|mise en ligne)|par\s+.{2,60}?|ver[öo]ffentlicht(?:\s+am)?|erstellt(?:\s+am)?)"
-    r"\s*(?:le|:|,)?\s*(?:le\s+)?(?P<date>.{4,60})$",
+    r"^\s*(?:(?:publi[ée]e?s?|mise?s? en ligne|post[ée]e?|paru(?:e|tion)?|cr[ée]{1,2}e?|r[ée]dig[ée]e?"
+    r"|date de (?:publication|parution|mise en ligne)|ver[öo]ffentlicht(?:\s+am)?|erstellt(?:\s+am)?)"
+    r"\s*(?:le|:|,)?\s*(?:le\s+)?"
+    r"|(?:soumis\s+|[ée]crit\s+|propos[ée]e?\s+)?par\s+.{2,60}?\s+le\s+)"
+    r"(?P<date>.{4,60})$",
     re.IGNORECASE,
 )
 """A line that announces the publication ("Publié le …", "Mis en ligne : …", "Par X le …")."""
 
 _LINE_START = re.compile(
-    r"\s*(?:publi|mise? en ligne|post[ée]|paru|cr[ée]{1,2}|r[ée]dig|date de|par\s|ver[öo]ffentlicht|erstellt)",
+    r"\s*(?:publi|mise? en ligne|post[ée]|paru|cr[ée]{1,2}|r[ée]dig|date de|par\s|soumis|[ée]crit|propos[ée]"
+    r"|ver[öo]ffentlicht|erstellt)",
     re.IGNORECASE,
 )
 """How a publication line starts (matched at the start of a text node)."""
@@ -57,6 +60,8 @@ _DATE_PARSER_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "R
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _MAX_LINE = 120
 """Longer texts are paragraphs, not publication lines."""
+_LINE_SEARCH_AFTER_TITLE = 300
+"""Elements read past the title: an article's publication line is close to its title."""
 _LINE_SEARCH_NODES = 24
 """Publication lines are read among the first text nodes that start like one."""
 
@@ -142,16 +147,24 @@ def publication_line(text: str) -> tuple[dt.date, str] | None:
     if date is None:
         return None
     rest = match.group("date")[found.end() :]
-    rest = re.sub(r"^\s*(?:à\s*\d{1,2}\s*[h:]\s*\d{0,2}|\d{1,2}:\d{2})?\s*[|,–—-]?\s*", "", rest)
+    rest = re.sub(r"^\s*[,–—-]?\s*(?:(?:à\s*)?\d{1,2}\s*[h:]\s*\d{0,2})?\s*[|,–—-]?\s*", "", rest)
     return date, rest.strip()
 
 
-def published_from_lines(lines: Iterable[str]) -> dt.date | None:
-    for line in lines:
-        found = publication_line(line)
-        if found is not None:
-            return found[0]
-    return None
+_BARE_DATE = re.compile(
+    r"^(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche),?\s+)?(?:le\s+)?(?P<date>.{6,30})$", re.IGNORECASE
+)
+
+
+def bare_date_line(text: str) -> dt.date | None:
+    """The day of a line that is a date and nothing else ("mercredi 14 février 2024", "12/03/2024"),
+    as SPIP's ``[(#DATE|affdate)]`` under a title writes it."""
+    text = clean(text)
+    match = _BARE_DATE.match(text) if len(text) <= 40 else None
+    if match is None:
+        return None
+    found = _DATE_IN_TEXT.fullmatch(match.group("date"))
+    return parse_french_date(found.group(0)) if found else None
 
 
 def published_in_tree(
@@ -160,31 +173,44 @@ def published_in_tree(
     """The publication date of a parsed page (see the module docstring for the order). A profile
     that already read the lines of the article's own part of the page asks for the markup only:
     a page-wide line scan or htmldate could take a sidebar's date for an undated article's."""
-    found = (_visible_line(tree, title) if visible_lines else None) or None
+    found = _visible_line(tree, title) if visible_lines else None
     if found is None and htmldate_fallback:
-        pruned = _without_furniture(tree)
-        found = _htmldate(pruned, url, extensive=False)
+        found = _url_date(tree, url)
+        pruned = _without_asides(tree)
+        found = found or _htmldate(pruned, url, extensive=False)
     found = found or _article_time(tree) or _json_ld(tree) or _meta(tree)
     if found is None and htmldate_fallback:
         found = _htmldate(pruned, url, extensive=True)
     return found
 
 
-def _without_furniture(tree: HtmlElement) -> HtmlElement:
-    """A copy of the page without sidebars, menus and footers, whose dates are other articles'."""
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/._-]|$)")
+
+
+def _url_date(tree: HtmlElement, url: str | None) -> dt.date | None:
+    """A day in the page's address (``/2024/03/12/slug``), its canonical one first."""
+    for address in (tree.xpath("string(//link[@rel='canonical']/@href)"), url or ""):
+        match = _URL_DATE.search(address)
+        date = _date(*(int(g) for g in match.groups())) if match else None
+        if date is not None:
+            return date
+    return None
+
+
+def _without_asides(tree: HtmlElement) -> HtmlElement:
+    """The page without its ``<aside>`` elements, whose dates are other articles' (a copy, when
+    there are any; htmldate reads what is left)."""
+    if tree.find(".//aside") is None:
+        return tree
     from copy import deepcopy
 
     copy = deepcopy(tree)
     for element in copy.xpath("//aside"):
-        if element.getparent() is None:
-            continue
-        if element.tag in _FURNITURE_TAGS or furniture_name(element.get("class", "") + " " + element.get("id", ""), _SIDEBAR_PARTS):
+        if element.getparent() is not None:
             element.drop_tree()
     return copy
 
 
-_SIDEBAR_PARTS = frozenset("sidebar widget related relatedposts aussi comments comment".split())
-"""Furniture that holds other articles' dates (a byline's ``entry-meta`` holds the article's own)."""
 
 
 def _visible_line(tree: HtmlElement, title: str | None = None) -> dt.date | None:
@@ -242,6 +268,8 @@ def _line_starts(root: HtmlElement, title: str | None) -> tuple[list[tuple[int, 
                 found.append((position, parent))
         if len(found) >= _LINE_SEARCH_NODES and (title_at is not None or not title_start):
             break
+        if title_at is not None and position > found[title_at][0] + _LINE_SEARCH_AFTER_TITLE:
+            break
     return found, title_at
 
 
@@ -269,12 +297,12 @@ _LAYOUT_PARTS = frozenset("no has with without content main article body text wr
 _NAME_PARTS = re.compile(r"[-_]+")
 
 
-def furniture_name(names: str, words: frozenset[str] = _FURNITURE_PARTS) -> bool:
+def furniture_name(names: str) -> bool:
     """Whether one of these class names or ids names page furniture: one of its words is a
     furniture word and none a layout wrapper's."""
     for name in names.lower().split():
         parts = set(_NAME_PARTS.split(name))
-        if parts & words and not parts & _LAYOUT_PARTS:
+        if parts & _FURNITURE_PARTS and not parts & _LAYOUT_PARTS:
             return True
     return False
 

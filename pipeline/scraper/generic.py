@@ -39,6 +39,10 @@ _LISTING_TEASERS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' views-row ')][.//a]",
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' teaser ')][.//h2//a or .//h3//a]",
 )
+_FEWER_THAN_THREE_CARDS = (
+    "count(//article) < 3 and count(//*[contains(@class, 'views-row') or contains(@class, 'teaser')]) < 3"
+)
+"""A quick look that spares most pages the card search."""
 _NOT_ARTICLE = (
     ("//body[contains(@itemtype, 'schema.org/Event')]", "body[itemtype*='schema.org/Event']"),
     ("//main[contains(@itemtype, 'schema.org/Event')]", "main[itemtype*='schema.org/Event']"),
@@ -197,6 +201,8 @@ def _teasers(tree: HtmlElement, blocks: list[tuple[str, str]]) -> int:
     """Teaser cards, when they are what the main text is made of (a listing page); 0 when the
     page has its own text beside them (an article with related-post cards). A card is short
     and holds no other card: the article's own ``<article>`` around its text is none."""
+    if tree.xpath(_FEWER_THAN_THREE_CARDS):
+        return 0
     for path in _LISTING_TEASERS:
         cards = [card for card in tree.xpath(path) if len(card.text_content().split()) <= _TEASER_MAX_WORDS]
         cards = [card for card in cards if not any(other is not card and card in other.iterancestors() for other in cards)]

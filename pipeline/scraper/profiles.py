@@ -19,7 +19,6 @@ page ("Publié le 13/12/2024", "Mis en ligne le …", also in ``<font>`` or a ta
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import ClassVar
 from urllib.parse import urljoin
 
@@ -29,6 +28,7 @@ from pipeline.records import Article
 from pipeline.scraper import generic
 from pipeline.scraper.blocks import article_blocks, blocks_of, join, word_count
 from pipeline.scraper.dates import (
+    bare_date_line,
     clean,
     date_in_text,
     furniture_name,
@@ -44,6 +44,8 @@ __all__ = ["PROFILES", "Profile", "GenericProfile", "parse_french_date", "profil
 MIN_ARTICLE_WORDS = 40
 _DROPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form", "button", "select", "nav", "img")
 _LINE_TAGS = ("p", "div", "span", "font", "small", "em", "i", "b", "strong", "td", "li", "time", "abbr", "address", "dd")
+_BARE_DATE_SEARCH = 12
+"""Elements after the title where a line that is only a date is the publication date."""
 _DATE_ELEMENT_CHARS = 40
 """A date element this short holds the date and nothing else."""
 _WRAPPER_SHARE = 0.5
@@ -115,7 +117,7 @@ class Profile:
         title_element, title = self._title(soup, root)
         if not title:
             raise NotAnArticle(url, "no title")
-        published, date_text = self._published(soup, html, url, self._article_region(title_element, body))
+        published, date_text = self._published(soup, html, url, title_element, body)
         if body:
             self._strip_noise(body)
             blocks = [block for element in body for block in blocks_of(element)]
@@ -139,7 +141,7 @@ class Profile:
         soup = BeautifulSoup(html, "lxml")
         root = soup.body or soup
         title_element, _ = self._title(soup, root)
-        return self._published(soup, html, url, self._article_region(title_element, self._body(root)))[0]
+        return self._published(soup, html, url, title_element, self._body(root))[0]
 
     # ------------------------------------------------------------------ parts of the page
     def _title(self, soup: BeautifulSoup, root: Tag) -> tuple[Tag | None, str]:
@@ -190,9 +192,12 @@ class Profile:
                 return candidate
         return None
 
-    def _published(self, soup: BeautifulSoup, html: str, url: str, region: Tag | None) -> tuple[dt.date | None, str | None]:
+    def _published(
+        self, soup: BeautifulSoup, html: str, url: str, title: Tag | None, body: list[Tag]
+    ) -> tuple[dt.date | None, str | None]:
         """The date, and the text of the date element it came from when that element says nothing
         else (a "12 mars 2024" line inside the body is not the article's text)."""
+        region = self._article_region(title, body)
         for selector in (*self.date_selectors, *self.DATE_LINE):
             for element in soup.select(selector):
                 date = _date_of_element(element)
@@ -205,6 +210,10 @@ class Profile:
                 found = publication_line(text)
                 if found is not None:
                     return found[0], None
+        for element in title.find_all_next(_LINE_TAGS, limit=_BARE_DATE_SEARCH) if title is not None else ():
+            date = bare_date_line(element.get_text(" "))
+            if date is not None:
+                return date, clean(element.get_text(" "))
         for selector in self.TIME:
             for element in soup.select(selector):
                 date = iso_date(str(element["datetime"]))
