@@ -189,7 +189,8 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/._-]|$)
 
 def _url_date(tree: HtmlElement, url: str | None) -> dt.date | None:
     """A day in the page's address (``/2024/03/12/slug``), its canonical one first."""
-    for address in (tree.xpath("string(//link[@rel='canonical']/@href)"), url or ""):
+    link = tree.find("head/link[@rel='canonical']")
+    for address in (link.get("href", "") if link is not None else "", url or ""):
         match = _URL_DATE.search(address)
         date = _date(*(int(g) for g in match.groups())) if match else None
         if date is not None:
@@ -394,6 +395,8 @@ _MONTH_NAMES = (
 
 
 def _first_day_written(date: dt.date, tree: HtmlElement, url: str | None) -> bool:
+    """Whether the page writes the first of that month as a full date somewhere (markup included).
+    Only the surroundings of each occurrence of the year are examined."""
     from lxml.etree import tostring
 
     page = tostring(tree, encoding="unicode").lower() + " " + (url or "").lower()
@@ -401,4 +404,11 @@ def _first_day_written(date: dt.date, tree: HtmlElement, url: str | None) -> boo
     numeric = rf"(?:{y}-0?{m}-0?1(?!\d)|{y}/0?{m}/0?1(?!\d)|(?<!\d)0?1[./-]0?{m}[./-]{y}|{y}{m:02}01(?!\d))"
     months = "|".join(re.escape(name) for name in _MONTH_NAMES[m - 1])
     words = rf"(?:\b(?:1|01|1er|1st|1\.)\s*(?:de\s+)?(?:{months})\.?,?\s+(?:de\s+)?{y}|(?:{months})\.?\s+(?:1|01|1st),?\s+{y})"
-    return re.search(f"{numeric}|{words}", page) is not None
+    written = re.compile(f"{numeric}|{words}")
+    year = str(y)
+    at = page.find(year)
+    while at != -1:
+        if written.search(page, max(0, at - 30), at + 30):
+            return True
+        at = page.find(year, at + 4)
+    return False

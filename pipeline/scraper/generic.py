@@ -43,12 +43,8 @@ _FEWER_THAN_THREE_CARDS = (
     "count(//article) < 3 and count(//*[contains(@class, 'views-row') or contains(@class, 'teaser')]) < 3"
 )
 """A quick look that spares most pages the card search."""
-_NOT_ARTICLE = (
-    ("//body[contains(@itemtype, 'schema.org/Event')]", "body[itemtype*='schema.org/Event']"),
-    ("//main[contains(@itemtype, 'schema.org/Event')]", "main[itemtype*='schema.org/Event']"),
-    ("//body[contains(@class, 'evenement')]", "body[class*='evenement']"),
-    ("//body[contains(@class, 'single-event')]", "body[class*='single-event']"),
-)
+_NOT_ARTICLE_CLASSES = ("evenement", "single-event")
+"""Words of a ``<body>`` class that mark an event page (as the profiles' ``NOT_ARTICLE`` do)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +57,26 @@ class Reading:
     canonical: str | None
     not_article: str | None = None
     teasers: int = 0
+
+
+def _marked_not_article(tree: HtmlElement) -> str | None:
+    """The profiles' generic ``NOT_ARTICLE`` marks, read without a search of the whole page."""
+    body = tree.find("body")
+    for element, name in ((body, "body"), *((main, "main") for main in tree.iter("main"))):
+        if element is None:
+            continue
+        if "schema.org/Event" in element.get("itemtype", ""):
+            return f"{name}[itemtype*='schema.org/Event']"
+        if name == "body":
+            marks = [word for word in _NOT_ARTICLE_CLASSES if word in element.get("class", "")]
+            if marks:
+                return f"body[class*='{marks[0]}']"
+    return None
+
+
+def canonical_link(tree: HtmlElement) -> str | None:
+    link = tree.find("head/link[@rel='canonical']")
+    return link.get("href") if link is not None and link.get("href") else None
 
 
 def load(html: str | bytes) -> HtmlElement | None:
@@ -77,9 +93,9 @@ def read(html: str | bytes, url: str | None, *, with_date: bool = True) -> Readi
     tree = load(html)
     if tree is None:
         return Reading("", None, [], None, not_article="no HTML in the page")
-    for path, selector in _NOT_ARTICLE:
-        if tree.xpath(path):
-            return Reading("", None, [], None, not_article=f"page marked as not an article ({selector})")
+    marked = _marked_not_article(tree)
+    if marked:
+        return Reading("", None, [], None, not_article=f"page marked as not an article ({marked})")
     title = page_title(tree)
     if not title:
         title = next((clean(h.text_content()) for h in tree.xpath("//body//h2 | //body//h3") if clean(h.text_content())), "")
@@ -90,7 +106,7 @@ def read(html: str | bytes, url: str | None, *, with_date: bool = True) -> Readi
         title = blocks[0][1]
     if blocks and title and blocks[0][1] == title:
         blocks = blocks[1:]
-    canonical = tree.xpath("string(//link[@rel='canonical']/@href)") or None
+    canonical = canonical_link(tree)
     return Reading(title, published, blocks, canonical, teasers=_teasers(tree, blocks))
 
 
