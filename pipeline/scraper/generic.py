@@ -30,7 +30,7 @@ _TITLE_SUFFIX = re.compile(r"\s+[|–—·-]\s+[^|–—·]{2,60}$")
 """" | Site name" after a page title."""
 _LAYOUT_TABLES = "//table[./*/td[.//table or .//p or .//div or .//ul or .//h1 or .//h2 or .//h3 or .//form] or ./td[.//table or .//p or .//div or .//ul or .//h1 or .//h2 or .//h3 or .//form] or ./*/*/td[.//table or .//p or .//div]]"
 _UNTITLED_FIRST_LINE = 150
-"""A page with no heading at all is titled by its first line when it is this short."""
+"""A page with no heading at all is titled by its first line, or that line's start."""
 _TEASER_MAX_WORDS = 150
 _MIN_OWN_WORDS = 40
 _BLOCK_ELEMENTS = frozenset({"p", "head", "quote", "code", "item", "cell"})
@@ -102,12 +102,23 @@ def read(html: str | bytes, url: str | None, *, with_date: bool = True) -> Readi
     published = published_in_tree(tree, url, title=title) if with_date else None
     _unwrap_layout_tables(tree)
     blocks = main_text_blocks(tree, url)
-    if not title and blocks and len(blocks[0][1]) <= _UNTITLED_FIRST_LINE:
-        title = blocks[0][1]
+    if not title and blocks:
+        title = _first_sentence(blocks[0][1])
     if blocks and title and blocks[0][1] == title:
         blocks = blocks[1:]
     canonical = canonical_link(tree)
     return Reading(title, published, blocks, canonical, teasers=_teasers(tree, blocks))
+
+
+def _first_sentence(text: str) -> str:
+    """A title for a page that has none: its first line when short, else that line's first
+    sentence, cut at a word within ``_UNTITLED_FIRST_LINE`` characters."""
+    if len(text) <= _UNTITLED_FIRST_LINE:
+        return text
+    end = re.search(r"[.!?…](?=\s)", text[:_UNTITLED_FIRST_LINE])
+    if end:
+        return text[: end.start() + 1]
+    return text[:_UNTITLED_FIRST_LINE].rsplit(" ", 1)[0] + "…"
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> None:
