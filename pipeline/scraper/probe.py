@@ -3,8 +3,8 @@
 The probe does what a careful user would, politely (robots.txt honoured, one request at a
 time, the crawl's delay): reads robots.txt, the sitemaps it names (else ``/sitemap.xml``) and
 the feeds the page announces; finds the news listing (the URL given, or the home page's
-"Actualités"/"News" link); groups the candidate article links by URL shape (``/2024/03/12/
-<slug>/``, ``/node/<n>``, ``spip.php?article<n>``) and proposes the shape the feed and the
+"Actualités"/"News" link); groups the candidate article links by URL shape
+(``/2024/03/12/<slug>/``, ``/node/<n>``, ``spip.php?article<n>``) and proposes the shape the feed and the
 listing agree on as ``article_url_pattern`` (event and agenda shapes become
 ``skip_url_patterns``); recognises the CMS (generator meta, template classes) for the
 profile, and keeps it only if it reads the sample articles at least as well as the generic
@@ -328,7 +328,10 @@ async def probe(url: str, client: httpx.AsyncClient, settings: FetchSettings | N
 # ---------------------------------------------------------------------------- command line
 def add_sources_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="sources_command", required=True, metavar="ACTION")
-    probe_parser = actions.add_parser("probe", help="propose a [[source]] entry for a new site", description=__doc__.split("\n\n")[1])
+    probe_parser = actions.add_parser("probe", help="propose a [[source]] entry for a new site", description=(
+        "Read the site's robots.txt, sitemaps and feeds, find its news listing, propose an article URL pattern, "
+        "a profile and the pagination, and print a ready [[source]] entry followed by the title, date and first "
+        "lines of three sample articles (as TOML comments). Polite: robots.txt, one request at a time, --delay."))
     probe_parser.add_argument("url", metavar="URL", help="the site's home page or news listing")
     probe_parser.add_argument("--id", dest="source_id", help="id of the proposed source (default: from the host name)")
     probe_parser.add_argument("--delay", type=float, default=FetchSettings.delay, help="seconds between requests (default: %(default)s)")

@@ -33,13 +33,10 @@ from pipeline.scraper.dates import (
     date_in_text,
     furniture_name,
     iso_date,
-    parse_french_date,
     publication_line,
     published_in_tree,
 )
 from pipeline.scraper.errors import NotAnArticle
-
-__all__ = ["PROFILES", "Profile", "GenericProfile", "parse_french_date", "profile_for"]
 
 MIN_ARTICLE_WORDS = 40
 _DROPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form", "button", "select", "nav", "img")
@@ -97,7 +94,9 @@ class Profile:
     )
     LISTING_ITEMS: ClassVar[tuple[str, ...]] = ("article", ".views-row", ".teaser", ".post-item")
 
-    def __init__(self, *, title_selector: str | None = None, date_selector: str | None = None, body_selector: str | None = None) -> None:
+    def __init__(
+        self, *, title_selector: str | None = None, date_selector: str | None = None, body_selector: str | None = None
+    ) -> None:
         self.title_selectors = (title_selector,) if title_selector else ()
         self.date_selectors = (date_selector,) if date_selector else ()
         self.body_selectors = (body_selector,) if body_selector else ()
