@@ -3,7 +3,8 @@
 Static files under the site directory are served with ETag and Last-Modified and answer
 conditional requests with 304, like a real CMS behind a cache. ``/faults/…`` routes
 misbehave on purpose (500 then 200, 429 with Retry-After, a slow answer, a permanent
-redirect, a redirect loop, a 20 MB body, a wrong declared charset) and the site links to another host name of the same
+redirect, a redirect away from the articles to ``/faults/a-propos``, a redirect loop, a
+20 MB body, a wrong declared charset) and the site links to another host name of the same
 server (``localhost``), so tests can prove it is never fetched. Every response is counted.
 
 Files are written with the placeholder origin ``http://fixture.invalid`` (sitemaps, feeds,
@@ -198,6 +199,8 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
                 self._send(200, _fault_article(site, name).encode(), html)
             elif name == "moved":
                 self._send(301, b"", {"Location": "/faults/actualite/new-home"})
+            elif name == "moved-away":
+                self._send(301, b"", {"Location": "/faults/a-propos"})
             elif name in ("loop", "loop-back"):
                 target = "/faults/actualite/loop-back" if name == "loop" else "/faults/actualite/loop"
                 self._send(302, b"", {"Location": target})
@@ -207,7 +210,7 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
                 text = _fault_article(site, "jeu de caractères déclaré à tort")
                 body = text.translate({0x2019: "'", 0x2013: "-", 0x0153: "oe"}).encode("latin-1")
                 self._send(200, body, html)
-            elif name in ("flaky", "busy", "private", "elsewhere", "new-home"):
+            elif name in ("flaky", "busy", "private", "elsewhere", "new-home", "a-propos"):
                 self._send(200, _fault_article(site, name).encode(), html)
             else:
                 self._send(404, b"", html)
@@ -256,7 +259,7 @@ def _fault_article(site: FixtureSite, name: str) -> str:
 
 
 def _fault_listing(site: FixtureSite) -> str:
-    names = ["flaky", "busy", "slow", "moved", "loop", "huge", "wrong-charset", "private"]
+    names = ["flaky", "busy", "slow", "moved", "moved-away", "loop", "huge", "wrong-charset", "private"]
     links = "".join(f'<li><h3><a href="/faults/actualite/{n}">Article {n}</a></h3></li>' for n in names)
     links += f'<li><h3><a href="{site.other_host_url}/faults/actualite/elsewhere">Ailleurs</a></h3></li>'
     return f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Pannes</title></head><body><main><ul>{links}</ul></main></body></html>"
