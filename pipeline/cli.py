@@ -1,7 +1,8 @@
 """The ``partnerships`` command line (CONTRACT.md, Command line).
 
 ``parse_args`` is pure; ``main`` configures logging (only here), runs one command and returns
-its exit status: 0 success, 1 some inputs failed (the others done), 2 usage error.
+its exit status: 0 success, 1 some inputs failed (the others done), 2 usage error or a store
+that cannot be opened; the store commands add theirs (``pipeline.store.cli``).
 Records go to stdout as JSONL unless ``-o`` says otherwise; logs and progress go to stderr.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import logging
 import sys
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipeline import __version__
+from pipeline.inputs import MAX_ARTICLE_BYTES
 
 log = logging.getLogger("pipeline")
 
@@ -30,6 +33,12 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
+    return int(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,14 +59,27 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", help="article URL for a single .txt/.html input (default: file:// path)")
     extract.add_argument("--batch-size", type=int, default=32, help="blocks per nlp.pipe batch (default 32)")
     extract.add_argument("--quiet", action="store_true", help="log only errors, no progress bar")
+    extract.add_argument("--max-article-size", type=_positive_int, default=MAX_ARTICLE_BYTES, metavar="BYTES", help=(
+        f"skip (and report) an article whose input is larger than this (default {MAX_ARTICLE_BYTES:,})"))
 
     evaluate = commands.add_parser("eval", help="score extraction against a gold file", description=(
         "Extract the gold articles (or read predictions from --pred) and print the contract's scores."))
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    evaluate.add_argument("--texts", type=Path, help=(
+        "folder of the real pages' texts for a gold file that carries fingerprints instead of texts "
+        "(default: texts/ beside the gold file; fixtures/real/README.md)"))
+    evaluate.add_argument("--floors", type=Path, help=(
+        "JSON of F1 floors per gold file name ({\"test.jsonl\": {\"records\": 0.8, ...}}): exit 1 when a score is below its floor"))
     evaluate.add_argument("--pred", type=Path, help="predicted records (JSONL) instead of running extraction")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
     evaluate.add_argument("--errors", action="store_true", help="also list, per article, missed and wrong items")
     evaluate.add_argument("--quiet", action="store_true", help="log only errors, no progress bar")
+
+    corpus = commands.add_parser("corpus", help="which real-page texts of a gold file are present, and how to refetch the others", description=(
+        "For each line of real-page gold files: ok, missing (with the search query to run and the file to write its "
+        "excerpt to) or changed (fingerprint differs). Exit 0 when every text is present and matches."))
+    corpus.add_argument("gold", type=Path, nargs="+", metavar="GOLD.jsonl")
+    corpus.add_argument("--texts", type=Path, help="texts folder (default: texts/ beside each gold file)")
 
     commands.add_parser("schema", help="print the JSON Schema of a partnership record")
 
@@ -82,13 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
         "Tools for the sources file; 'sources probe URL' proposes a [[source]] entry for a site nobody configured yet.")))
 
     from pipeline.review.cli import add_review_arguments
-    from pipeline.store.cli import add_export_arguments, add_run_arguments, add_runs_arguments
+    from pipeline.store.cli import add_export_arguments, add_run_arguments, add_runs_arguments, add_unlock_arguments
 
     add_run_arguments(commands.add_parser("run", help="the scheduled job: crawl, extract, store, merge", description=(
         "Crawl the configured sources, extract new and changed articles, store and merge their records. "
-        "Incremental and idempotent; exit 0 all done, 1 some sources or articles failed.")))
+        "Incremental and idempotent; exit 0 all done, 1 some sources or articles failed, 2 usage or store error, "
+        "75 another run holds the store's lock, 130/143 stopped by SIGINT/SIGTERM (recorded as interrupted).")))
     add_runs_arguments(commands.add_parser("runs", help="the last runs of the scheduled job"))
     add_export_arguments(commands.add_parser("export", help="records for downstream registries (jsonl, csv, atlas-csv)"))
+    add_unlock_arguments(commands.add_parser("unlock", help="release the store's lock left by a run that will not come back", description=(
+        "Release the run lock of a run on another host that will never come back; says whose lock it breaks. "
+        "A run still alive on this host keeps its lock (exit 75).")))
     add_review_arguments(commands.add_parser("review", help="the analysts' review page", description=(
         "Serve the review page on the store; off localhost an operator token is required.")))
     return parser
@@ -103,6 +129,7 @@ def configure_logging(verbose: bool, quiet: bool) -> None:
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     # one line per HTTP request is for debugging, not for a nightly log
     logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,11 +142,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pipeline.scraper.cli import run_crawl, run_demo
     from pipeline.scraper.parse_cli import run_parse
     from pipeline.scraper.probe import run_sources
-    from pipeline.store.cli import run_export, run_run, run_runs
+    from pipeline.store.cli import run_export, run_run, run_runs, run_unlock
+    from pipeline.store.errors import StoreUnavailable
 
     handlers = {
         "extract": run_extract,
         "eval": run_eval,
+        "corpus": run_corpus,
         "schema": run_schema,
         "bench": run_bench,
         "crawl": run_crawl,
@@ -130,9 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": run_runs,
         "export": run_export,
         "review": run_review,
+        "unlock": run_unlock,
     }
     try:
         return handlers[args.command](args)
+    except StoreUnavailable as error:
+        print(f"partnerships {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
@@ -146,16 +179,24 @@ def run_extract(args: argparse.Namespace) -> int:
     from pipeline.inputs import read_inputs
 
     failures = 0
-    articles = []
-    for item in read_inputs(args.inputs, published=args.published, url=args.url):
-        if isinstance(item, str):
-            log.error("%s", item)
-            failures += 1
-        else:
-            articles.append(item)
-    extractor = Extractor(batch_size=args.batch_size)
+
+    def articles() -> Iterator:
+        """Read as extraction goes, so memory does not grow with the inputs."""
+        nonlocal failures
+        for item in read_inputs(args.inputs, published=args.published, url=args.url, max_bytes=args.max_article_size):
+            if isinstance(item, str):
+                log.error("%s", item)
+                failures += 1
+            else:
+                yield item
+
     with _output(args.output) as out:
-        for result in _progress(extractor.extract(articles), total=len(articles), quiet=args.quiet):
+        stream = articles()
+        first = next(stream, None)
+        if first is None:  # nothing readable: no need to load the model
+            return EXIT_SOME_FAILED if failures else EXIT_OK
+        extractor = Extractor(batch_size=args.batch_size)
+        for result in _progress(extractor.extract(itertools.chain([first], stream)), total=None, quiet=args.quiet):
             if result.error:
                 log.error("%s: extraction failed: %s", result.article.url, result.error)
                 failures += 1
@@ -188,8 +229,8 @@ class _output:
             self.partial.replace(self.path)
 
 
-def _progress(iterable: Iterator, total: int, quiet: bool) -> Iterator:
-    if quiet or total < 20:
+def _progress(iterable: Iterator, total: int | None, quiet: bool) -> Iterator:
+    if quiet or (total is not None and total < 20):
         return iterable
     from tqdm import tqdm
 
@@ -198,20 +239,14 @@ def _progress(iterable: Iterator, total: int, quiet: bool) -> Iterator:
 
 # ---------------------------------------------------------------------------- eval
 def run_eval(args: argparse.Namespace) -> int:
-    from pipeline.records import GoldArticle
-    from pipeline.scoring import article_diffs, format_article_diff, format_report, score
+    from pipeline.evaluation.gold import read_gold
+    from pipeline.evaluation.scoring import article_diffs, format_article_diff, format_report, score
 
-    gold: list[GoldArticle] = []
-    failures = 0
-    with args.gold.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                gold.append(GoldArticle.model_validate_json(line))
-            except ValueError as exc:
-                log.error("%s:%d: not a gold line: %s", args.gold, number, str(exc).splitlines()[0])
-                failures += 1
+    gold_set = read_gold(args.gold, args.texts)
+    for problem in gold_set.problems:
+        log.error("%s", problem)
+    failures = len(gold_set.problems)
+    gold = gold_set.articles
     predicted: dict[str, list[dict]] = {g.article.url: [] for g in gold}
     if args.pred is not None:
         with args.pred.open(encoding="utf-8") as handle:
@@ -238,7 +273,37 @@ def run_eval(args: argparse.Namespace) -> int:
                 text = format_article_diff(diff)
                 if text:
                     print(text)
+    if args.floors is not None and not _meets_floors(report, args.floors, args.gold.name):
+        return EXIT_SOME_FAILED
     return EXIT_SOME_FAILED if failures else EXIT_OK
+
+
+def _meets_floors(report, floors_file: Path, gold_name: str) -> bool:
+    """Compare the record and slot F1 (and any per-field F1 the file names) with their floors."""
+    floors = json.loads(floors_file.read_text(encoding="utf-8")).get(gold_name)
+    if floors is None:
+        log.error("%s names no floors for %s", floors_file, gold_name)
+        return False
+    scores = report.to_dict()
+    ok = True
+    for measure, floor in floors.items():
+        value = scores[measure]["f1"] if measure in ("records", "slots") else scores["fields"][measure]["f1"]
+        if value < floor:
+            log.error("%s F1 %.3f is below its floor %.3f (%s)", measure, value, floor, floors_file)
+            ok = False
+    return ok
+
+
+# ---------------------------------------------------------------------------- corpus
+def run_corpus(args: argparse.Namespace) -> int:
+    from pipeline.evaluation.gold import corpus_status
+
+    incomplete = 0
+    for gold_file in args.gold:
+        for status in corpus_status(gold_file, args.texts):
+            print(status.line())
+            incomplete += status.state != "ok"
+    return EXIT_SOME_FAILED if incomplete else EXIT_OK
 
 
 # ---------------------------------------------------------------------------- schema
@@ -251,7 +316,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- bench
 def run_bench(args: argparse.Namespace) -> int:
-    from pipeline.bench import format_bench, run_benchmark
+    from pipeline.extract.bench import format_bench, run_benchmark
 
     result = run_benchmark(corpus=args.corpus, articles=args.articles)
     print(json.dumps(result, indent=2) if args.json else format_bench(result))

@@ -152,6 +152,14 @@ class Article(_Model):
     published: dt.date | None = None
     text: str
 
+    @field_validator("published", mode="before")
+    @classmethod
+    def _published_as_written(cls, value: Any) -> Any:
+        # pydantic would read 20240101 as seconds since 1970: the contract writes YYYY-MM-DD.
+        if value is None or isinstance(value, dt.date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+            return value
+        raise ValueError(f"expected a date written YYYY-MM-DD (or null), not {value!r}")
+
 
 class Party(_Model):
     name: Name

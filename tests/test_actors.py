@@ -8,8 +8,8 @@ import srsly
 from spacy.language import Language
 from spacy.matcher import Matcher
 
-import pipeline.components.actors  # noqa: F401  (registers partnerships_actors)
-from pipeline.blocks import normalise_text
+import pipeline.extract.components.actors  # noqa: F401  (registers partnerships_actors)
+from pipeline.extract.blocks import normalise_text
 from pipeline.normalize import names_match
 from pipeline.records import ActorKind
 from tests.conftest import FIXTURES, REPO, SHARED_CORPUS, read_jsonl

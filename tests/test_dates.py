@@ -12,8 +12,8 @@ from dateparser.search import search_dates
 from spacy.language import Language
 from spacy.matcher import Matcher
 
-import pipeline.components.dates  # noqa: F401  (registers partnerships_dates)
-from pipeline.dates import (
+import pipeline.extract.components.dates  # noqa: F401  (registers partnerships_dates)
+from pipeline.extract.dates import (
     DateLabel,
     DateLexicon,
     Relation,

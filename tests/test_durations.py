@@ -7,7 +7,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import pipeline.components.durations  # noqa: F401  (registers partnerships_durations)
+import pipeline.extract.components.durations  # noqa: F401  (registers partnerships_durations)
 from tests.conftest import FIXTURES, REPO, read_jsonl
 
 CASES = read_jsonl(FIXTURES / "durations" / "duration_expressions.jsonl")

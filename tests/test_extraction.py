@@ -7,10 +7,10 @@ import resource
 import subprocess
 import sys
 
-from pipeline.blocks import split_blocks
-from pipeline.extract import MAX_BLOCKS_PER_WINDOW, Extractor, _windows
+from pipeline.extract.blocks import split_blocks
+from pipeline.extract.extractor import MAX_BLOCKS_PER_WINDOW, Extractor, _windows
 from pipeline.records import Article, GoldArticle, PartnershipRecord
-from pipeline.scoring import score
+from pipeline.evaluation.scoring import score
 from tests.conftest import FIXTURES
 
 SEED = FIXTURES / "seed.jsonl"
@@ -71,7 +71,7 @@ def test_five_megabyte_text_completes_with_bounded_memory(tmp_path):
     source.write_text(json.dumps({"url": "https://example.org/huge", "published": "2025-01-01", "text": text}) + "\n", encoding="utf-8")
     output = tmp_path / "records.jsonl"
     done = subprocess.run(
-        [sys.executable, "-m", "pipeline", "extract", str(source), "-o", str(output), "--quiet"],
+        [sys.executable, "-m", "pipeline", "extract", str(source), "-o", str(output), "--quiet", "--max-article-size", "10000000"],
         capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, done.stderr

@@ -1,5 +1,6 @@
-"""A wheel (a non-editable install) must carry the extraction model's data, the shipped sources
-and the demo's fixture site, and `partnerships demo` must run from it in any directory."""
+"""A wheel (a non-editable install) must carry the extraction model's data, the shipped sources,
+the store's migration scripts, the review page's templates, assets and map, and the demo's
+fixture site; `partnerships demo` must run from it in any directory."""
 
 from __future__ import annotations
 
@@ -34,7 +35,14 @@ def test_wheel_carries_models_sources_and_the_demo_site(wheel: Path) -> None:
         "pipeline/models/taxonomy.json",
         "pipeline/models/gazetteers/countries.jsonl",
         "pipeline/scraper/sources.toml",
-        "pipeline/components/agreements.py",
+        "pipeline/extract/components/agreements.py",
+        "pipeline/extract/assembly/__init__.py",
+        "pipeline/store/migrations/env.py",
+        "pipeline/store/migrations/script.py.mako",
+        "pipeline/store/migrations/versions/0001_initial_store.py",
+        "pipeline/review/geodata/world.json",
+        "pipeline/review/static/favicon.svg",
+        "pipeline/review/templates/record.html",
         "pipeline/demo_site/sources.toml",
         "pipeline/demo_site/robots.txt",
         "pipeline/demo_site/faults/article.html",

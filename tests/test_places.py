@@ -10,7 +10,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from pipeline.components.places import LABEL_ORDER, SPANS_KEY, name_pieces
+from pipeline.extract.components.places import LABEL_ORDER, SPANS_KEY, name_pieces
 from pipeline.resources import models_dir
 from tests.conftest import FIXTURES, read_jsonl
 

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.extract import Extractor
 from pipeline.records import GoldArticle
-from pipeline.scoring import score
+from pipeline.evaluation.scoring import score
 from tests.conftest import SHARED_CORPUS
 
 FLOORS_FILE = Path(__file__).with_name("quality_floors.json")

@@ -1,6 +1,11 @@
 """The JSON API fuzzed against its own OpenAPI schema (schemathesis): whatever the query,
 no server error, and every answer matches the documented schema (status code, content
-type, body)."""
+type, body).
+
+Schemathesis's check that every schema-valid query is accepted is left out: the schema
+cannot say which two letters ISO assigns, which dates exist (2023-02-29) or which sources
+are configured, and the API refuses those with a documented 422 naming the parameter
+(tested in ``test_review_corrections.py``)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from pipeline.records import Article, PartnershipRecord
 from pipeline.review.app import create_app
@@ -41,7 +47,7 @@ def test_api_answers_every_query_within_its_schema(api_schema: schemathesis.sche
     @given(case=operation.as_strategy())
     @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def answers_within_schema(case: schemathesis.Case) -> None:
-        case.call_and_validate()
+        case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
     answers_within_schema()
 
@@ -52,5 +58,5 @@ def test_openapi_documents_the_records_shape(fuzzed_store: Store) -> None:
     document = TestClient(create_app(fuzzed_store)).get("/api/openapi.json").json()
     assert list(document["paths"]) == ["/api/partnerships"]
     parameters = {p["name"] for p in document["paths"]["/api/partnerships"]["get"]["parameters"]}
-    assert parameters == {"status", "source", "country", "theme", "date_from", "date_to", "q", "updated_since", "page", "per_page"}
+    assert parameters == {"status", "source", "country", "theme", "date_from", "date_to", "q", "sort", "updated_since", "page", "per_page"}
     assert set(PartnershipRecord.model_fields) <= set(document["components"]["schemas"]["PartnershipRecord"]["properties"])

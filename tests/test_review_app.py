@@ -1,9 +1,9 @@
 """The review application in-process: escaping, CSRF, the operator token, the concurrent-edit
-conflict, validation errors, queue filters, history and the flow of decisions to the export.
+conflict, validation errors, history, grouping, and the flow of decisions to the export.
 
 The store is filled with the hand-written articles of ``fixtures/review/articles.jsonl``
 (one with HTML and a script, two reporting one partnership with different dates), on
-each engine the store supports: the queue's SQL is the review page's own."""
+each engine the store supports (``tests.review_fixtures``)."""
 
 from __future__ import annotations
 
@@ -13,66 +13,29 @@ import json
 import re
 import socket
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline.records import Article, PartnershipRecord
+from pipeline.records import PartnershipRecord
 from pipeline.review.app import create_app
 from pipeline.review.cli import run_review
 from pipeline.review.queries import load_partnership
 from pipeline.review.security import TOKEN_ENVIRONMENT_VARIABLE, TokenRequired, check_listening
 from pipeline.store.exports import export
-from pipeline.store.repository import ArticleToStore, EditConflict, Store
-from tests.store_fixtures import ENGINES, new_database_url, postgres_server  # noqa: F401 (fixture used by new_database_url)
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "review" / "articles.jsonl"
-LILLE_URL = "https://example.org/lille-saint-louis"
-
-
-def fill(store: Store) -> None:
-    for line in FIXTURES.read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        article = Article.model_validate(item["article"])
-        records = [PartnershipRecord.model_validate(r) for r in item["records"]]
-        store.save_article(ArticleToStore(article, records, "fixture"), f"hash-{article.url}")
-
-
-@pytest.fixture(params=ENGINES)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """The fixture articles stored on SQLite, then on a throwaway PostgreSQL database."""
-    with Store(new_database_url(request.param, request, tmp_path)) as opened:
-        fill(opened)
-        yield opened
-
-
-@pytest.fixture
-def client(store: Store) -> TestClient:
-    return TestClient(create_app(store))
-
-
-def partnership_of(store: Store, article_url: str) -> str:
-    return next(p.id for p in store.partnerships() if article_url in p.articles)
-
-
-def form_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
-
-
-def form_version(html: str) -> str:
-    match = re.search(r'name="version" value="(\d+)"', html)
-    assert match
-    return match.group(1)
-
-
-def login(client: TestClient, name: str, token: str = "") -> None:
-    page = client.get("/login")
-    answer = client.post("/login", data={"csrf_token": form_token(page.text), "name": name, "token": token, "next": "/queue"}, follow_redirects=False)
-    assert answer.status_code == 303
+from pipeline.store.repository import EditConflict, Store
+from tests.review_fixtures import (  # noqa: F401 - fixtures
+    LILLE_APRIL_URL,
+    LILLE_URL,
+    client,
+    form_token,
+    form_version,
+    login,
+    partnership_of,
+    postgres_server,
+    store,
+)
 
 
 def test_article_html_and_script_are_shown_not_run(client: TestClient, store: Store) -> None:
@@ -94,16 +57,16 @@ def test_analyst_values_are_escaped_in_the_page_and_history(client: TestClient, 
     reason = '<img src=x onerror="alert(1)">'
     answer = client.post(
         f"/records/{pid}/decision",
-        data={"csrf_token": form_token(page.text), "version": form_version(page.text), "decision": "rejected", "reason": reason},
+        data={"csrf_token": form_token(page.text), "version": form_version(page.text), "decision": "rejected", "reason": reason, "then": "stay"},
     )
-    assert answer.status_code == 200
+    assert answer.status_code == 200 and re.search(r'id="status">rejeté<', answer.text)
     assert reason not in answer.text
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in answer.text
 
 
 def test_signing_date_evidence_is_marked_in_its_colour(client: TestClient, store: Store) -> None:
     page = client.get(f"/records/{partnership_of(store, LILLE_URL)}?article={LILLE_URL}")
-    assert '<mark class="ev ev-signed_on" data-fields="signed_on" title="signed_on — date.absolute">Le 12 mars 2024</mark>' in page.text
+    assert '<mark class="ev ev-signed_on" data-fields="signed_on" title="date de signature — règle date.absolute">Le 12 mars 2024</mark>' in page.text
 
 
 def test_post_without_or_with_a_foreign_csrf_token_is_refused(client: TestClient, store: Store) -> None:
@@ -172,6 +135,12 @@ def test_second_analyst_editing_the_same_record_gets_a_conflict(store: Store) ->
     )
     assert second.status_code == 409
     assert "modifié par Alice" in second.text and "n&#39;ont pas été enregistrés" in second.text
+    # Bruno's typed values stay in the form, the current ones beside them, the form now at the current version.
+    edit_form = re.search(r'<form method="post" action="/records/[^"]+/edit" id="edit-form".*?</form>', second.text, re.S)
+    assert edit_form
+    assert '<option value="twinning" selected>' in edit_form.group(0) and 'name="signed_on" id="signed_on" value="2020"' in edit_form.group(0)
+    assert re.search(r'data-current="signed_on">actuel : 2024-03-12<', edit_form.group(0))
+    assert f'name="version" value="{load_partnership(store.engine, pid).version}"' in edit_form.group(0)
     stored = next(p for p in store.partnerships() if p.id == pid)
     assert stored.status == "accepted" and stored.document["signed_on"] == "2024-03-12"
     assert stored.document["agreement_type"] == "cooperation_agreement"
@@ -185,7 +154,7 @@ def test_invalid_edit_shows_the_models_error_next_to_the_field(client: TestClien
         data={"csrf_token": form_token(page.text), "version": "0", "agreement_type": "cooperation_agreement", "signed_on": "2024-02-30"},
     )
     assert answer.status_code == 422
-    assert re.search(r'id="signed_on-error">[^<]*is not a real date', answer.text)
+    assert re.search(r'id="signed_on-error">« 2024-02-30 » n&#39;est pas une date réelle', answer.text)
     assert 'value="2024-02-30"' in answer.text
     assert next(p for p in store.partnerships() if p.id == pid).document["signed_on"] == "2024-03-12"
 
@@ -218,12 +187,12 @@ def test_corrections_and_acceptance_reach_the_export_with_history(client: TestCl
     )
     assert party.status_code == 303
     version = form_version(client.get(f"/records/{pid}").text)
-    accepted = client.post(f"/records/{pid}/decision", data={"csrf_token": token, "version": version, "decision": "accepted"})
+    accepted = client.post(f"/records/{pid}/decision", data={"csrf_token": token, "version": version, "decision": "accepted", "then": "stay"})
     assert accepted.status_code == 200
     history = re.search(r'<table class="history".*?</table>', accepted.text, re.S)
     assert history
-    assert re.search(r"<td>signed_on</td>\s*<td>2024-03-12</td><td>2024-03-14</td>", history.group(0))
-    assert re.search(r"<td>status</td>\s*<td>flagged</td><td>accepted</td>", history.group(0))
+    assert re.search(r"<td>date de signature</td>\s*<td>2024-03-12</td><td>2024-03-14</td>", history.group(0))
+    assert re.search(r"<td>statut</td>\s*<td>nouveau</td><td>accepté</td>", history.group(0))
     lines = [json.loads(line) for line in export(store.partnerships("accepted"), "jsonl").splitlines()]
     assert lines and {line["signed_on"] for line in lines} == {"2024-03-14"}
     assert all({"water_sanitation", "youth"} <= {t["code"] for t in line["themes"]} for line in lines)
@@ -237,7 +206,7 @@ def test_reject_needs_a_reason(client: TestClient, store: Store) -> None:
     assert answer.status_code == 422 and "raison du rejet" in answer.text
 
 
-def test_queue_filters_counts_and_pages(client: TestClient) -> None:
+def test_queue_filters_and_counts(client: TestClient) -> None:
     everything = client.get("/queue")
     assert "Lille" in everything.text and "Nantes" in everything.text
     assert re.search(r"à arbitrer <b>1</b>", everything.text) and re.search(r"nouveau <b>1</b>", everything.text)
@@ -245,7 +214,7 @@ def test_queue_filters_counts_and_pages(client: TestClient) -> None:
     assert "Nantes" in japan.text and "Lille" not in japan.text
     in_2024 = client.get("/queue?date_from=2024-01-01&date_to=2024-12-31")
     assert "Lille" in in_2024.text and "Nantes" not in in_2024.text
-    by_source = client.get("/queue?source=cites-unies")
+    by_source = client.get("/queue?source=Cites-Unies")  # any case
     assert "Lille" in by_source.text and "Nantes" not in by_source.text
     by_theme = client.get("/queue?theme=culture_heritage")
     assert "Nantes" in by_theme.text and "Lille" not in by_theme.text
@@ -254,21 +223,26 @@ def test_queue_filters_counts_and_pages(client: TestClient) -> None:
     assert "Aucun partenariat" in client.get("/queue?status=accepted").text
 
 
-def test_record_page_links_supporting_articles_and_shows_the_conflict(client: TestClient, store: Store) -> None:
+def test_record_page_links_supporting_articles_and_puts_the_disagreement_first(client: TestClient, store: Store) -> None:
     page = client.get(f"/records/{partnership_of(store, LILLE_URL)}")
-    assert "https://example.org/saint-louis-lille-avril" in page.text
-    conflicts = re.search(r'<table class="conflicts">.*?</table>', page.text, re.S)
-    assert conflicts and "2024-03-12" in conflicts.group(0) and "2024-04" in conflicts.group(0)
+    assert LILLE_APRIL_URL in page.text
+    disagreements = re.search(r'<div class="disagreements" id="disagreements">.*?</div>\s*</div>', page.text, re.S)
+    assert disagreements and "Désaccords entre articles : 1 à trancher" in disagreements.group(0)
+    assert "donnent des valeurs différentes" in disagreements.group(0)
+    assert "<b>2024-03-12</b>" in disagreements.group(0) and "<b>2024-04</b>" in disagreements.group(0)
+    assert disagreements.group(0).count(">Retenir</button>") == 2
+    # Above the decision buttons and the fields: the first thing of the panel.
+    assert page.text.index('id="disagreements"') < page.text.index('id="accept-form"') < page.text.index('class="values"')
 
 
-def test_overview_counts_link_to_the_filtered_queue(client: TestClient) -> None:
+def test_overview_links_to_the_filtered_queue(client: TestClient) -> None:
     page = client.get("/overview")
     assert page.status_code == 200
-    assert 'href="/queue?country=JP"' in page.text and 'href="/queue?country=SN"' in page.text
-    assert 'href="/queue?theme=water_sanitation"' in page.text
-    assert 'href="/queue?date_from=2024-01-01&amp;date_to=2024-12-31"' in page.text
+    assert 'href="/queue?status=active&amp;country=JP"' in page.text and 'href="/queue?status=active&amp;country=SN"' in page.text
+    assert 'href="/queue?status=active&amp;theme=water_sanitation"' in page.text
+    assert 'href="/queue?status=active&amp;date_from=2024&amp;date_to=2024"' in page.text
     world = re.search(r'<svg class="world".*?</svg>', page.text, re.S)
-    assert world and world.group(0).count('<line class="link"') == 2
+    assert world and world.group(0).count('<path class="arc"') == 2
 
 
 def test_api_filters_and_updated_since_cursor(client: TestClient, store: Store) -> None:
@@ -283,7 +257,7 @@ def test_api_filters_and_updated_since_cursor(client: TestClient, store: Store) 
     assert client.get("/api/partnerships", params={"updated_since": as_of_in_paris_summer.isoformat()}).json()["total"] == 0
     pid = partnership_of(store, LILLE_URL)
     page = client.get(f"/records/{pid}")
-    client.post(f"/records/{pid}/decision", data={"csrf_token": form_token(page.text), "version": "0", "decision": "accepted"})
+    client.post(f"/records/{pid}/decision", data={"csrf_token": form_token(page.text), "version": "0", "decision": "accepted", "then": "stay"})
     changed = client.get("/api/partnerships", params={"updated_since": first["as_of"]}).json()
     assert [i["record_id"] for i in changed["items"]] == [pid]
     assert client.get("/api/partnerships?per_page=1&page=2").json()["items"][0]["record_id"] in {p.id for p in store.partnerships()}
@@ -312,9 +286,6 @@ def test_simultaneous_decisions_on_one_version_let_exactly_one_through(store: St
     assert decided is not None and len(decided.decisions) == 2 and len({d.reviewer for d in decided.decisions}) == 1
 
 
-LILLE_APRIL_URL = "https://example.org/saint-louis-lille-avril"
-
-
 def test_split_and_merge_from_the_record_page_are_kept_with_history(client: TestClient, store: Store) -> None:
     login(client, "Alice")
     pid = partnership_of(store, LILLE_URL)
@@ -328,7 +299,7 @@ def test_split_and_merge_from_the_record_page_are_kept_with_history(client: Test
     split_out = partnership_of(store, LILLE_APRIL_URL)
     assert split_out != pid and len(store.partnerships()) == 3
     history = re.search(r'<table class="history".*?</table>', answer.text, re.S)
-    assert history and re.search(r"<td>Alice</td><td>split</td>\s*<td></td><td>[^<]*saint-louis-lille-avril[^<]*</td><td>deux conventions</td>", history.group(0))
+    assert history and re.search(r'<td>Alice</td><td>séparation</td>\s*<td class="long">—</td><td class="long">article séparé : [^<]*saint-louis-lille-avril[^<]*</td><td>deux conventions</td>', history.group(0))
     # The other Senegal partnership is now offered for a merge; a merge without a token is refused.
     page = client.get(f"/records/{pid}")
     assert f'<option value="{split_out}">' in page.text
@@ -340,7 +311,7 @@ def test_split_and_merge_from_the_record_page_are_kept_with_history(client: Test
     (joined,) = [p for p in store.partnerships() if LILLE_URL in p.articles]
     assert set(joined.articles) == {LILLE_URL, LILLE_APRIL_URL}
     shown = client.get(merged.headers["location"])
-    assert "partenariats fusionnés" in shown.text and re.search(r"<td>Alice</td><td>merge</td>", shown.text)
+    assert "partenariats fusionnés" in shown.text and re.search(r"<td>Alice</td><td>fusion</td>", shown.text)
 
 
 def test_split_and_merge_refuse_a_stale_version_and_foreign_partnerships(client: TestClient, store: Store) -> None:

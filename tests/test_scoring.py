@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from pipeline.records import GoldArticle
-from pipeline.scoring import (
+from pipeline.evaluation.scoring import (
     FIELDS,
     SLOT_FIELDS,
     ScoreReport,

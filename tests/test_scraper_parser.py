@@ -7,13 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from pipeline.scraper.errors import NotAnArticle
 from pipeline.scraper.fetch import decode_body
 from pipeline.scraper.dates import parse_french_date
 from pipeline.scraper.profiles import PROFILES, profile_for
-from pipeline.scraper.sources import load_sources, shipped_sources_path
+from pipeline.scraper.sources import SourcesFileError, load_sources, shipped_sources_path
 
 from .conftest import FIXTURES, read_jsonl
 
@@ -137,9 +136,9 @@ def test_a_bad_sources_file_is_refused(tmp_path: Path) -> None:
     entry = 'id = "x"\nname = "X"\nregion = "R"\nbase_url = "https://x.org"\nstart_urls = ["/"]\n'
     bad_pattern = tmp_path / "bad.toml"
     bad_pattern.write_text(f"[[source]]\n{entry}article_url_pattern = '(unclosed'\n", encoding="utf-8")
-    with pytest.raises(ValidationError):
+    with pytest.raises(SourcesFileError, match='bad.toml: source "x", article_url_pattern: invalid regular expression'):
         load_sources(bad_pattern)
     duplicate = tmp_path / "duplicate.toml"
     duplicate.write_text(f"[[source]]\n{entry}article_url_pattern = 'a'\n" * 2, encoding="utf-8")
-    with pytest.raises(ValidationError, match="duplicate source ids"):
+    with pytest.raises(SourcesFileError, match="duplicate source ids"):
         load_sources(duplicate)

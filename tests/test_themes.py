@@ -11,7 +11,7 @@ import srsly
 from spacy.language import Language
 from spacy.matcher import Matcher
 
-from pipeline.components.themes import SPANS_KEY, read_lexicon, read_taxonomy_codes
+from pipeline.extract.components.themes import SPANS_KEY, read_lexicon, read_taxonomy_codes
 from pipeline.records import GoldArticle, ThemeCode
 from pipeline.resources import models_dir
 from tests.conftest import FIXTURES, SHARED_CORPUS, read_jsonl

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from pipeline.components.token_patterns import TokenPatternIndex, lookup_values
+from pipeline.extract.components.token_patterns import TokenPatternIndex, lookup_values
 from pipeline.resources import models_dir
 from tests.conftest import FIXTURES, read_jsonl
 

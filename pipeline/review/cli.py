@@ -12,7 +12,7 @@ import os
 import sys
 
 from pipeline.review.security import TOKEN_ENVIRONMENT_VARIABLE, TokenRequired, check_listening
-from pipeline.store.repository import default_database_url
+from pipeline.store.engine import database_url
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -43,7 +43,7 @@ def run_review(args: argparse.Namespace) -> int:
     from pipeline.review.app import create_app
     from pipeline.store.repository import Store
 
-    with Store(args.db or default_database_url()) as store:
+    with Store(database_url(args.db)) as store:
         uvicorn.run(create_app(store, operator_token=token), host=args.host, port=args.port, log_level="info")
     return EXIT_OK
 

@@ -109,10 +109,11 @@ def run_demo(args: argparse.Namespace) -> int:
         return 2
     from pipeline.extract import Extractor  # loads spaCy: imported only when the demo runs
     from pipeline.store.ingest import run_ingestion
-    from pipeline.store.repository import Store, default_database_url
+    from pipeline.store.engine import database_url
+    from pipeline.store.repository import Store
 
     settings = FetchSettings(delay=0.0, timeout=10.0, max_retries=1, backoff_base=0.1)
-    url = args.db or default_database_url()
+    url = database_url(args.db)
     with FixtureSite(site_dir, port=DEMO_PORT) as site, Store(url) as store:
         sources = rebase(load_sources(site_dir / "sources.toml"), site.url)
         outcome = run_ingestion(store, sources, Extractor(), settings=settings)

@@ -16,10 +16,10 @@ import re
 import tomllib
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 ProfileName = Literal["network", "wordpress", "drupal", "spip", "generic"]
 
@@ -121,10 +121,39 @@ class SourceFile(BaseModel):
         return sources
 
 
+class SourcesFileError(ValueError):
+    """A sources file that cannot be used, in one line: the file, each faulty entry by its
+    ``id`` (or its position when it has none) and field, and why."""
+
+
 def load_sources(path: Path | str) -> list[Source]:
-    """Read and validate a sources file (``[[source]]`` tables); raises pydantic's ValidationError."""
-    with Path(path).open("rb") as handle:
-        return SourceFile.model_validate(tomllib.load(handle)).source
+    """Read and validate a sources file (``[[source]]`` tables); raises SourcesFileError."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise SourcesFileError(f"{path}: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SourcesFileError(f"{path}: not TOML: {error}") from None
+    try:
+        return SourceFile.model_validate(data).source
+    except ValidationError as error:
+        problems = "; ".join(_describe(problem, data) for problem in error.errors(include_url=False))
+        raise SourcesFileError(f"{path}: {problems}") from None
+
+
+def _describe(problem: Any, data: dict[str, Any]) -> str:
+    """``source "lianes", article_url_pattern: invalid regular expression …``"""
+    location = list(problem["loc"])
+    message = problem["msg"].removeprefix("Value error, ")
+    if location[:1] == ["source"] and len(location) > 1 and isinstance(location[1], int):
+        entries = data.get("source") or []
+        entry = entries[location[1]] if location[1] < len(entries) else {}
+        name = f'source "{entry["id"]}"' if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"source entry {location[1] + 1} (no id)"
+        field = ".".join(str(part) for part in location[2:])
+        return f"{name}, {field}: {message}" if field else f"{name}: {message}"
+    return f"{'.'.join(str(part) for part in location) or 'file'}: {message}"
 
 
 def rebase(sources: list[Source], base_url: str) -> list[Source]:

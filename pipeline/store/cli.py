@@ -1,48 +1,65 @@
-"""The ``run``, ``runs`` and ``export`` commands, wired into ``pipeline.cli`` as subcommands.
+"""The ``run``, ``runs``, ``export`` and ``unlock`` commands, wired into ``pipeline.cli`` as
+subcommands.
 
 Each command has ``add_<command>_arguments(parser)`` and ``run_<command>(args) -> int``.
-Exit status: 0 success, 1 some sources or articles failed (the rest done) or the store is
-locked by another run, 2 usage error. ``python -m pipeline.store.cli`` runs them standalone.
+Exit status: 0 success; 1 some sources or articles failed (the rest done); 2 usage error or
+a store that cannot be opened (one line: the URL, password masked, and why); 75 the store is
+locked by another run (EX_TEMPFAIL: nothing was done, try later); 130 / 143 ``run`` stopped by
+SIGINT / SIGTERM (recorded as interrupted, lock released). ``python -m pipeline.store.cli``
+runs them standalone.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 
 from pydantic import ValidationError
 
+from pipeline.inputs import MAX_ARTICLE_BYTES
 from pipeline.scraper.fetch import FetchSettings
-from pipeline.store.repository import STATUSES, LockHeld, RunSummary, Store, default_database_url
+from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, database_url
+from pipeline.store.errors import LockHeld, StoreUnavailable
+from pipeline.store.repository import RUN_LEASE, STATUSES, RunSummary, Store
 
 log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL (sysexits.h): another run holds the store; try again later
 
 
-def _add_db_argument(parser: argparse.ArgumentParser) -> None:
+def _add_db_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         default=None,
         metavar="URL",
         help="store URL: sqlite:///FILE or postgresql://… (default: $PARTNERSHIPS_DB, else sqlite:///partnerships.db)",
     )
+    parser.add_argument(
+        "--connect-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT, metavar="SECONDS",
+        help=f"give up connecting to a PostgreSQL server after this long (default {DEFAULT_CONNECT_TIMEOUT:g})",
+    )
 
 
-def _database_url(args: argparse.Namespace) -> str:
-    return args.db or default_database_url()
+def open_store(args: argparse.Namespace) -> Store:
+    """The store of ``--db``; ``StoreUnavailable`` (one line, exit 2) when it cannot be opened."""
+    return Store(database_url(args.db), connect_timeout=args.connect_timeout)
 
 
 # ---------------------------------------------------------------------------- run
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sources", type=Path, default=None, help="sources TOML file (default: the shipped networks)")
-    _add_db_argument(parser)
+    _add_db_arguments(parser)
     parser.add_argument("--only", action="append", default=[], metavar="ID", help="crawl only this source id (repeatable)")
     parser.add_argument("--no-crawl", action="store_true", help="skip the crawl: only extract what the store owes")
     parser.add_argument(
@@ -51,8 +68,22 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--delay", type=float, default=FetchSettings.delay, help="seconds between requests to one host")
     parser.add_argument("--timeout", type=float, default=FetchSettings.timeout, help="seconds per request")
     parser.add_argument("--retries", type=int, default=FetchSettings.max_retries, help="retries on timeouts, 429 and 5xx")
+    parser.add_argument(
+        "--max-article-size", type=int, default=MAX_ARTICLE_BYTES, metavar="BYTES",
+        help=f"skip (and record as failed) an article whose text is larger than this (default {MAX_ARTICLE_BYTES:,})",
+    )
     parser.add_argument("--report", action="store_true", help="print the last runs when done")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM asked ``run`` to stop. A KeyboardInterrupt, so that nothing meant for
+    ordinary errors catches it, asyncio stops the crawl as it does on Ctrl-C, and the run is
+    recorded as interrupted (``run_ingestion``)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -69,34 +100,83 @@ def run_run(args: argparse.Namespace) -> int:
             print(f"partnerships run: unknown source ids: {', '.join(sorted(unknown))}", file=sys.stderr)
             return EXIT_USAGE
         sources = [s for s in sources if s.id in args.only]
-    from pipeline.extract import Extractor
-    from pipeline.store.ingest import run_ingestion
 
-    with Store(_database_url(args)) as store:
-        extractor = Extractor()
-        progress = None if args.quiet else (lambda url: print(f"stored {url}", file=sys.stderr))
-        settings = FetchSettings(delay=args.delay, timeout=args.timeout, max_retries=args.retries)
+    holder = uuid.uuid4().hex
+    with open_store(args) as store, _stopped_by_signals():
         try:
-            outcome = run_ingestion(
-                store, sources, extractor, settings=settings, reextract=args.reextract, article_progress=progress
-            )
+            store.acquire_lock(holder, RUN_LEASE)  # before the model: a refused run costs nothing
         except LockHeld as error:
             print(f"partnerships run: {error}", file=sys.stderr)
-            return EXIT_SOME_FAILED
+            return EXIT_LOCKED
+        try:
+            from pipeline.extract import Extractor
+            from pipeline.store.ingest import run_ingestion
+
+            extractor = Extractor()
+            progress = None if args.quiet else (lambda url: print(f"stored {url}", file=sys.stderr, flush=True))
+            settings = FetchSettings(delay=args.delay, timeout=args.timeout, max_retries=args.retries)
+            outcome = run_ingestion(
+                store, sources, extractor, settings=settings, reextract=args.reextract, article_progress=progress,
+                holder=holder, max_article_bytes=args.max_article_size,
+            )
+        except Stopped as stop:
+            print(f"partnerships run: stopped by {stop}; recorded as interrupted, lock released", file=sys.stderr)
+            return 128 + stop.signum
+        finally:
+            store.release_lock(holder)
         runs = store.recent_runs(5 if args.report else 1)
     print(format_runs(runs, failures=True), file=sys.stderr)
     return outcome.exit_status
 
 
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise ``Stopped`` once; while the run records its interruption and
+    releases its lock, further ones are ignored (kill -9 still ends it: the next run finds
+    the run unfinished and marks it interrupted)."""
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+# ---------------------------------------------------------------------------- unlock
+def add_unlock_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_db_arguments(parser)
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    """Release the run lock of a run that will not come back (its host is gone); a run still
+    alive on this host keeps it (stop that process instead)."""
+    with open_store(args) as store:
+        held = store.lock()
+        if held is None:
+            print("partnerships unlock: no run holds the store's lock", file=sys.stderr)
+            return EXIT_OK
+        if held.alive_on_this_host():
+            print(f"partnerships unlock: refused, {held}, and that process is running: stop it instead", file=sys.stderr)
+            return EXIT_LOCKED
+        store.release_lock(held.holder)
+    print(f"partnerships unlock: released the {held}", file=sys.stderr)
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------------- runs
 def add_runs_arguments(parser: argparse.ArgumentParser) -> None:
-    _add_db_argument(parser)
+    _add_db_arguments(parser)
     parser.add_argument("-n", "--limit", type=int, default=10, help="how many runs, latest first (default 10)")
     parser.add_argument("--json", action="store_true", help="print the runs as JSON")
 
 
 def run_runs(args: argparse.Namespace) -> int:
-    with Store(_database_url(args)) as store:
+    with open_store(args) as store:
         runs = store.recent_runs(args.limit)
     if args.json:
         print(json.dumps([_run_dict(r) for r in runs], indent=2, ensure_ascii=False))
@@ -134,15 +214,19 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--format", required=True, choices=FORMATS, help="jsonl: contract records; csv: one row per partnership; atlas-csv: the national atlas layout")
     parser.add_argument("--status", choices=STATUSES, help="only partnerships with this status")
-    _add_db_argument(parser)
+    _add_db_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, default=None, help="write here instead of stdout")
+    parser.add_argument("--excel", action="store_true", help="csv formats: start with a UTF-8 byte-order mark, so Excel shows accents")
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from pipeline.store.exports import export
+    from pipeline.store.exports import EXCEL_BOM, export
 
-    with Store(_database_url(args)) as store:
-        text = export(store.partnerships(args.status), args.format)
+    if args.excel and args.format == "jsonl":
+        print("partnerships export: --excel is for the csv formats (a BOM would break JSONL readers)", file=sys.stderr)
+        return EXIT_USAGE
+    with open_store(args) as store:
+        text = (EXCEL_BOM if args.excel else "") + export(store.partnerships(args.status), args.format)
     if args.output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -160,13 +244,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_run_arguments(commands.add_parser("run", help="crawl, extract, store, merge"))
     add_runs_arguments(commands.add_parser("runs", help="the last runs"))
     add_export_arguments(commands.add_parser("export", help="records for downstream registries"))
+    add_unlock_arguments(commands.add_parser("unlock", help="release the lock of a run that will not come back"))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    handlers = {"run": run_run, "runs": run_runs, "export": run_export}
-    return handlers[args.command](args)
+    handlers = {"run": run_run, "runs": run_runs, "export": run_export, "unlock": run_unlock}
+    try:
+        return handlers[args.command](args)
+    except StoreUnavailable as error:
+        print(f"partnerships {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

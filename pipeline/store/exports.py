@@ -10,27 +10,29 @@ article and rank, canonical JSON, fixed column order; the same store exports the
 * ``atlas-csv``: the layout of the national atlas of decentralised cooperation, in French
   (``atlas.json``): French authority and partner, their kinds, partner country, agreement
   type, date, duration, themes, sources.
+
+The CSV files are opened in spreadsheets, so they are written for them: RFC 4180 quoting;
+a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+``'`` (OWASP's advice against formula injection: the spreadsheet shows it as text); in a list
+cell, a backslash or ``;`` inside an item is escaped with a backslash, so ``"; "`` only ever separates
+items; ``export --excel`` starts the file with a UTF-8 byte-order mark for Excel.
 """
 
 from __future__ import annotations
 
 import csv
-import gettext
 import io
-import json
-from collections.abc import Callable
-from functools import cache
-from importlib.resources import files
+from collections.abc import Callable, Iterable
 from typing import Any
 
-import pycountry
-
 from pipeline.records import PartnershipRecord, duration_months
-from pipeline.resources import models_dir
+from pipeline.store.labels import atlas_layout, country_name, theme_labels
 from pipeline.store.repository import StoredPartnership, canonical_json
 
 FORMATS = ("jsonl", "csv", "atlas-csv")
 LIST_SEPARATOR = "; "
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_BOM = "\ufeff"
 FRANCE = "FR"
 # Per-article provenance, not a property of the partnership row.
 CSV_SKIPPED_FIELDS = ("record_id", "article_url", "evidence")
@@ -58,8 +60,8 @@ def to_csv(partnerships: list[StoredPartnership]) -> str:
             partnership.id,
             partnership.status,
             *(flatten(partnership.document.get(name)) for name in fields),
-            LIST_SEPARATOR.join(sorted(partnership.conflicts)),
-            LIST_SEPARATOR.join(partnership.articles),
+            join_list(sorted(partnership.conflicts)),
+            join_list(partnership.articles),
         ]
         for partnership in partnerships
     ]
@@ -76,24 +78,34 @@ def to_atlas_csv(partnerships: list[StoredPartnership]) -> str:
         french = [p for p in document["signatories"] if p["country"] == FRANCE]
         partners = [p for p in document["signatories"] if p["country"] != FRANCE]
         values = {
-            "french_authority": LIST_SEPARATOR.join(p["name"] for p in french),
-            "french_authority_kind": LIST_SEPARATOR.join(layout["party_kinds"][p["kind"]] for p in french),
-            "partner_country": LIST_SEPARATOR.join(dict.fromkeys(country_name(p["country"]) for p in partners)),
-            "partner_authority": LIST_SEPARATOR.join(p["name"] for p in partners),
-            "partner_authority_kind": LIST_SEPARATOR.join(layout["party_kinds"][p["kind"]] for p in partners),
+            "french_authority": join_list(p["name"] for p in french),
+            "french_authority_kind": join_list(layout["party_kinds"][p["kind"]] for p in french),
+            "partner_country": join_list(dict.fromkeys(country_name(p["country"]) for p in partners)),
+            "partner_authority": join_list(p["name"] for p in partners),
+            "partner_authority_kind": join_list(layout["party_kinds"][p["kind"]] for p in partners),
             "agreement_type": layout["agreement_types"][document["agreement_type"]],
             "agreement_label": document.get("agreement_label") or "",
             "signed_on": french_date(document.get("signed_on")),
             "duration": french_duration(document.get("duration"), layout["duration_units"]),
             "since": str(document["since"]) if document.get("since") else "",
-            "themes": LIST_SEPARATOR.join(dict.fromkeys(themes[t["code"]] for t in document.get("themes", []))),
-            "actors": LIST_SEPARATOR.join(a["name"] for a in document.get("actors", [])),
-            "sources": LIST_SEPARATOR.join(partnership.articles),
+            "themes": join_list(dict.fromkeys(themes[t["code"]] for t in document.get("themes", []))),
+            "actors": join_list(a["name"] for a in document.get("actors", [])),
+            "sources": join_list(partnership.articles),
             "partnership_id": partnership.id,
             "status": layout["statuses"][partnership.status],
         }
         rows.append([values[key] for key in columns])
     return _csv_text(list(columns.values()), rows)
+
+
+def join_list(items: Iterable[str]) -> str:
+    """Items in one cell, separated by '; ' and escaped so that the separator is unambiguous."""
+    return LIST_SEPARATOR.join(item.replace("\\", "\\\\").replace(";", "\\;") for item in items)
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet will not read as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
 def flatten(value: Any) -> str:
@@ -102,7 +114,7 @@ def flatten(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(flatten(item) for item in value)
+        return join_list(flatten(item) for item in value)
     if isinstance(value, dict):
         head_key = "name" if "name" in value else "label" if "label" in value else None
         rest = [flatten(v) for k, v in value.items() if k != head_key and v is not None]
@@ -129,30 +141,9 @@ def french_duration(value: str | None, units: dict[str, list[str]]) -> str:
     return f"{months} {units['months'][months > 1]}"
 
 
-@cache
-def atlas_layout() -> dict[str, Any]:
-    return json.loads(files("pipeline.store").joinpath("atlas.json").read_text(encoding="utf-8"))
-
-
-@cache
-def theme_labels() -> dict[str, str]:
-    with open(models_dir() / "taxonomy.json", encoding="utf-8") as handle:
-        return {theme["code"]: theme["label"] for theme in json.load(handle)["themes"]}
-
-
-@cache
-def _french_countries() -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
-
-
-def country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    return _french_countries().gettext(country.name) if country else code
-
-
 def _csv_text(header: list[str], rows: list[list[str]]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue()

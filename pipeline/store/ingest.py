@@ -9,7 +9,8 @@ Crash safety: each article is committed with its records, its crawl memory and t
 partnerships they merge into in one transaction (``Store.save_article``). A page is
 remembered by the crawl only in that transaction, so an article fetched but not stored when
 the run died is fetched again by the next run; an article stored but whose extraction
-failed is marked as owed and extracted again by the next run.
+failed is marked as owed and extracted again by the next run. SIGINT and SIGTERM wait while
+an article is stored and counted, so a stopped run is recorded with exactly what it stored.
 
 Incremental and idempotent: the crawl asks only for new or changed pages; an article whose
 text is unchanged and already extracted by this model version is not extracted again.
@@ -20,8 +21,10 @@ extracted by another model version; review decisions stay on top of the new valu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+import signal
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,16 +34,17 @@ from typing import Any
 import httpx
 
 from pipeline.extract import Extractor
+from pipeline.inputs import MAX_ARTICLE_BYTES, too_large
 from pipeline.records import Article
 from pipeline.scraper.crawl import CrawlReport, ProgressCallback, crawl, text_hash
 from pipeline.scraper.fetch import FetchSettings
 from pipeline.scraper.sources import Source
 from pipeline.store.crawl_state import DatabaseCrawlState
-from pipeline.store.repository import ArticleToStore, LockHeld, Store
+from pipeline.store.repository import RUN_LEASE, ArticleToStore, LockHeld, Store
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=15)
+LEASE = RUN_LEASE
 RENEW_EVERY = dt.timedelta(minutes=1)
 LOAD_BATCH = 64
 EXIT_OK = 0
@@ -48,6 +52,11 @@ EXIT_SOME_FAILED = 1
 
 ArticleProgress = Callable[[str], None]
 """Called with each article URL once it is stored."""
+# Crawl events (``ProgressCallback``) -> the run's count they add to while the crawl goes on.
+_CRAWL_COUNTS = {
+    "fetched": "fetched", "not_modified": "not_modified", "unchanged": "not_modified",
+    "failed": "crawl_failed", "skipped": "skipped", "article": "parsed",
+}
 
 
 @dataclass
@@ -76,23 +85,33 @@ def run_ingestion(
     reextract: bool = False,
     crawl_progress: ProgressCallback | None = None,
     article_progress: ArticleProgress | None = None,
+    holder: str | None = None,
+    max_article_bytes: int = MAX_ARTICLE_BYTES,
 ) -> RunOutcome:
-    """One run of the job; raises LockHeld when another run holds the store."""
-    holder = uuid.uuid4().hex
+    """One run of the job; raises LockHeld when another run holds the store. ``holder`` names
+    a lease the caller took already (``partnerships run`` takes it before loading the model).
+
+    Stopped by Ctrl-C or SIGTERM (KeyboardInterrupt), the run is recorded as interrupted with
+    its counts so far, the lock released, and the interruption raised again."""
+    holder = holder or uuid.uuid4().hex
     store.acquire_lock(holder, LEASE)
     try:
         run_id = store.start_run(extractor.model_version)
         outcome = RunOutcome(run_id, EXIT_OK)
-        job = _Job(store, extractor, outcome, holder, article_progress)
+        job = _Job(store, extractor, outcome, holder, article_progress, max_article_bytes)
+        interrupted = False
         try:
             job.crawl_and_store(sources, settings, crawl_progress, reextract)
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
         except Exception as exc:
             log.exception("run %d stopped", run_id)
             outcome.failures.append({"stage": "run", "url": "", "reason": f"{type(exc).__name__}: {exc}"})
             raise
         finally:
             outcome.exit_status = EXIT_SOME_FAILED if outcome.failures else EXIT_OK
-            status = "failed" if outcome.failures else "done"
+            status = "interrupted" if interrupted else "failed" if outcome.failures else "done"
             counts: dict[str, Any] = {**outcome.counts, "seconds": {k: round(v, 3) for k, v in sorted(outcome.seconds.items())}}
             store.update_run(run_id, counts, outcome.failures, status=status)
         return outcome
@@ -101,12 +120,15 @@ def run_ingestion(
 
 
 class _Job:
-    def __init__(self, store: Store, extractor: Extractor, outcome: RunOutcome, holder: str, progress: ArticleProgress | None) -> None:
+    def __init__(
+        self, store: Store, extractor: Extractor, outcome: RunOutcome, holder: str, progress: ArticleProgress | None, max_article_bytes: int
+    ) -> None:
         self.store = store
         self.extractor = extractor
         self.outcome = outcome
         self.holder = holder
         self.progress = progress or (lambda url: None)
+        self.max_article_bytes = max_article_bytes
         self.timer = _Timer(outcome.seconds)
         self.renewed_at = perf_counter()
 
@@ -125,7 +147,6 @@ class _Job:
         self.timer.add("crawl", perf_counter() - started)
         self.store.save_sources((s.id, s.name, s.model_dump_json()) for s in sources)
         fresh = self._changed_articles(report.articles, state)
-        self.count("parsed", len(report.articles))
         fresh_urls = {a.url for a in fresh}
         owed = [u for u in self.store.urls_to_extract(self.extractor.model_version, reextract=reextract) if u not in fresh_urls]
         self.count("owed", len(owed))
@@ -135,17 +156,27 @@ class _Job:
     def _crawl(
         self, sources: list[Source], state: DatabaseCrawlState, settings: FetchSettings | None, progress: ProgressCallback | None
     ) -> CrawlReport:
+        def counting(event: str, url: str) -> None:  # counts so far, should the run be stopped
+            if event in _CRAWL_COUNTS:
+                self.count(_CRAWL_COUNTS[event])
+            if progress is not None:
+                progress(event, url)
+
         async def go() -> CrawlReport:
             async with httpx.AsyncClient() as client:
-                return await crawl(sources, client, state, settings=settings, progress=progress)  # type: ignore[arg-type]
+                return await crawl(sources, client, state, settings=settings, progress=counting)  # type: ignore[arg-type]
 
         if not sources:
+            self.outcome.counts["parsed"] = 0
             return CrawlReport()
         report = asyncio.run(go())
-        self.count("fetched", report.fetched)
-        self.count("not_modified", report.not_modified + report.unchanged)
-        self.count("skipped", len(report.skipped))
-        self.count("crawl_failed", len(report.failed))
+        self.outcome.counts.update(  # the report's figures are the ones that stand
+            fetched=report.fetched,
+            not_modified=report.not_modified + report.unchanged,
+            skipped=len(report.skipped),
+            crawl_failed=len(report.failed),
+            parsed=len(report.articles),
+        )
         for problem in report.failed:
             self.fail("crawl", problem.url, f"{problem.source}: {problem.reason}")
         return report
@@ -167,8 +198,17 @@ class _Job:
         for start in range(0, len(urls), LOAD_BATCH):
             yield from self.store.load_articles(urls[start : start + LOAD_BATCH])
 
+    def _within_size_limit(self, articles: Iterator[Article]) -> Iterator[Article]:
+        for article in articles:
+            size = len(article.text.encode("utf-8"))
+            if size > self.max_article_bytes:
+                self.fail("extract", article.url, f"text of {size:,} bytes is {too_large(self.max_article_bytes)}")
+                self.count("too_large")
+                continue
+            yield article
+
     def _extract_and_store(self, articles: Iterator[Article], state: DatabaseCrawlState) -> None:
-        results = self.extractor.extract(articles)
+        results = self.extractor.extract(self._within_size_limit(articles))
         while True:
             started = perf_counter()
             result = next(results, None)
@@ -180,23 +220,42 @@ class _Job:
                 self.fail("extract", article.url, result.error)
             digest = text_hash(article)
             item = ArticleToStore(article, result.records, self.extractor.model_version, result.error, state.take_pages(digest))
-            try:
-                seconds = self.store.save_article(item, digest)
-            except Exception as exc:  # one article the store refuses must not stop the run
-                log.exception("storing %s failed", article.url)
-                self.fail("store", article.url, f"{type(exc).__name__}: {exc}")
-                continue
-            for stage, value in seconds.items():
-                self.timer.add(stage, value)
-            self.count("extracted")
-            self.count("records", len(result.records))
-            self.progress(article.url)
-            self._keep_lease()
+            with _signals_held():
+                stored = self._store(item, digest)
+            if stored:
+                self.progress(article.url)
+                self._keep_lease()
+
+    def _store(self, item: ArticleToStore, digest: str) -> bool:
+        """Store one article and count it: both or neither, as a stopped run's counts say."""
+        try:
+            seconds = self.store.save_article(item, digest)
+        except Exception as exc:  # one article the store refuses must not stop the run
+            log.exception("storing %s failed", item.article.url)
+            self.fail("store", item.article.url, f"{type(exc).__name__}: {exc}")
+            return False
+        for stage, value in seconds.items():
+            self.timer.add(stage, value)
+        self.count("extracted")
+        self.count("records", len(item.records))
+        return True
 
     def _keep_lease(self) -> None:
         if perf_counter() - self.renewed_at >= RENEW_EVERY.total_seconds():
             self.store.renew_lock(self.holder, LEASE)
             self.renewed_at = perf_counter()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait (pending) until the block ends, so that an article is never
+    half stored and counted: a run stopped there is stopped just after it."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _chain(first: list[Article], rest: Iterator[Article]) -> Iterator[Article]:

@@ -1,9 +1,8 @@
-"""The store: one class in front of the database, the same code on SQLite and PostgreSQL.
+"""The store: one class in front of the database, the same code on SQLite and PostgreSQL
+(how each is opened: ``pipeline.store.engine``; what it raises: ``pipeline.store.errors``).
 
-SQLite is opened in WAL mode (readers never block the writer; a process killed mid-write
-leaves the last committed state) with a busy timeout; ``postgresql://`` URLs go through
-psycopg 3. Every write that must be all-or-nothing is one transaction: an article, its
-records and the partnerships they are merged into are committed together.
+Every write that must be all-or-nothing is one transaction: an article, its records and the
+partnerships they are merged into are committed together.
 """
 
 from __future__ import annotations
@@ -21,20 +20,22 @@ import sqlalchemy as sa
 
 from pipeline.records import Article, PartnershipRecord
 from pipeline.scraper.state import SeenPage
-from pipeline.store import schema
+from pipeline.store import reviewed, schema
 from pipeline.store.crawl_state import DatabaseCrawlState, write_pages
 from pipeline.store.merge import ClusterItem, MergedPartnership, Overrides, StoredRecord, apply_overrides, cluster, countries_key, merge
+from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, create_store_engine, unavailable
+from pipeline.store.errors import LockHeld, StoreTooNew
 from pipeline.store.migrations import migrate
 
-DEFAULT_DATABASE_URL = "sqlite:///partnerships.db"
+# The run's lease on the store, renewed as the run goes (pipeline.store.ingest).
+RUN_LEASE = dt.timedelta(minutes=15)
 STATUSES = ("new", "accepted", "rejected", "flagged")
-REVIEW_STATUSES = ("accepted", "rejected")
+# What a status decision may say: accepted, rejected, or back to review ("new").
+REVIEW_STATUSES = (*reviewed.DECIDED_STATUSES, reviewed.REOPENED)
 # Grouping decisions: their kind in ``partnership_overrides`` and their field in the history.
 SPLIT, MERGE = "split", "merge"
-
-
-def default_database_url() -> str:
-    return os.environ.get("PARTNERSHIPS_DB") or DEFAULT_DATABASE_URL
+# An article's records moved to another signatory-country group by a merge across groups.
+MOVE = "move"
 
 
 def canonical_json(value: Any) -> str:
@@ -49,29 +50,6 @@ def utc_now() -> dt.datetime:
 def as_utc(value: dt.datetime) -> dt.datetime:
     """SQLite gives timestamps back without their zone; they were written in UTC."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def create_store_engine(url: str) -> sa.Engine:
-    if url.startswith(("postgresql://", "postgres://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 60})
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process; WAL keeps it consistent
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=60000")
-    cursor.close()
-
-
-class LockHeld(RuntimeError):
-    """Another run holds the store's lock."""
 
 
 class EditConflict(Exception):
@@ -94,6 +72,27 @@ class Split:
 
     remaining: str
     split_out: str
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A lease on the store: which run holds it, from which process, until when."""
+
+    name: str
+    holder: str
+    host: str
+    pid: int
+    expires_at: dt.datetime
+
+    def __str__(self) -> str:
+        until = self.expires_at.isoformat(timespec="seconds")
+        return f"lock {self.name!r} held by run {self.holder} (host {self.host}, pid {self.pid}) until {until}"
+
+    def alive_on_this_host(self) -> bool:
+        return self.host == socket.gethostname() and _process_alive(self.pid)
+
+    def gone_from_this_host(self) -> bool:
+        return self.host == socket.gethostname() and not _process_alive(self.pid)
 
 
 @dataclass(frozen=True)
@@ -131,10 +130,21 @@ class ArticleToStore:
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> None:
+        """Open the store and bring its schema up to date; ``StoreUnavailable`` in one line
+        (the URL, password masked, and why) when it cannot be opened."""
         self.url = url
-        self.engine = create_store_engine(url)
-        migrate(self.engine)
+        self.engine = create_store_engine(url, connect_timeout=connect_timeout)
+        try:
+            migrate(self.engine)
+            with self.engine.begin() as connection:
+                reviewed.fill_missing(connection)
+        except StoreTooNew as error:
+            self.engine.dispose()
+            raise StoreTooNew(url, error.reason) from None
+        except sa.exc.DBAPIError as error:
+            self.engine.dispose()
+            raise unavailable(url, error, connect_timeout) from None
 
     @property
     def dialect(self) -> str:
@@ -155,7 +165,14 @@ class Store:
     # ------------------------------------------------------------------ lock
     def acquire_lock(self, holder: str, lease: dt.timedelta, name: str = "run") -> None:
         """Take the named lease, or raise LockHeld. A lease is taken over when it expired or
-        when its holder was a process of this host that no longer exists (killed)."""
+        when its holder was a process of this host that no longer exists (killed). The first
+        write of a run: a store that cannot be written raises ``StoreUnavailable``."""
+        try:
+            self._acquire_lock(holder, lease, name)
+        except sa.exc.DBAPIError as error:
+            raise unavailable(self.url, error) from None
+
+    def _acquire_lock(self, holder: str, lease: dt.timedelta, name: str) -> None:
         now = utc_now()
         host, pid = socket.gethostname(), os.getpid()
         values = {"holder": holder, "host": host, "pid": pid, "expires_at": now + lease}
@@ -169,12 +186,9 @@ class Store:
                     return
                 except sa.exc.IntegrityError:
                     raise LockHeld(f"lock {name!r} was just taken by another run") from None
-            stale = as_utc(row["expires_at"]) < now or (row["host"] == host and not _process_alive(row["pid"]))
-            if row["holder"] != holder and not stale:
-                raise LockHeld(
-                    f"lock {name!r} held by run {row['holder']} (host {row['host']}, pid {row['pid']}) "
-                    f"until {as_utc(row['expires_at']).isoformat(timespec='seconds')}"
-                )
+            held = Lock(name, row["holder"], row["host"], row["pid"], as_utc(row["expires_at"]))
+            if held.holder != holder and not (held.expires_at < now or held.gone_from_this_host()):
+                raise LockHeld(f"{held}; if that run is gone for good (another host), `partnerships unlock` releases it")
             taken = connection.execute(
                 sa.update(table).where(table.c.name == name, table.c.holder == row["holder"]).values(**values)
             )
@@ -189,6 +203,13 @@ class Store:
             )
         if renewed.rowcount != 1:
             raise LockHeld(f"lock {name!r} is no longer held by {holder}")
+
+    def lock(self, name: str = "run") -> Lock | None:
+        """Who holds the named lease, if anyone (expired or not)."""
+        table = schema.locks
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(table).where(table.c.name == name)).mappings().first()
+        return None if row is None else Lock(name, row["holder"], row["host"], row["pid"], as_utc(row["expires_at"]))
 
     def release_lock(self, holder: str, name: str = "run") -> None:
         with self.engine.begin() as connection:
@@ -292,12 +313,13 @@ class Store:
                     extraction_error=item.error,
                 )
             )
+            moved = _moves(connection, article.url)
             rows = [
                 {
                     "article_url": article.url,
                     "ordinal": ordinal,
                     "record_id": record.record_id,
-                    "countries": countries_key(record),
+                    "countries": moved.get(countries_key(record), countries_key(record)),
                     "model_version": record.model_version,
                     "partnership_id": None,
                     "document": canonical_json(record.model_dump(mode="json")),
@@ -314,11 +336,9 @@ class Store:
 
     # ------------------------------------------------------------------ review decisions
     def decide(self, partnership_id: str, field: str, value: Any, reviewer: str, note: str | None = None) -> None:
-        """Record a review decision: a field's reviewed value, or ``status`` accepted/rejected."""
-        if field == "status" and value not in REVIEW_STATUSES:
-            raise ValueError(f"a review status is one of {', '.join(REVIEW_STATUSES)}, not {value!r}")
-        if field != "status" and field not in PartnershipRecord.model_fields:
-            raise ValueError(f"{field!r} is not a record field")
+        """Record a review decision: a field's reviewed value, or ``status`` accepted /
+        rejected / new (back to review)."""
+        _check_decision(field, value)
         with self.engine.begin() as connection:
             document = connection.execute(
                 sa.select(schema.partnerships.c.document).where(schema.partnerships.c.id == partnership_id)
@@ -328,7 +348,7 @@ class Store:
             if field != "status":  # the reviewed value must leave a valid record
                 PartnershipRecord.model_validate({**json.loads(document), field: value})
             _insert_decision(connection, partnership_id, field, value, reviewer, note, utc_now())
-            _refresh_status(connection, partnership_id)
+            reviewed.refresh(connection, [partnership_id])
 
     def decide_versioned(
         self,
@@ -343,15 +363,36 @@ class Store:
         its latest decision, 0 before any: what the analyst saw); returns the new version.
         Raises ``EditConflict`` when another analyst decided in between, ``KeyError`` when
         the partnership is gone."""
+        for name, value in changes.items():
+            _check_decision(name, value)
         with self.engine.begin() as connection:
             _lock_at_version(connection, partnership_id, expected_version)
             now, version = utc_now(), expected_version
             for name, value in changes.items():
-                if name != "status" and name not in PartnershipRecord.model_fields:
-                    raise ValueError(f"{name!r} is not a record field")
                 version = _insert_decision(connection, partnership_id, name, value, reviewer, note, now)
-            _refresh_status(connection, partnership_id)
+            reviewed.refresh(connection, [partnership_id], now)
         return version
+
+    def undo(self, partnership_id: str, reviewer: str, expected_version: int, note: str | None = None) -> list[str]:
+        """Undo the partnership's latest decision (every field one save changed), when it is
+        still the latest (``expected_version``): the undone rows stay in the history, an
+        ``undo`` row says they no longer count. Returns the fields given back their former
+        value; ``ValueError`` when there is nothing to undo or it was a split or a merge
+        (the grouping is undone by the opposite decision)."""
+        with self.engine.begin() as connection:
+            _lock_at_version(connection, partnership_id, expected_version)
+            history = reviewed.decision_rows(connection, [partnership_id]).get(partnership_id, [])
+            standing = {row.id for row in reviewed.in_force(history).values()}
+            latest = next((row for row in reversed(history) if row.id in standing), None)
+            if latest is None or latest.id != expected_version:
+                raise ValueError("nothing to undo: the latest decision was an undo, or there is none")
+            batch = [row for row in history if row.id in standing and row.decided_at == latest.decided_at and row.reviewer == latest.reviewer]
+            if any(row.field in (SPLIT, MERGE) for row in batch):
+                raise ValueError("a split or a merge is undone by the opposite decision, not by undo")
+            now = utc_now()
+            _insert_decision(connection, partnership_id, reviewed.UNDO, {"decisions": [row.id for row in batch]}, reviewer, note, now)
+            reviewed.refresh(connection, [partnership_id], now)
+            return [row.field for row in batch]
 
     def split(
         self, partnership_id: str, article_url: str, reviewer: str, expected_version: int, note: str | None = None
@@ -374,22 +415,32 @@ class Store:
     def merge(
         self, partnership_id: str, other_id: str, reviewer: str, expected_version: int, note: str | None = None
     ) -> str:
-        """Join another partnership of the same signatory countries into this one, for good:
-        later runs keep their articles together. Versioned on ``partnership_id`` like
-        ``decide_versioned``; returns the id of the joined partnership. ``ValueError`` when
-        the other is this one or has other countries, ``KeyError`` when it does not exist."""
-        table = schema.partnerships
+        """Join another partnership into this one, for good: later runs keep their articles
+        together. The other has the same signatory countries as extracted (the same group),
+        or the same as reviewed: an analyst corrected a country, and the records of the
+        other's articles then move to this partnership's group, in this run and in later
+        ones (a ``move`` override). Versioned on ``partnership_id`` like ``decide_versioned``;
+        returns the id of the joined partnership. ``ValueError`` when the other is this one
+        or has other countries, ``KeyError`` when it does not exist."""
+        table, reviewed_table = schema.partnerships, schema.reviewed_partnerships
         with self.engine.begin() as connection:
             key = _lock_at_version(connection, partnership_id, expected_version)
             other_key = connection.execute(sa.select(table.c.countries).where(table.c.id == other_id)).scalar()
             if other_key is None:
                 raise KeyError(other_id)
-            if other_id == partnership_id or other_key != key:
+            countries = dict(
+                connection.execute(sa.select(reviewed_table.c.id, reviewed_table.c.countries).where(reviewed_table.c.id.in_([partnership_id, other_id]))).all()
+            )
+            if other_id == partnership_id or (other_key != key and countries.get(other_id) != countries.get(partnership_id)):
                 raise ValueError(f"{other_id} is not another partnership of the countries {key}")
             articles, others = _member_articles(connection, partnership_id), _member_articles(connection, other_id)
             decision = _insert_decision(connection, partnership_id, MERGE, {"with": other_id, "articles": others}, reviewer, note, utc_now())
+            if other_key != key:
+                records = schema.records
+                connection.execute(sa.update(records).where(records.c.partnership_id == other_id).values(countries=key))
+                _insert_overrides(connection, key, MOVE, [(url, other_key) for url in others], decision)
             _insert_overrides(connection, key, MERGE, [(a, b) for a in articles for b in others if a != b], decision)
-            merge_groups(connection, [key])
+            merge_groups(connection, sorted({key, other_key}))
             return _partnership_of(connection, articles[0], key)
 
     # ------------------------------------------------------------------ reading
@@ -409,10 +460,10 @@ class Store:
                     .where(schema.records.c.partnership_id.in_(chunk))
                 ):
                     members.setdefault(pid, []).append((url, ordinal, document))
-            reviewed = _reviewed_fields(connection, ids)
+            decisions = reviewed.decision_rows(connection, ids)
         result = []
         for row in rows:
-            overlay = {k: v for k, v in reviewed.get(row["id"], {}).items() if k in PartnershipRecord.model_fields}
+            overlay = reviewed.reviewed_values(decisions.get(row["id"], []))
             records = [
                 {**json.loads(document), **overlay, "record_id": row["id"]}
                 for _, _, document in sorted(members.get(row["id"], []))
@@ -503,7 +554,6 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
                     document=canonical_json(partnership.document),
                 )
             )
-            _refresh_status(connection, partnership.id)
             for url, ordinal in sorted(members):
                 if previous[(url, ordinal)] != partnership.id:
                     connection.execute(
@@ -511,9 +561,21 @@ def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article
                         .where(records_table.c.article_url == url, records_table.c.ordinal == ordinal)
                         .values(partnership_id=partnership.id)
                     )
+        reviewed.refresh(connection, [partnership.id for partnership, _ in built])
         gone = sorted(existing - kept)
         if gone:
             connection.execute(sa.delete(table).where(table.c.id.in_(gone)))
+
+
+def _moves(connection: sa.Connection, article_url: str) -> dict[str, str]:
+    """Where merges across groups moved this article's records: extracted key -> group."""
+    table = schema.partnership_overrides
+    return {
+        source: target
+        for target, source in connection.execute(
+            sa.select(table.c.countries, table.c.other_url).where(table.c.kind == MOVE, table.c.article_url == article_url).order_by(table.c.id)
+        )
+    }
 
 
 def _overrides(connection: sa.Connection, key: str) -> Overrides:
@@ -521,7 +583,9 @@ def _overrides(connection: sa.Connection, key: str) -> Overrides:
     table = schema.partnership_overrides
     latest: dict[frozenset[str], tuple[str, str]] = {}  # pair -> (kind, the article it acted on)
     for kind, url, other in connection.execute(
-        sa.select(table.c.kind, table.c.article_url, table.c.other_url).where(table.c.countries == key).order_by(table.c.id)
+        sa.select(table.c.kind, table.c.article_url, table.c.other_url)
+        .where(table.c.countries == key, table.c.kind.in_([SPLIT, MERGE]))
+        .order_by(table.c.id)
     ):
         latest[frozenset((url, other))] = (kind, url)
     return Overrides(
@@ -594,29 +658,12 @@ def _partnership_of(connection: sa.Connection, article_url: str, key: str) -> st
     )
 
 
-def _refresh_status(connection: sa.Connection, partnership_id: str) -> None:
-    """accepted / rejected by the latest status decision, else flagged when articles disagree
-    on a field nobody reviewed, else new."""
-    decisions = _reviewed_fields(connection, [partnership_id]).get(partnership_id, {})
-    table = schema.partnerships
-    conflicts = connection.execute(sa.select(table.c.conflicts).where(table.c.id == partnership_id)).scalar()
-    if conflicts is None:
-        return
-    open_conflicts = set(json.loads(conflicts)) - set(decisions)
-    status = decisions.get("status") or ("flagged" if open_conflicts else "new")
-    connection.execute(sa.update(table).where(table.c.id == partnership_id).values(status=status))
-
-
-def _reviewed_fields(connection: sa.Connection, partnership_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The decision in force per partnership and field (the latest one)."""
-    table = schema.review_decisions
-    result: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(partnership_ids, 500):
-        for pid, field, value in connection.execute(
-            sa.select(table.c.partnership_id, table.c.field, table.c.value).where(table.c.partnership_id.in_(chunk)).order_by(table.c.id)
-        ):
-            result.setdefault(pid, {})[field] = json.loads(value)
-    return result
+def _check_decision(field: str, value: Any) -> None:
+    if field == reviewed.STATUS:
+        if value not in REVIEW_STATUSES:
+            raise ValueError(f"a review status is one of {', '.join(REVIEW_STATUSES)}, not {value!r}")
+    elif field not in PartnershipRecord.model_fields:
+        raise ValueError(f"{field!r} is not a record field")
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -5,6 +5,10 @@ spells its shape) beside the few columns the store queries: who it belongs to, t
 version that produced it, the partnership it was merged into. Documents are canonical JSON
 text (sorted keys) so that two stores holding the same facts dump byte-identically, whatever
 the engine. Timestamps are timezone-aware UTC.
+
+Every change here comes with an Alembic revision in ``pipeline/store/migrations/versions/``
+(how to write one: that package's docstring); a test checks that a migrated store and this
+``metadata`` agree.
 """
 
 from __future__ import annotations
@@ -14,15 +18,6 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 
 Timestamp = sa.DateTime(timezone=True)
-
-# Incremental migrations applied so far (pipeline.store.migrations).
-schema_migrations = sa.Table(
-    "schema_migrations",
-    metadata,
-    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("applied_at", Timestamp, nullable=False),
-)
 
 # Configured sources as last crawled (their TOML entry as JSON).
 sources = sa.Table(
@@ -120,11 +115,14 @@ review_decisions = sa.Table(
     sa.Column("decided_at", Timestamp, nullable=False),
 )
 
-# Analysts' grouping decisions (schema version 2), by article within a signatory-country
+# Analysts' grouping decisions (revision 0002), by article within a signatory-country
 # group: "split" keeps the records of ``article_url`` apart from those of ``other_url``,
 # "merge" puts them together. Records are named by article, not by ordinal or record id,
 # because re-extraction may renumber them or change their id (a corrected year). The latest
 # decision on a pair of articles is in force; ``decision_id`` is its row in the history.
+# "move" (a merge across groups, after an analyst corrected a country) takes the records of
+# ``article_url`` extracted in the group ``other_url`` (a countries key, not a URL) into the
+# group ``countries``.
 partnership_overrides = sa.Table(
     "partnership_overrides",
     metadata,
@@ -134,6 +132,40 @@ partnership_overrides = sa.Table(
     sa.Column("article_url", sa.String(2000), nullable=False),
     sa.Column("other_url", sa.String(2000), nullable=False),
     sa.Column("decision_id", sa.Integer, sa.ForeignKey("review_decisions.id"), nullable=False),
+)
+
+# The partnership as the analysts' decisions leave it (revision 0004): derived from
+# ``partnerships`` and ``review_decisions`` by ``pipeline.store.reviewed.refresh`` in the
+# transaction of every decision and rebuild, so that every view, filter, sort, count and API
+# answer reads the reviewed values. Only short columns, so that a scan of the whole queue
+# reads a few hundred pages; the record itself and its search text are in
+# ``reviewed_documents``.
+reviewed_partnerships = sa.Table(
+    "reviewed_partnerships",
+    metadata,
+    sa.Column("id", sa.String(40), sa.ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),  # partnerships.status, set in the same statement batch
+    sa.Column("signed_on", sa.String(10), index=True),
+    # Signatory countries, bounded by "|" so that a code is matched whole: "|BJ|FR|".
+    sa.Column("countries", sa.String(200), nullable=False),
+    # Sort key: the partner countries' French names, folded (a France-only record: "france").
+    sa.Column("partner_names", sa.String(500), nullable=False),
+    sa.Column("agreement_type", sa.String(40), nullable=False),
+    sa.Column("themes", sa.String(1000), nullable=False),  # "|energy|youth|"
+    sa.Column("sources", sa.String(1000), nullable=False),  # sources of its articles, lower case: "|lianes|"
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("open_conflicts", sa.String(500), nullable=False),  # fields the articles disagree on, not yet decided
+    sa.Column("updated_at", Timestamp, nullable=False, index=True),  # last decision or rebuild
+)
+
+# The reviewed record (contract shape) and the folded text the queue's search reads: the
+# values, their French labels and the articles' titles and texts (``reviewed.search_fold``).
+reviewed_documents = sa.Table(
+    "reviewed_documents",
+    metadata,
+    sa.Column("id", sa.String(40), sa.ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("search_text", sa.Text, nullable=False),
 )
 
 # Every run of the scheduled job.

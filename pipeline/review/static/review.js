@@ -1,6 +1,7 @@
 // Keyboard shortcuts and evidence scrolling for the review page; plain JavaScript, no build step.
 // Queue: j / k move the selection, Enter opens it. Record page: j / k next / previous record,
-// a accepts, r puts the cursor in the rejection reason. Clicking a field scrolls to its evidence.
+// a accepts and opens the next record of the queue, r puts the cursor in the rejection reason,
+// u undoes the decision just made. Clicking a field scrolls to its evidence.
 "use strict";
 
 function typingInField(event) {
@@ -32,6 +33,11 @@ function setUpQueue(rows) {
   });
 }
 
+function press(id) {
+  const button = document.getElementById(id);
+  if (button && button.form) button.form.requestSubmit(button);
+}
+
 function setUpRecord() {
   document.querySelectorAll("[data-field]").forEach((element) => {
     element.addEventListener("click", () => showEvidence(element.dataset.field));
@@ -42,7 +48,8 @@ function setUpRecord() {
     const follow = (id) => { const link = document.getElementById(id); if (link) window.location.href = link.href; };
     if (event.key === "j") follow("next-record");
     else if (event.key === "k") follow("previous-record");
-    else if (event.key === "a") document.getElementById("accept-form").requestSubmit();
+    else if (event.key === "a") press("accept-next");
+    else if (event.key === "u") press("undo-previous");
     else if (event.key === "r") { event.preventDefault(); document.getElementById("reject-reason").focus(); }
   });
 }

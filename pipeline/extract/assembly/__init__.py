@@ -1,0 +1,117 @@
+"""From the candidates of an article's blocks to its partnership records.
+
+The rule components mark candidates block by block (agreement mentions, parties, places,
+dates, durations, themes, people, actors). The assembler reads the article as a whole, one
+module per decision:
+
+1. ``parties``: party candidates with kind, country and how the text introduces them;
+2. ``drafts``: agreement mentions reported as signed (or in force) are *anchors*; anchors that
+   speak of the same agreement become one draft, the others a draft each;
+3. ``segments``: each sentence (or clause) of a section goes to the draft it speaks of;
+4. ``signatories`` and ``fields``: each field is read from the draft's own segments first, then
+   wider context (the anchor's sentence, the section heading, the title), never another section.
+
+A record needs two signatories, one of them foreign; an agreement without them (a general
+definition, a training course) gives no record. Every value keeps the span it was read from
+and the id of the rule that produced it, as evidence.
+"""
+
+from __future__ import annotations
+
+from pipeline.extract.assembly import fields
+from pipeline.extract.assembly.drafts import Draft, build_drafts
+from pipeline.extract.assembly.lexicon import AssemblyLexicon
+from pipeline.extract.assembly.parties import PartyMention, party_mentions
+from pipeline.extract.assembly.relations import find_relations
+from pipeline.extract.assembly.segments import assign_segments
+from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention
+from pipeline.extract.components.agreements import TYPE_PRIORITY
+from pipeline.records import Evidence, Party, PartnershipRecord, Place, make_record_id
+
+__all__ = ["ANCHOR_STATUSES", "ArticleView", "Assembler", "AssemblyLexicon"]
+
+
+class Assembler:
+    """Turns an ArticleView into records; holds the model version and the word lists the rules need."""
+
+    def __init__(self, model_version: str, lexicon: AssemblyLexicon) -> None:
+        self.model_version = model_version
+        self.lexicon = lexicon
+
+    def assemble(self, view: ArticleView) -> list[PartnershipRecord]:
+        agreements = view.mentions("agreements")
+        anchors = [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES]
+        if not anchors and not any(a.label == "twinning" for a in agreements):
+            return []
+        view.merge_sections_without(anchors)
+        parties = party_mentions(view, self.lexicon)
+        dates = view.mentions("dates")
+        fields.resolve_anaphoric(dates, view.mentions("since"))
+        segments = view.sentences()
+        weak = [a for a in agreements if a.span._.agreement_status == "mention"]
+        relations = find_relations(view, anchors, parties, segments, weak)
+        sections = {i: block.section for i, block in enumerate(view.blocks)}
+        drafts = build_drafts(relations, dates, segments, anchors, sections)
+        assign_segments(view, drafts, segments, agreements, parties)
+        records: list[PartnershipRecord] = []
+        for draft in drafts:
+            record = self._record(view, draft, drafts, parties, dates)
+            if record is not None and not any(_same_record(record, kept) for kept in records):
+                records.append(record)
+        return records
+
+    def _record(self, view: ArticleView, draft: Draft, drafts: list[Draft], parties: list[PartyMention], dates: list[Mention]) -> PartnershipRecord | None:
+        source = view.article.text
+        typed = min(draft.anchors, key=lambda a: TYPE_PRIORITY.get(a.label, 9))
+        evidence: list[Evidence] = [m.evidence("agreement", "agreement", source) for m in draft.anchors]
+        signatories = draft.signatories
+        for party in signatories:
+            evidence.append(party.mention.evidence("signatories", "party", source))
+        in_segments = lambda m: any(s.start_order <= m.order < s.end_order for s in draft.segments)  # noqa: E731
+        signed_on, date_mention = fields.signing_date(view, draft, dates, in_segments, self.lexicon)
+        if date_mention is not None:
+            evidence.append(date_mention.evidence("signed_on", "date", source))
+        place = fields.signing_place(draft, parties, view, in_segments)
+        if place is not None:
+            evidence.append(place.mention.evidence("signing_place", "place", source))
+        duration = next((m for m in view.mentions("durations") if in_segments(m) and m.label == "agreement"), None)
+        if duration is not None:
+            evidence.append(duration.evidence("duration", "duration", source))
+        since = fields.since(view, draft, drafts, in_segments)
+        since_year = since.span._.since_year if since is not None else None
+        if since is not None:
+            evidence.append(since.evidence("since", "since", source))
+        elif date_mention is not None and signed_on is not None and len(signed_on) == 4 and draft.in_force:
+            # "Tlemcen–Kairouan (1969)", "jumelées en 1988": the year an agreement in force is
+            # dated by is the year the relationship began (ANNOTATION 4)
+            since_year = int(signed_on)
+            evidence.append(date_mention.evidence("since", "since_in_force", source))
+        themes = fields.themes(view, draft, in_segments, self.lexicon)
+        evidence.extend(m.evidence("themes", "theme", source) for m, _ in themes)
+        people = fields.people(view, draft, signatories, in_segments)
+        evidence.extend(m.evidence("people", "person", source) for m, _ in people)
+        actors = fields.actors(view, draft, signatories, in_segments)
+        evidence.extend(m.evidence("actors", "actor", source) for m, _ in actors)
+        party_models = [Party(name=p.name, kind=p.kind, country=p.country) for p in signatories]
+        return PartnershipRecord(
+            record_id=make_record_id(party_models, signed_on),
+            article_url=view.article.url,
+            source=view.article.source,
+            agreement_type=typed.label,
+            agreement_label=typed.text,
+            signatories=party_models,
+            signed_on=signed_on,
+            signing_place=Place(name=place.name, country=place.country) if place is not None and place.country else None,
+            duration=duration.span._.iso_duration if duration is not None else None,
+            since=since_year,
+            themes=[t for _, t in themes],
+            people=[p for _, p in people],
+            actors=[a for _, a in actors],
+            evidence=evidence,
+            confidence=fields.confidence(draft, signed_on, signatories),
+            model_version=self.model_version,
+        )
+
+
+def _same_record(a: PartnershipRecord, b: PartnershipRecord) -> bool:
+    return a.record_id == b.record_id and a.agreement_type == b.agreement_type and a.signed_on == b.signed_on

@@ -1,0 +1,46 @@
+"""Clauses: the part of a sentence that belongs to one agreement when the sentence reports several.
+
+"… ont signé la charte de jumelage …, avant que X ne signe, quelques minutes plus tard, avec Y une
+déclaration d'intention": the second agreement's clause begins at its own signing verb, or at the
+agreement word and the words that introduce it.
+"""
+
+from __future__ import annotations
+
+from pipeline.extract.assembly.view import Mention, Segment
+
+
+def clause_of(anchor: Mention, sentence: Segment, anchors: list[Mention]) -> tuple[int, int]:
+    """The part of its sentence an anchor owns when the sentence reports several agreements."""
+    inside = sorted((a for a in anchors if sentence.start_order <= a.order < sentence.end_order), key=lambda a: a.order)
+    position = next(i for i, a in enumerate(inside) if a is anchor)
+    low = sentence.start_order
+    if position > 0:
+        previous = inside[position - 1]
+        low = clause_start(anchor, previous.order + len(previous.span))
+    high = sentence.end_order
+    if position + 1 < len(inside):
+        high = clause_start(inside[position + 1], anchor.order + len(anchor.span))
+    return low, high
+
+
+def clause_start(anchor: Mention, floor: int) -> int:
+    """Where the clause of a second agreement begins: at its own signing verb when it has one after
+    the first agreement ("avant que X ne signe … une déclaration"), else at the agreement, then
+    left over introducing words ("puis, le lendemain, une") and the signer's name."""
+    doc = anchor.span.doc
+    base = anchor.order - anchor.span.start
+    start = anchor.span.start
+    cues = {cue.start for cue in doc.spans.get("signing_cues", []) if cue.label_ == "signing"}
+    for j in range(anchor.span.start - 1, max(floor - base, 0) - 1, -1):
+        if j in cues and doc[j].pos_ in ("VERB", "AUX"):
+            start = j
+            break
+    i = start - 1
+    while i >= 0 and base + i > floor:
+        token = doc[i]
+        if token.pos_ in ("DET", "PUNCT", "CCONJ", "SCONJ", "ADV", "NUM", "PROPN") or token.like_num or token.lower_ in ("puis", "lendemain", "veille", "jour", "même", "avant", "après", "ne", "n'"):
+            i -= 1
+            continue
+        break
+    return max(floor, base + i + 1)

@@ -1,0 +1,195 @@
+"""Drafts: one per agreement the article reports, built from the relations of its anchors.
+
+Every agreement mention reported as signed (or in force) is an *anchor*, and its relations say
+who signed (pipeline.extract.assembly.relations). Relations with the same parties are one
+agreement when nothing tells them apart: the title and the body, or two sentences of the body,
+speaking of one signing. They stay apart when their dates differ ("la première convention,
+signée en 2019" beside its renewal), when one is the older and the other the newer agreement,
+or when one sentence reports two agreements of different types. A draft becomes a record once
+its fields are read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.extract.assembly.clauses import clause_of
+from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.relations import Relation
+from pipeline.extract.assembly.view import Mention, Segment, segment_of
+from pipeline.normalize import names_match
+
+
+# Relations read from lists and pairs of a page about twinnings report agreements in force.
+IN_FORCE_RULES = frozenset({"twin_list", "pair_line", "pairs", "twins"})
+
+
+@dataclass
+class Draft:
+    anchor: Mention
+    sections: set[int]  # the sections its anchors stand in: its fields are read there
+    signatories: list[PartyMention]
+    own_date: Mention | None
+    rule: str
+    scope: tuple[int, int] | None = None  # the token orders that belong to it alone (a list item, a pair of a list)
+    segments: list[Segment] = field(default_factory=list)
+    anchors: list[Mention] = field(default_factory=list)
+
+    @property
+    def in_force(self) -> bool:
+        """Reported as existing rather than signed: "jumelées depuis 1982", a twin-town list."""
+        return self.rule in IN_FORCE_RULES or all(a.span._.agreement_status in ("in_force", "mention") for a in self.anchors)
+
+    @property
+    def counterpart(self) -> PartyMention | None:
+        """The first foreign signatory: what segments and fields compare drafts by."""
+        return next((p for p in self.signatories if p.country != "FR"), None)
+
+
+def build_drafts(relations: list[Relation], dates: list[Mention], segments: list[Segment], anchors: list[Mention], sections: dict[int, int]) -> list[Draft]:
+    drafts: list[Draft] = []
+    for relation in relations:
+        where = relation.where
+        if relation.scope is not None:
+            own_date = _date_in(relation.scope, dates)
+        else:
+            in_anchors = any(a is where for a in anchors)
+            own_date = find_own_date(where, segment_of(segments, where), dates, anchors if in_anchors else [where])
+        target = _merge_target(relation, own_date, drafts)
+        if target is None:
+            drafts.append(Draft(relation.anchor, {sections[relation.anchor.block]}, list(relation.parties), own_date, relation.rule, relation.scope, anchors=[relation.anchor]))
+            continue
+        if not any(a is relation.anchor for a in target.anchors):
+            target.anchors.append(relation.anchor)
+            target.sections.add(sections[relation.anchor.block])
+        if len(relation.parties) > len(target.signatories):
+            target.signatories = list(relation.parties)
+        _take_date(target, own_date)
+    for anchor in anchors:
+        if anchor.span._.agreement_status == "counted" or any(a is anchor for d in drafts for a in d.anchors):
+            continue
+        target = _orphan_target(anchor, drafts, sections)
+        if target is None:
+            continue
+        own_date = find_own_date(anchor, segment_of(segments, anchor), dates, anchors)
+        if _older_than(anchor, own_date, target):
+            # "la première convention, signée en 2019": the same parties' earlier agreement
+            drafts.append(Draft(anchor, {sections[anchor.block]}, list(target.signatories), own_date, "older_of", anchors=[anchor]))
+            continue
+        target.anchors.append(anchor)
+        target.sections.add(sections[anchor.block])
+        _take_date(target, own_date)
+    lead = min((section for block, section in sections.items() if section > 0), default=None)
+    for draft in drafts:
+        # a signature the title reports is told in the lead section below it
+        if draft.sections == {0} and lead is not None and all(sections[a.block] == 0 for a in draft.anchors):
+            draft.sections.add(lead)
+    return drafts
+
+
+def _older_than(anchor: Mention, own_date: Mention | None, draft: Draft) -> bool:
+    if anchor.span._.agreement_marker != "older" or draft.anchor.span._.agreement_marker == "older":
+        return False
+    return own_date is not None and not _dates_agree(own_date, draft.own_date)
+
+
+def _date_in(scope: tuple[int, int], dates: list[Mention]) -> Mention | None:
+    return next((d for d in dates if scope[0] <= d.order < scope[1] and signing_date_candidate(d)), None)
+
+
+def _take_date(draft: Draft, own_date: Mention | None) -> None:
+    if own_date is not None and (draft.own_date is None or len(date_value(own_date) or "") > len(date_value(draft.own_date) or "")):
+        draft.own_date = own_date
+
+
+def _orphan_target(anchor: Mention, drafts: list[Draft], sections: dict[int, int]) -> Draft | None:
+    """An anchor whose sentence names no parties ("la convention a été signée lundi") speaks of the
+    article's agreement when there is one, else of the one of its type in its section."""
+    if len(drafts) == 1:
+        return drafts[0] if _types_agree(anchor, drafts[0].anchor) else None
+    same = [d for d in drafts if sections[anchor.block] in d.sections and _types_agree(anchor, d.anchor)]
+    marker = anchor.span._.agreement_marker
+    if marker is not None and len(same) > 1:
+        # "le nouvel accord a été signé" speaks of the renewal, "le premier accord" of the older one
+        same = [d for d in same if (d.anchor.span._.agreement_marker == marker) or (marker == "older" and d.in_force)]
+    return same[0] if len(same) == 1 else None
+
+
+def _types_agree(a: Mention, b: Mention) -> bool:
+    return a.label == b.label or "other" in (a.label, b.label)
+
+
+def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Draft]) -> Draft | None:
+    anchor = relation.anchor
+    era = _era(anchor)
+    for draft in drafts:
+        if not same_parties(relation.parties, draft.signatories):
+            continue
+        eras = {era, *(_era(a) for a in draft.anchors)} - {None}
+        if len(eras) > 1:
+            continue  # "liées depuis 2001 par un accord … le nouvel accord a été signé": two agreements
+        if not _dates_agree(own_date, draft.own_date):
+            continue
+        if _two_kinds_in_one_sentence(anchor, draft):
+            continue
+        return draft
+    return None
+
+
+def _era(anchor: Mention) -> str | None:
+    """Which of an agreement and its renewal a mention speaks of: the newer one ("renouvellent", "le
+    nouvel accord"), the older one ("la première convention", "liées depuis 2001"), or either."""
+    if anchor.span._.agreement_marker == "newer":
+        return "newer"
+    if anchor.span._.agreement_marker == "older" or anchor.span._.agreement_status == "in_force":
+        return "older"
+    return None
+
+
+def _two_kinds_in_one_sentence(anchor: Mention, draft: Draft) -> bool:
+    """"une convention de coopération ainsi que deux mémorandums d'entente": one sentence, two
+    agreements of different types. A twinning beside its instrument ("le jumelage …, l'accord
+    cadre signé hier") is one agreement."""
+    labels = {anchor.label, draft.anchor.label}
+    if anchor is draft.anchor or len(labels) == 1 or labels & {"other", "twinning"}:
+        return False
+    return any(a.block == anchor.block and a.span.sent.start == anchor.span.sent.start for a in draft.anchors)
+
+
+def same_parties(a: list[PartyMention], b: list[PartyMention]) -> bool:
+    """Two signatory lists name the same agreement's parties: every party of the shorter is in the longer."""
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return all(any(names_match(p.name, q.name) for q in longer) for p in shorter)
+
+
+def _dates_agree(a: Mention | None, b: Mention | None) -> bool:
+    """No date, or the same date at two precisions ("en mai 2016", "le 12 mai 2016")."""
+    if a is None or b is None:
+        return True
+    va, vb = date_value(a) or "", date_value(b) or ""
+    return va.startswith(vb) or vb.startswith(va)
+
+
+def find_own_date(anchor: Mention, sentence: Segment | None, dates: list[Mention], anchors: list[Mention]) -> Mention | None:
+    if sentence is None:
+        return None
+    low, high = clause_of(anchor, sentence, anchors)
+    # "liées depuis 2001 par un accord": an agreement in force is dated by the year it holds since
+    in_force = anchor.span._.agreement_status in ("in_force", "counted")
+    candidates = [d for d in dates if low <= d.order < high and (signing_date_candidate(d) or (in_force and d.rule.startswith("year_depuis")))]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: abs(d.order - anchor.order))
+
+
+def draft_of(drafts: list[Draft], anchor: Mention) -> Draft | None:
+    return next((d for d in drafts if any(a is anchor for a in d.anchors)), None)
+
+
+def signing_date_candidate(mention: Mention) -> bool:
+    """A date that can be a signature's: not a range (a mission), not "depuis 2011" (a relationship)."""
+    return date_value(mention) is not None and mention.label != "range" and not mention.rule.startswith("year_depuis")
+
+
+def date_value(mention: Mention) -> str | None:
+    return mention.span._.date_value

@@ -1,0 +1,203 @@
+"""The fields of one record, each read from the draft's own segments first, then wider context.
+
+Signing date, place, duration, start of the relationship, themes, people, actors and the
+confidence; every value keeps the mention it was read from, for evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline.extract.assembly.drafts import Draft, date_value, signing_date_candidate
+from pipeline.extract.assembly.lexicon import AssemblyLexicon
+from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.view import ArticleView, Mention
+from pipeline.extract.blocks import BlockKind
+from pipeline.normalize import names_match
+from pipeline.records import Actor, Person, Theme
+
+
+def signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segments, lexicon: AssemblyLexicon) -> tuple[str | None, Mention | None]:
+    if draft.own_date is not None:
+        return date_value(draft.own_date), draft.own_date
+    anchor = draft.anchor
+    usable = [d for d in dates if signing_date_candidate(d)]
+    anchor_sentences = {(a.block, a.span.sent.start) for a in draft.anchors}
+    in_anchor_sentence = [d for d in usable if (d.block, d.span.sent.start) in anchor_sentences]
+    if in_anchor_sentence:
+        best = min(in_anchor_sentence, key=lambda d: abs(d.order - anchor.order))
+        return date_value(best), best
+    cue_sentences = {(c.block, c.span.sent.start) for c in view.mentions("signing_cues") if in_segments(c)}
+    signing = [d for d in usable if (d.block, d.span.sent.start) in cue_sentences and not _distracted(d, lexicon)]
+    if signing:
+        best = min(signing, key=lambda d: abs(d.order - anchor.order))
+        return date_value(best), best
+    # "Le 22 novembre dernier, un moment symbolique… . En présence de …, une convention a été signée":
+    # the sentence just before, in the same paragraph
+    previous = anchor.span.sent.start - 1
+    if previous >= 0:
+        lead_in = anchor.span.doc[previous].sent
+        before = [d for d in usable if d.block == anchor.block and lead_in.start <= d.span.start < lead_in.end and not _distracted(d, lexicon)]
+        if before:
+            return date_value(before[-1]), before[-1]
+    # "jumelées depuis 1963", "liées depuis 1994 par un accord": in force since the year given
+    since = next((m for m in view.mentions("since") if (m.block, m.span.sent.start) in anchor_sentences and m.span._.since_year), None)
+    if since is not None:
+        return str(since.span._.since_year), since
+    return None, None
+
+
+def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, in_segments) -> PartyMention | None:
+    places = view.mentions("places")
+    anchor = draft.anchor
+    anchor_sentences = {(a.block, a.span.sent.start) for a in draft.anchors}
+    signing_sentences = anchor_sentences | {(c.block, c.span.sent.start) for c in view.mentions("signing_cues") if in_segments(c)}
+    candidates = []
+    for party in parties:
+        m = party.mention
+        in_signing_sentence = (m.block, m.span.sent.start) in signing_sentences
+        if party.introducer == "à" and in_signing_sentence and party.kind not in ("association", "other", "national") and party.country:
+            candidates.append(party)
+    for place in places:
+        if place.label == "country" and in_segments(place) and (place.block, place.span.sent.start) in anchor_sentences:
+            doc = place.span.doc
+            before = doc[place.span.start - 1] if place.span.start else None
+            ahead = doc[place.span.start - 2] if place.span.start > 1 else None
+            if before is not None and before.lower_ in ("au", "en", "aux") and ahead is not None and ahead.lower_ in (
+                "partenariat", "coopération", "convention", "accord", "signée", "signé", "signés", "signées", "protocole", "entente",
+            ):
+                candidates.append(PartyMention(place, place.span._.place_name or place.text, "national", place.span.kb_id_, "à"))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda p: (p.mention.block != anchor.block, abs(p.mention.order - anchor.order)))
+
+
+def since(view: ArticleView, draft: Draft, drafts: list[Draft], in_segments) -> Mention | None:
+    candidates = [m for m in view.mentions("since") if m.label != "actor_since" and m.span._.since_year]
+    if draft.scope is not None:
+        # one pair of a list: only what its own words say
+        return next((m for m in candidates if draft.scope[0] <= m.order < draft.scope[1]), None)
+    own = [m for m in candidates if in_segments(m)]
+    if own:
+        return own[0]
+    section_drafts = [d for d in drafts if d.sections & draft.sections]
+    same_partner = all(
+        d.counterpart is None or draft.counterpart is None or names_match(d.counterpart.name, draft.counterpart.name) for d in section_drafts
+    )
+    if same_partner:
+        in_section = [m for m in candidates if view.blocks[m.block].section in draft.sections]
+        if in_section:
+            return in_section[0]
+    return None
+
+
+def themes(view: ArticleView, draft: Draft, in_segments, lexicon: AssemblyLexicon) -> list[tuple[Mention, Theme]]:
+    themes = []
+    seen = set()
+    anchor_blocks = {a.block for a in draft.anchors}
+    for mention in view.mentions("themes"):
+        if not in_segments(mention) or view.blocks[mention.block].kind is BlockKind.title:
+            continue
+        if not _about_agreement(view, mention, anchor_blocks, lexicon):
+            continue
+        if mention.label in seen:
+            continue
+        seen.add(mention.label)
+        block = view.blocks[mention.block]
+        label = _list_item_label(block.text) if block.kind is BlockKind.list_item else mention.text
+        themes.append((mention, Theme(label=label, code=mention.label)))
+    return themes
+
+
+def people(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_segments) -> list[tuple[Mention, Person]]:
+    people = []
+    names: list[str] = []
+    anchor_blocks = {a.block for a in draft.anchors}
+    for mention in view.mentions("people"):
+        if not in_segments(mention):
+            continue
+        if mention.span._.person_cue_kind == "quote_cue" and mention.block not in anchor_blocks:
+            continue
+        name = mention.text
+        if any(names_match(name, seen) for seen in names):
+            continue
+        names.append(name)
+        role_org = mention.span._.role_org
+        organisation = next((p.name for p in signatories if role_org and names_match(p.name, role_org)), None) or role_org
+        people.append((mention, Person(name=name, role=mention.span._.role, organisation=organisation)))
+    return people
+
+
+def actors(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_segments) -> list[tuple[Mention, Actor]]:
+    actors = []
+    names: list[str] = []
+    for mention in view.mentions("actors"):
+        if not in_segments(mention) and view.blocks[mention.block].section not in draft.sections:
+            continue
+        name = mention.span._.actor_name or mention.text
+        if any(names_match(name, seen) for seen in names) or any(names_match(name, p.name) for p in signatories):
+            continue
+        names.append(name)
+        actors.append((mention, Actor(name=name, kind=mention.label)))
+    return actors
+
+
+def confidence(draft: Draft, signed_on: str | None, signatories: list[PartyMention]) -> float:
+    score = 0.45
+    if draft.counterpart is not None:
+        score += 0.2
+    if signed_on is not None:
+        score += 0.15
+    if draft.anchor.label != "other":
+        score += 0.1
+    if draft.anchor.span._.agreement_status == "signed":
+        score += 0.05
+    return round(min(score, 0.95), 2)
+
+
+def resolve_anaphoric(dates: list[Mention], since: list[Mention]) -> None:
+    """"le lendemain", "la veille", "le même jour": an offset from the latest day-precise date before
+    it; "cette année-là", "l'année suivante": from the latest year told before it (a date, or the
+    year of "depuis 1971")."""
+    previous: str | None = None
+    previous_year: int | None = None
+    told = [(m.order, m, None) for m in dates] + [(m.order, None, m.span._.since_year) for m in since if m.span._.since_year]
+    for _, mention, year in sorted(told, key=lambda item: item[0]):
+        if mention is None:
+            previous_year = year
+            continue
+        offset = mention.span._.date_offset_days
+        value = mention.span._.date_value
+        if mention.label == "anaphoric" and offset is not None and previous is not None:
+            day = dt.date.fromisoformat(previous) + dt.timedelta(days=offset)
+            mention.span._.date_value = day.isoformat()
+        elif mention.label == "anaphoric_year" and offset is not None and previous_year is not None:
+            mention.span._.date_value = str(previous_year + offset)
+        elif value and mention.label != "range":
+            previous_year = int(value[:4])
+            if len(value) == 10:
+                previous = value
+
+
+def _distracted(mention: Mention, lexicon: AssemblyLexicon) -> bool:
+    return any(t.lower_ in lexicon.distractor_words for t in mention.span.sent)
+
+
+def _about_agreement(view: ArticleView, mention: Mention, anchor_blocks: set[int], lexicon: AssemblyLexicon) -> bool:
+    """A theme counts where the text speaks of the agreement: the paragraph that reports the
+    signature, a list item, or a sentence that names an agreement, a signature or its content
+    ("autour de trois axes", "porte sur")."""
+    if mention.block in anchor_blocks or view.blocks[mention.block].kind is BlockKind.list_item:
+        return True
+    sentence = mention.span.sent
+    if any(a.start >= sentence.start and a.end <= sentence.end for a in view.docs[mention.block].spans.get("agreements", [])):
+        return True
+    if any(c.start >= sentence.start and c.end <= sentence.end for c in view.docs[mention.block].spans.get("signing_cues", [])):
+        return True
+    return any(t.lower_ in lexicon.axis_words for t in sentence)
+
+
+def _list_item_label(text: str) -> str:
+    stripped = text.strip().lstrip("•·▪◦●‣-–—* ").rstrip(" ;.,")
+    head = stripped.split(" : ", 1)[0].split(":", 1)[0].strip()
+    return head or stripped

@@ -1,0 +1,332 @@
+"""Party candidates of an article: who could sign, with kind, country and how the text introduces them.
+
+Sources, in this order (a later one never takes words an earlier one took):
+
+1. the parties component's phrases ("la ville de X", "l'oblast de X", "l'Université de X");
+2. gazetteer places not inside a party, a person or an organisation;
+3. names the French model reads as places that no gazetteer knows ("Beit Sahour", "Grésivaudan");
+4. organisations the actors component found (associations, schools, agencies, ministries), which
+   sign too (ANNOTATION 2); the relations use them only where the text structures the parties;
+5. states: a country named as an actor, with its article ("le Maroc et la Jordanie ont signé"),
+   not as a locator ("au Maroc", "de France").
+
+Countries come from :mod:`pipeline.extract.assembly.countries`. A party introduced as a place
+("signée à Dakar", "dans le județ de Brașov", "(Loire)") keeps its ``introducer``: it locates
+something rather than signing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Span
+
+from pipeline.extract.assembly.countries import (
+    choose_by_context,
+    country_inside,
+    share_identity,
+    stated_country,
+)
+from pipeline.extract.assembly.lexicon import AssemblyLexicon
+from pipeline.extract.assembly.view import (
+    ANCHOR_STATUSES,
+    ArticleView,
+    Mention,
+    inside,
+    overlaps,
+)
+from pipeline.extract.blocks import BlockKind
+from pipeline.extract.components.parties import VENUE_HEADS
+from pipeline.normalize import name_words
+
+PARTY_PROVINCE_FALLBACK = "region"
+# Organisations of the actors component that can sign, with their party kind.
+ORGANISATION_KINDS = {"association": "association", "school": "other", "public_body": "national", "company": "other", "network": "association", "other": "other"}
+# Words before a country that make it a locator or a complement, not a signing state.
+_LOCATING_WORDS = frozenset({"à", "au", "aux", "en", "dans", "de", "d'", "du", "des", "vers", "pour", "par", "sur", "depuis", "hors"})
+_ARTICLES = frozenset({"le", "la", "l'", "les"})
+_STREET_WORDS = frozenset({"rue", "avenue", "boulevard", "place", "quai", "allée", "chemin", "route", "parc", "stade", "quartier", "gare", "aéroport", "lycée", "collège", "école", "musée", "théâtre", "cinéma"})
+_COMPASS_WORDS = frozenset({"est", "ouest", "nord", "sud", "centre", "centre-est", "centre-ouest", "centre-nord", "centre-sud", "nord-est", "nord-ouest", "sud-est", "sud-ouest"})
+_CONTINENTS = frozenset({"europe", "afrique", "asie", "amérique", "amériques", "océanie", "maghreb", "sahel", "méditerranée", "caraïbes", "antarctique"})
+_TITLE_WORDS = frozenset({"président", "présidente", "maire", "gouverneur", "ministre", "préfet", "wali", "ambassadeur", "consul", "député", "sénateur", "directeur", "directrice"})
+_MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"})
+
+
+@dataclass
+class PartyMention:
+    mention: Mention
+    name: str
+    kind: str
+    country: str | None
+    introducer: str | None  # "à", "dans", "(": introduced as a place, not a party
+    explicit: bool = False  # the country is stated by the text, not guessed from a gazetteer
+    generic: bool = False  # named with its generic word ("la commune de X")
+    organisation: bool = False
+    state: bool = False
+    options: tuple[Mention, ...] = ()  # the gazetteer's places of this name, when it is several
+    unknown: bool = False  # a place no gazetteer knows, read by the model's entities
+
+    @property
+    def signing_place_like(self) -> bool:
+        return self.introducer is not None
+
+
+def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMention]:
+    places = view.mentions("places")
+    locators = [m for m in places if m.label in ("country", "demonym")]
+    people = [(m.start, m.end) for m in view.mentions("people")]
+    # a first name that is also a commune ("Yves" in "Yves Le Dréau"), inside a longer person entity
+    people += [(m.start, m.end) for m in view.entities(("PER",)) if len(m.span) > 1]
+    organisations = [m for m in view.mentions("actors") if m.label in ORGANISATION_KINDS]
+    parties: list[PartyMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def keep(party: PartyMention) -> None:
+        parties.append(party)
+        taken.append((party.mention.start, party.mention.end))
+
+    for mention in view.mentions("parties"):
+        keep(_generic_party(view, mention, places, locators, lexicon))
+    blocked = people + [(m.start, m.end) for m in organisations if m.label != "school"]
+    for group in _hyphen_compounds(view, _place_groups(places)):
+        first = group[0]
+        if first.label in ("country", "demonym") or overlaps(first, taken) or inside(first, blocked):
+            continue
+        if _common_noun_read_as_place(first) or (first.span._.place_ambiguous and not _written_as_name(first)) or _not_a_territory(first):
+            continue
+        keep(_gazetteer_party(view, group, locators))
+    every_place = [(m.start, m.end) for m in places]
+    vetted_people = [(m.start, m.end) for m in view.mentions("people")]
+    read_as_people: list[tuple[Mention, str | None]] = []
+    for entity in view.entities(("LOC", "PER")):
+        if overlaps(entity, taken) or overlaps(entity, every_place) or overlaps(entity, vetted_people) or not _unknown_place(entity):
+            continue
+        country = stated_country(view, entity, locators)
+        if entity.label == "PER":
+            read_as_people.append((entity, country))
+            continue
+        keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None, unknown=True))
+    # the model reads some foreign towns as people ("Beit Sahour"): introduced as a place with a
+    # foreign country ("à Beit Sahour, en Palestine"), one mention makes every mention of it a place
+    placed = {name_words(entity.text) for entity, country in read_as_people if country not in (None, "FR") and _introducer(entity) is not None}
+    for entity, country in read_as_people:
+        if name_words(entity.text) in placed:
+            keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None))
+    for organisation in organisations:
+        if not overlaps(organisation, taken):
+            keep(_organisation_party(view, organisation, places, locators))
+    for country in (m for m in locators if m.label == "country"):
+        if not overlaps(country, taken) and not overlaps(country, people) and _named_as_state(country):
+            keep(PartyMention(country, country.span._.place_name or country.text, "national", country.span.kb_id_, None, explicit=True, state=True))
+    parties.sort(key=lambda p: p.mention.order)
+    prominent = {i for i, b in enumerate(view.blocks) if b.kind in (BlockKind.title, BlockKind.heading)}
+    prominent |= {m.block for m in view.mentions("agreements") if m.span._.agreement_status in ANCHOR_STATUSES}
+    share_identity(parties, prominent)
+    choose_by_context(parties, locators)
+    return parties
+
+
+def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], locators: list[Mention], lexicon: AssemblyLexicon) -> PartyMention:
+    name = mention.span._.party_name or mention.text
+    inner = [p for p in places if p.start >= mention.start and p.end <= mention.end]
+    stated = country_inside(inner) or stated_country(view, mention, locators)
+    named = [p for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_]
+    french = stated is None and _french_generic(mention, named)
+    country = stated or ("FR" if french else None)
+    if country is None and named:
+        country = named[0].span.kb_id_
+    kind = mention.label
+    if kind == "province":
+        kind = "department" if country in lexicon.province_department_countries else PARTY_PROVINCE_FALLBACK
+    # an organisation's name may hold several places ("Corrèze Sahel Partage"): the first one is its seat
+    territorial = kind not in ("association", "other", "national")
+    options = tuple(named) if stated is None and not french and territorial and len({p.span.kb_id_ for p in named}) > 1 else ()
+    return PartyMention(
+        mention, name, kind, country, _introducer(mention), explicit=stated is not None, generic=True,
+        organisation=kind in ("association", "other"), state=kind == "national", options=options,
+    )
+
+
+def _gazetteer_party(view: ArticleView, group: list[Mention], locators: list[Mention]) -> PartyMention:
+    first = group[0]
+    stated = stated_country(view, first, locators)
+    place = next((p for p in group if stated and p.span.kb_id_ == stated), first)
+    if place.span.kb_id_ != "FR":
+        place = next((p for p in group if p.label == "city" and p.span.kb_id_ == place.span.kb_id_), place)
+    options = tuple(group) if stated is None and len({p.span.kb_id_ for p in group}) > 1 else ()
+    kind = place.span._.place_kind or "municipality"
+    return PartyMention(place, place.text, kind, stated or place.span.kb_id_ or None, _introducer(place), explicit=stated is not None, options=options)
+
+
+def _organisation_party(view: ArticleView, organisation: Mention, places: list[Mention], locators: list[Mention]) -> PartyMention:
+    """An organisation keeps its full name; its country is the one its name or the text gives."""
+    name = organisation.span._.actor_name or organisation.text
+    inner = [p for p in places if p.start >= organisation.start and p.end <= organisation.end]
+    stated = country_inside(inner) or stated_country(view, organisation, locators)
+    country = stated or next((p.span.kb_id_ for p in inner if p.span.kb_id_), None)
+    kind = ORGANISATION_KINDS[organisation.label]
+    return PartyMention(organisation, name, kind, country, _introducer(organisation), explicit=stated is not None, organisation=True)
+
+
+def _not_a_territory(place: Mention) -> bool:
+    """"l'espace Bel-Air", "rue de Paris", "Europe de l'Est", "le 25 Mars": a venue, a street, a
+    point of the compass or a month, not the place of that name."""
+    span = place.span
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].pos_ == "DET":
+        i -= 1
+    if i >= 0 and (doc[i].lower_ in VENUE_HEADS or doc[i].lower_ in _STREET_WORDS):
+        return True
+    words = span.text.lower()
+    if words in _COMPASS_WORDS or words in _CONTINENTS:
+        return True
+    neighbours = [doc[j] for j in (span.start - 1, span.end) if 0 <= j < len(doc)]
+    return words in _MONTHS and any(t.like_num for t in neighbours)
+
+
+def _unknown_place(entity: Mention) -> bool:
+    """A capitalised name the model reads as a place: a proper noun, or a capitalised noun inside
+    a sentence; not a French word written with a capital ("Année", "Union", "Europe"), an acronym
+    ("APC") or a title ("Présidente de Région")."""
+    span = entity.span
+    root = span.root
+    if not entity.text[:1].isupper() or (len(entity.text) <= 4 and entity.text.isupper()):
+        return False
+    words = [t for t in span if t.is_alpha]
+    if not words or all(span.doc.vocab[t.lower_].has_vector for t in words) or any(t.lower_ in _TITLE_WORDS for t in words):
+        return False
+    return root.pos_ == "PROPN" or (root.pos_ == "NOUN" and not span[0].is_sent_start)
+
+
+def _named_as_state(country: Mention) -> bool:
+    """"le Maroc", "la France et le Cambodge", "avec la Tunisie": a state named with its article,
+    not a locator ("au Maroc", "en France", "de la France") or a first name ("Maurice Dupont")."""
+    doc = country.span.doc
+    i = country.span.start
+    if i == 0 or doc[i - 1].lower_ not in _ARTICLES:
+        return False
+    if i >= 2 and doc[i - 2].lower_ in _LOCATING_WORDS:
+        return False
+    following = doc[country.span.end] if country.span.end < len(doc) else None
+    return following is None or not (following.text[:1].isupper() and following.pos_ == "PROPN")
+
+
+def _introducer(mention: Mention) -> str | None:
+    """How the text introduces a name as a place rather than a party.
+
+    "à" (directly, or through a venue: "à l'hôtel de ville de Niort", "dans la salle du conseil
+    municipal de Vitré" reads as "à"), "dans" for a locator ("dans le județ de Brașov"), "(" for
+    a bracket ("(Loire)"); None for a party. "l'adjointe au maire de X" introduces no place, nor
+    does "jumelée à X" or "s'associe à la commune roumaine de Moieciu" (a name given with its
+    generic word stays a party after "à", but not after "dans").
+    """
+    named_with_generic = mention.span.has_extension("party_name") and mention.span._.party_name is not None
+    doc = mention.span.doc
+    i = mention.span.start - 1
+    if i >= 0 and doc[i].text == "(" and not named_with_generic:
+        return "("
+    while i >= 0 and mention.span.start - i <= 10:
+        token = doc[i]
+        if token.lower_ == "en" and i == mention.span.start - 1 and mention.label in ("region", "department"):
+            return "dans"  # "Görlitz, en Saxe": the region locates a town
+        if token.lower_ in ("à", "au", "dans"):
+            if token.lower_ == "à" and i > 0 and _relating(doc[i - 1]):
+                return None
+            chain = [t for t in doc[i + 1 : mention.span.start] if t.pos_ != "DET"]
+            through_venue = not chain or chain[0].lower_ in VENUE_HEADS
+            if token.lower_ == "dans":
+                return "à" if through_venue and chain else "dans"
+            return "à" if through_venue and not named_with_generic else None
+        if token.lower_ in ("de", "d'", "du") and i > 0 and doc[i - 1].lower_ in _NEAR_WORDS:
+            return "dans"  # "cette ville voisine de Bethléem", "non loin de Dakar": a landmark
+        if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par"):
+            return None
+        i -= 1
+    return None
+
+
+_NEAR_WORDS = frozenset({"voisine", "voisin", "voisines", "voisins", "près", "proche", "proches", "loin", "banlieue", "portes", "environs", "nord", "sud", "est", "ouest", "km", "kilomètres"})
+
+
+def _relating(token) -> bool:
+    """"jumelée à", "associée à", "liée à", "unie à": "à" introduces a partner, not a place."""
+    return token.lemma_.lower() in ("jumeler", "associer", "lier", "unir", "allier", "rattacher") or token.lower_.startswith(("jumel", "associ", "lié", "uni"))
+
+
+def _hyphen_compounds(view: ArticleView, groups: list[list[Mention]]) -> list[list[Mention]]:
+    """"Hamm-Mitte": two places of one country joined by a hyphen are one name; "Shandong-Bretagne"
+    (two countries) stays a pair."""
+    by_start = {(g[0].block, g[0].span.start): g for g in groups}
+    merged: list[list[Mention]] = []
+    consumed: set[int] = set()
+    for group in groups:
+        if id(group) in consumed:
+            continue
+        first = group[0]
+        doc = first.span.doc
+        end = first.span.end
+        after = by_start.get((first.block, end + 1))
+        joined = end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_
+        if after is not None and joined and after[0].span.kb_id_ == first.span.kb_id_ and after[0].label not in ("country", "demonym"):
+            consumed.add(id(after))
+            merged.append([replace(m, span=Span(doc, m.span.start, after[0].span.end, label=m.span.label_, kb_id=m.span.kb_id_, span_id=m.span.id_), end=after[0].end) for m in group])
+            continue
+        merged.append(group)
+    return merged
+
+
+def _place_groups(places: list[Mention]) -> list[list[Mention]]:
+    """The places component gives one span per candidate place of a name, most likely first: group them."""
+    groups: dict[tuple[int, int], list[Mention]] = {}
+    for place in places:
+        groups.setdefault((place.start, place.end), []).append(place)
+    return list(groups.values())
+
+
+def _common_noun_read_as_place(place: Mention) -> bool:
+    """"Maire" found as the commune of Mairé, "Parce" (que) as Parce, "Collines" opening a sentence.
+
+    A one-word place that the tagger reads as anything but a proper noun is kept only when it
+    is a noun written exactly as the place and not opening its sentence.
+    """
+    span = place.span
+    if len(span) != 1:
+        # "Les deux villes" is a commune of the Ardennes, and an ordinary phrase: names capitalise their words
+        return any(t.is_alpha and t.lower_ not in PLACE_PARTICLES and not t.text[0].isupper() for t in span)
+    token = span.root
+    if token.pos_ == "PROPN":
+        return False
+    if token.pos_ != "NOUN":
+        return True
+    return token.is_sent_start or span.text != (span._.place_name or span.text)
+
+
+PLACE_PARTICLES = frozenset({"de", "du", "des", "d'", "la", "le", "les", "l'", "sur", "sous", "en", "lès", "lez", "aux", "et", "-"})
+
+
+def _written_as_name(place: Mention) -> bool:
+    """Capitalised and read as a name: "Vitré" the town, not "vitré" the glass. Opening a sentence,
+    the word must also be paired with another name ("Vannes et Cuxhaven", "Tulle, Banfora…")."""
+    span = place.span
+    first = span[0]
+    if not first.text[:1].isupper():
+        return False
+    if not first.is_sent_start:
+        return any(t.pos_ == "PROPN" for t in span)
+    doc = span.doc
+    following = doc[span.end : span.end + 2]
+    if following and following[0].text == "(":
+        return True  # "Avion (Pas-de-Calais) – Thorez": a name with its locator
+    return len(following) == 2 and following[0].lower_ in ("et", ",") and following[1].text[:1].isupper()
+
+
+def _french_generic(mention: Mention, named: list[Mention]) -> bool:
+    """Generic words only French units carry: communauté de communes, métropole, "le Département
+    du…", "la Région …", unless the name inside is a foreign place ("la Région de Nouakchott")."""
+    if mention.label == "intermunicipal":
+        return True
+    if named and all(p.span.kb_id_ != "FR" for p in named):
+        return False
+    first = mention.span[0].text
+    return first in ("Département", "Région") and mention.span._.party_name is not None and len(mention.span) > 1

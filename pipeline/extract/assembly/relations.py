@@ -1,0 +1,439 @@
+"""Who signed: the signatory sets the text names around each anchor.
+
+French news names the parties of an agreement in a few ways, read here from the anchor's own
+sentence (rule ids in brackets):
+
+- "entre A et B", "entre A, B et C" [``between``]: the parties of one agreement; after a plural
+  noun, each "entre" group is an agreement of its own ("des conventions entre A et B, entre C et D");
+- "A … avec B" [``with``]: the subject side and the partner; a twinning "avec B, C et D", or a
+  plural noun, is one agreement per partner;
+- otherwise the parties the sentence names [``sentence``]; a twinning pairs every partner with the
+  sentence's hub (the page's own party when it is there, else the first name) [``twins``];
+- a sentence that names a single party pairs it with the page's own party [``with_home``], the
+  one its title names, never with the article's most frequent name (that turns a missed party
+  into a wrong one);
+- a list introduced by a twinning word ("Villes jumelles :") pairs each item's party with the
+  page's own party [``twin_list``].
+
+A plural noun that only counts ("une trentaine de conventions") names no parties and gives
+nothing; one that names them gives a relation per named pair. A relation needs two distinct
+parties with a country, not all of them French (an agreement between French bodies is domestic).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from pipeline.extract.assembly.clauses import clause_of
+from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
+from pipeline.extract.blocks import BlockKind
+from pipeline.normalize import name_words, names_match
+
+MAX_SIGNATORIES = 6
+# Words a list of parties may hold between its names: "la ville de A, la commune rurale de B et C".
+_GROUP_STOPS = frozenset({".", ";", ":", "!", "?", "»", "qui", "que", "dont", "pour", "afin", "dans", "visant", "portant", "sur", "lors", "durant", "pendant", "depuis"})
+TWIN_WORDS = frozenset({"jumelage", "jumelages", "jumelée", "jumelées", "jumelé", "jumelés", "jumelle", "jumelles", "jumeaux"})
+_HOME_KINDS = frozenset({"municipality", "intermunicipal", "department", "region", "national"})
+# "les deux villes", "les deux parties": the pair the article is about.
+_BOTH_NOUNS = frozenset({"villes", "communes", "collectivités", "régions", "parties", "municipalités", "départements", "pays", "provinces", "territoires", "cités", "entités", "partenaires", "institutions", "capitales", "maires"})
+
+
+@dataclass
+class Relation:
+    """Parties the text names for one agreement.
+
+    ``anchor`` is the agreement mention; ``where`` the mention whose sentence holds this
+    agreement's own fields (the anchor, or a list item's party); ``scope``, when the clause names
+    several agreements ("entre A et B dès 1957, entre C et D en 1966"), the token orders
+    ``[start, end)`` that belong to this one.
+    """
+
+    anchor: Mention
+    parties: list[PartyMention]
+    rule: str
+    where: Mention
+    scope: tuple[int, int] | None = None
+
+
+@dataclass
+class _Reading:
+    members: list[PartyMention]
+    rule: str
+    scope: tuple[int, int] | None = None  # token indices of the block's Doc
+
+
+@dataclass
+class _Context:
+    """What an anchor's reading may fall back on when its clause names one party: the parties of
+    its section's heading ("Albi et Jacmel"), the pair the title names, the page's own party."""
+
+    home: PartyMention | None
+    title_pair: list[PartyMention] | None
+    frequent_pair: list[PartyMention] | None
+    headings: dict[int, list[PartyMention]]
+    dominant: PartyMention | None
+    section: int = 0
+    carried: list[PartyMention] = field(default_factory=list)  # the subject of the sentence's first clause
+
+    @property
+    def main_pair(self) -> list[PartyMention] | None:
+        """What "les deux villes" refers to: the pair its section's heading names ("Grande-Synthe et
+        Sidi Ifni au Maroc"), else the title's, else the article's two most named parties."""
+        heading = self.headings.get(self.section, [])
+        return heading if len(heading) == 2 else self.title_pair or self.frequent_pair
+
+    def partner_for(self, named: list[PartyMention], clause: Span) -> PartyMention | None:
+        """Who signed with the parties a clause names, when it names one side only: its section's
+        heading, the title's pair, the page's own party, the subject its sentence gave an earlier
+        clause ("X a signé … un protocole avec A, puis … une convention avec B"), the article's two
+        most named parties; the most named one alone only when the clause points at it ("son
+        jumelage", "la commune a signé")."""
+        pools = [self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.carried, self.frequent_pair or []]
+        if self.dominant is not None and _points_at_own_party(clause):
+            pools.append([self.dominant])
+        for pool in pools:
+            other = [p for p in pool if not any(names_match(p.name, n.name) for n in named)]
+            pair = pool is self.title_pair or pool is self.frequent_pair
+            if other and (not pair or len(other) == 1):
+                return other[0]
+        return None
+
+
+# "son jumelage", "notre commune", "la Ville a signé": the text speaks of the page's own party.
+_OWN_PARTY_DETERMINERS = frozenset({"son", "sa", "ses", "notre", "nos", "leur"})
+_OWN_PARTY_NOUNS = frozenset({"commune", "ville", "municipalité", "région", "département", "collectivité", "métropole", "agglomération", "mairie", "cité"})
+
+
+def _points_at_own_party(clause: Span) -> bool:
+    for token in clause:
+        if token.lower_ in _OWN_PARTY_DETERMINERS and token.i + 1 < clause.end:
+            return True
+        if token.lower_ in _OWN_PARTY_NOUNS and token.i > clause.start and token.nbor(-1).lower_ in ("la", "le", "l'", "notre", "cette") and (token.i + 1 >= len(token.doc) or token.nbor(1).lower_ not in ("de", "d'", "du", "des")):
+            return True
+    return False
+
+
+def find_relations(view: ArticleView, anchors: list[Mention], parties: list[PartyMention], segments: list[Segment], weak: list[Mention] = ()) -> list[Relation]:
+    """Relations of the anchors, of twinning mentions that name their pair (``weak``: "30 ans de
+    jumelage entre Toul et Hamm-Mitte"), and of twin-town lists."""
+    titled = _distinct(_title_parties(view, parties))
+    context = _Context(
+        home_party(view, parties), titled if len(titled) == 2 else None, _frequent_pair(parties),
+        _heading_parties(view, parties), _dominant_party(parties),
+    )
+    found: list[Relation] = []
+    every = [*anchors, *weak]
+    for anchor in every:
+        context.section = view.blocks[anchor.block].section
+        clause = _clause(view, anchor, segments, anchors)
+        context.carried = [p for p in _sentence_parties(anchor, anchor.span.sent, parties) if p.mention.span.start < clause.start][:1]
+        readings = _anchor_relations(anchor, clause, parties, context)
+        if any(anchor is w for w in weak):
+            readings = [r for r in readings if r.rule in ("between", "with") and _right_after(anchor, clause)]
+        base = view.orders[anchor.block]
+        for reading in readings:
+            scope = (base + reading.scope[0], base + reading.scope[1]) if reading.scope else None
+            relation = _valid(anchor, reading.members, reading.rule, scope=scope)
+            if relation is not None:
+                found.append(relation)
+    if not found and anchors and context.main_pair is not None and _title_speaks_of_it(view, anchors):
+        # "Kayes et Tambacounda paraphent une convention" / "… ont paraphé le document": the body's
+        # signature names no party, the title names the pair
+        strong = next((a for a in anchors if a.span._.agreement_status != "counted"), None)
+        relation = _valid(strong, context.main_pair, "title_pair") if strong is not None else None
+        if relation is not None:
+            found.append(relation)
+    found.extend(_list_relations(view, parties, context.home))
+    if anchors or weak:
+        found.extend(_pair_lines(view, parties, [*anchors, *weak]))
+    return found
+
+
+def _pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Mention]) -> list[Relation]:
+    """"Avion (Pas-de-Calais) – Thorez (Donetsk), depuis 1967": a line that pairs two places of two
+    countries with a dash, in an article about twinnings or agreements, is one of them."""
+    twinning = next((a for a in anchors if a.label == "twinning"), anchors[0])
+    relations = []
+    for index, block in enumerate(view.blocks):
+        if block.kind not in (BlockKind.list_item, BlockKind.paragraph) or len(view.docs[index]) > 40:
+            continue
+        doc = view.docs[index]
+        dash = next((t for t in doc if t.text in ("–", "—", "-", "/") and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_ in ("", " ")), None)
+        if dash is None:
+            continue
+        in_line = [p for p in parties if p.mention.block == index and p.country and p.introducer is None]
+        left = [p for p in in_line if p.mention.span.end <= dash.i]
+        right = [p for p in in_line if p.mention.span.start > dash.i]
+        if left and right and left[0].country != right[0].country:
+            relation = _valid(twinning, [left[0], right[0]], "pair_line", where=left[0].mention, scope=(view.orders[index], view.orders[index] + len(doc)))
+            if relation is not None:
+                relations.append(relation)
+    return relations
+
+
+def _title_speaks_of_it(view: ArticleView, anchors: list[Mention]) -> bool:
+    """The title reports a signature: it holds an agreement or a signing word."""
+    title = next((i for i, b in enumerate(view.blocks) if b.kind is BlockKind.title), None)
+    if title is None:
+        return False
+    doc = view.docs[title]
+    return bool(doc.spans.get("signing_cues")) or any(m.block == title for m in view.mentions("agreements"))
+
+
+def _right_after(anchor: Mention, clause: Span) -> bool:
+    """"jumelage entre A et B", "le jumelage de A avec B": the pair belongs to the twinning word,
+    not to "les relations entre la France et l'Algérie" further on."""
+    doc = anchor.span.doc
+    window = doc[anchor.span.end : min(anchor.span.end + 4, clause.end)]
+    return any(t.lower_ in ("entre", "avec") for t in window)
+
+
+def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors: list[Mention]) -> Span:
+    """The part of the anchor's sentence that speaks of it: the whole of a title or heading (the
+    parser cuts short headlines oddly), else its clause when the sentence reports several agreements."""
+    doc = anchor.span.doc
+    if view.blocks[anchor.block].kind in (BlockKind.title, BlockKind.heading):
+        return doc[:]
+    sentence = segment_of(segments, anchor)
+    if sentence is None:
+        return anchor.span.sent
+    base = view.orders[anchor.block]
+    if any(a is anchor for a in anchors):
+        low, high = clause_of(anchor, sentence, anchors)
+        low, high = max(low - base, 0), min(high - base, len(doc))
+    else:
+        low, high = anchor.span.sent.start, anchor.span.sent.end
+    # the parser sometimes ends a sentence inside a clause ("Issy et Hounslow | sont jumelées"):
+    # a sentence that opens in lower case goes on the one before
+    if low == anchor.span.sent.start and low > 0 and doc[low].is_lower and doc[low - 1].text not in (".", "!", "?", ";", ":"):
+        low = doc[low - 1].sent.start
+    return doc[low:high]
+
+
+def home_party(view: ArticleView, parties: list[PartyMention]) -> PartyMention | None:
+    """The page's own party: the only territorial party its title names."""
+    titled = _distinct([p for p in _title_parties(view, parties) if p.kind in _HOME_KINDS])
+    return titled[0] if len(titled) == 1 else None
+
+
+def _frequent_pair(parties: list[PartyMention]) -> list[PartyMention] | None:
+    """The article's two most named territories, when they are in two countries and clearly ahead."""
+    counts: dict[frozenset[str], list[PartyMention]] = {}
+    for party in parties:
+        if party.country and not party.signing_place_like and not party.state and not party.organisation:
+            counts.setdefault(name_words(party.name), []).append(party)
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    if len(ranked) >= 2 and len(ranked[1]) >= 2 and (len(ranked) == 2 or len(ranked[1]) > len(ranked[2])) and ranked[0][0].country != ranked[1][0].country:
+        return [ranked[0][0], ranked[1][0]]
+    return None
+
+
+def _dominant_party(parties: list[PartyMention]) -> PartyMention | None:
+    """The territory the article names most, when it is named at least twice and more than any other."""
+    counts: dict[frozenset[str], list[PartyMention]] = {}
+    for party in parties:
+        if party.country and not party.state and not party.organisation:
+            counts.setdefault(name_words(party.name), []).append(party)
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    if ranked and len(ranked[0]) >= 2 and (len(ranked) == 1 or len(ranked[0]) > len(ranked[1])):
+        return next((p for p in ranked[0] if not p.signing_place_like), ranked[0][0])
+    return None
+
+
+def _heading_parties(view: ArticleView, parties: list[PartyMention]) -> dict[int, list[PartyMention]]:
+    headings: dict[int, list[PartyMention]] = {}
+    for party in parties:
+        block = view.blocks[party.mention.block]
+        if block.kind is BlockKind.heading and party.country and not party.signing_place_like and not party.state:
+            headings.setdefault(block.section, []).append(party)
+    return {section: _distinct(found) for section, found in headings.items()}
+
+
+def _title_parties(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention]:
+    return [p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.signing_place_like and not p.state]
+
+
+def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMention], context: _Context) -> list[_Reading]:
+    candidates = _sentence_parties(anchor, sentence, parties)
+    status = anchor.span._.agreement_status
+    by_pairs = anchor.label == "twinning" or status == "counted"
+    home = context.home
+    doc = anchor.span.doc
+    entre = [t.i for t in sentence if t.lower_ == "entre"]
+    between = [(g, i) for g, i in ((_group_after(doc, i, sentence, candidates), i) for i in entre) if len(g) >= 2]
+    if between:
+        if by_pairs and len(between) > 1:
+            bounds = [i for _, i in between] + [sentence.end]
+            return [_Reading(g, "between", (start, end)) for (g, start), end in zip(between, bounds[1:])]
+        return [_Reading(between[0][0], "between")]
+    if by_pairs:
+        paired = _paired_by_a(doc, sentence, parties, anchor.block)
+        if len(paired) >= 2:
+            starts = [pair[0].mention.span.start for pair in paired] + [sentence.end]
+            return [_Reading(pair, "pairs", (start, end)) for pair, start, end in zip(paired, starts, starts[1:])]
+    with_token = min((t for t in sentence if t.lower_ == "avec"), key=lambda t: (t.i < anchor.span.start, abs(t.i - anchor.span.start)), default=None)
+    if with_token is not None:
+        partners = _group_after(doc, with_token.i, sentence, candidates)
+        if partners:
+            subject = [c for c in candidates if c.mention.span.start < with_token.i and c not in partners and not (c.state and anchor.label == "twinning")]
+            if not subject and status != "counted":
+                partner = context.partner_for(partners, sentence)
+                subject = [partner] if partner is not None else []
+            if not subject:
+                # "Signature d'un pacte d'amitié avec Bobrovytsia - Riedisheim": the list is both sides
+                return [_Reading(partners, "with")] if len(partners) >= 2 and not by_pairs else []
+            if by_pairs:
+                starts = [p.mention.span.start for p in partners] + [sentence.end]
+                scoped = len(partners) > 1
+                return [_Reading([subject[-1], partner], "with", (start, end) if scoped else None) for partner, start, end in zip(partners, starts, starts[1:])]
+            return [_Reading(subject + partners, "with")]
+    # no structure: the territories the clause names; organisations and states only when it names
+    # no two territories ("le Cambodge et la France signent", not "avec le soutien de l'AFD")
+    territories = [c for c in candidates if not c.organisation and not c.state]
+    named = territories if len(territories) >= 2 else territories + [c for c in candidates if c.state]
+    if len(territories) >= 2:
+        # "la Ville de Tulle, la commune de Banfora et l'association X ont signé": coordinated signers
+        named = [c for c in candidates if not c.state and (not c.organisation or _coordinated_before(c, anchor))]
+    hub = _twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), None)
+    if by_pairs and len(named) >= 3 and hub is not None:
+        return [_Reading([hub, c], "twins") for c in named if c is not hub]
+    if len(named) >= 2:
+        return [_Reading(named, "sentence")]
+    if len(named) == 1 and status != "counted":
+        partner = context.partner_for(named, sentence)
+        return [_Reading([partner, named[0]], "with_home")] if partner is not None else []
+    if not named and context.main_pair is not None and _speaks_of_both(sentence):
+        return [_Reading(context.main_pair, "the_two")]
+    return []
+
+
+def _twin_of(anchor: Mention, named: list[PartyMention]) -> PartyMention | None:
+    """"la cinquième ville jumelle de Villeurbanne après A, B et C": the town whose twins are listed."""
+    doc = anchor.span.doc
+    if anchor.span.end < len(doc) and doc[anchor.span.end].lower_ in ("de", "d'"):
+        return next((c for c in named if anchor.span.end < c.mention.span.start <= anchor.span.end + 3), None)
+    return None
+
+
+def _coordinated_before(party: PartyMention, anchor: Mention) -> bool:
+    """An organisation listed with the signers before the agreement: "…, et l'association X ont signé"."""
+    span = party.mention.span
+    if span.end > anchor.span.start:
+        return False
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].pos_ == "DET":
+        i -= 1
+    return i >= 0 and doc[i].lower_ in ("et", ",")
+
+
+def _speaks_of_both(sentence: Span) -> bool:
+    """"les deux villes", "entre les deux régions", "les deux parties ont signé"."""
+    return any(t.lower_ == "deux" and t.i + 1 < sentence.end and t.nbor(1).lower_ in _BOTH_NOUNS for t in sentence)
+
+
+def _paired_by_a(doc, sentence: Span, parties: list[PartyMention], block: int) -> list[list[PartyMention]]:
+    """"Kaolack est jumelée à Mérignac, Saint-Louis à Lille, Bakel à Apt": parallel pairs around "à"."""
+    inside = [p for p in parties if p.mention.block == block and sentence.start <= p.mention.span.start < sentence.end and p.country]
+    by_end = {p.mention.span.end: p for p in inside}
+    by_start = {p.mention.span.start: p for p in inside}
+    pairs = []
+    for token in sentence:
+        if token.lower_ != "à":
+            continue
+        left = next((by_end[j] for j in range(token.i, max(sentence.start, token.i - 4) - 1, -1) if j in by_end), None)
+        right = next((by_start[j] for j in range(token.i + 1, min(sentence.end, token.i + 6)) if j in by_start), None)
+        if left is not None and right is not None and not names_match(left.name, right.name):
+            pairs.append([left, right])
+    return pairs
+
+
+def _sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
+    inside = [
+        p for p in parties
+        if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and not p.signing_place_like and p.country
+    ]
+    return _distinct(inside)
+
+
+def _group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]) -> list[PartyMention]:
+    """The parties listed right after ``doc[start]`` ("entre", "avec"), up to the end of the list."""
+    by_start = {c.mention.span.start: c for c in candidates}
+    group: list[PartyMention] = []
+    i = start + 1
+    while i < sentence.end:
+        if i in by_start:
+            party = by_start[i]
+            group.append(party)
+            i = max(party.mention.span.end, i + 1)
+            continue
+        token = doc[i]
+        if token.lower_ in _GROUP_STOPS or token.lower_ in ("entre", "avec") or token.pos_ in ("VERB", "AUX"):
+            break
+        if token.text == "," and not group:
+            break  # "avec d'autres villes du monde, la ville de Nice est…": no list began
+        i += 1
+    return group
+
+
+def _distinct(parties: list[PartyMention]) -> list[PartyMention]:
+    """One mention per name, in text order ("Compiègne" and "Margny-Lès-Compiègne" are two)."""
+    kept: list[PartyMention] = []
+    for party in parties:
+        words = name_words(party.name)
+        if words and all(name_words(other.name) != words for other in kept):
+            kept.append(party)
+    return kept
+
+
+def _valid(anchor: Mention, members: list[PartyMention], rule: str, where: Mention | None = None, scope: tuple[int, int] | None = None) -> Relation | None:
+    members = [m for m in members if m.country and not (m.state and anchor.label == "twinning")]
+    members = [m for m in members if not _contains_another(m, members)]
+    distinct = _distinct(members)[:MAX_SIGNATORIES]
+    if len(distinct) < 2 or all(m.country == "FR" for m in distinct):
+        return None
+    return Relation(anchor, distinct, rule, where or anchor, scope)
+
+
+_LARGER_KINDS = {"national": 3, "region": 2, "department": 1}
+
+
+def _contains_another(party: PartyMention, members: list[PartyMention]) -> bool:
+    """"Chisinau" beside "la Moldavie", "Trois-Pistoles" beside "Québec": a state or region of the
+    same country as a smaller member locates it rather than signing beside it."""
+    rank = _LARGER_KINDS.get(party.kind, 0)
+    if rank == 0 or party.organisation:
+        return False
+    return any(m is not party and m.country == party.country and _LARGER_KINDS.get(m.kind, 0) < rank and not m.organisation for m in members)
+
+
+def _list_relations(view: ArticleView, parties: list[PartyMention], home: PartyMention | None) -> list[Relation]:
+    """"Villes jumelles :" followed by list items, one twin town each."""
+    if home is None:
+        return []
+    relations: list[Relation] = []
+    intro: Mention | None = None
+    for index, block in enumerate(view.blocks):
+        if block.kind is BlockKind.list_item and intro is not None:
+            item = _distinct([p for p in parties if p.mention.block == index and p.country and not names_match(p.name, home.name)])
+            if item:
+                relation = _valid(intro, [home, item[0]], "twin_list", where=item[0].mention)
+                if relation is not None:
+                    relations.append(relation)
+            continue
+        intro = _twin_intro(view, index)
+    return relations
+
+
+def _twin_intro(view: ArticleView, index: int) -> Mention | None:
+    """The twinning mention of a block that introduces a list (a heading, or a line ending with ':')."""
+    block = view.blocks[index]
+    if block.kind is not BlockKind.heading and not block.text.rstrip().endswith(":"):
+        return None
+    mentions = [m for m in view.mentions("agreements") if m.block == index and m.label == "twinning"]
+    if any(m.span._.agreement_status in ("planned", "negated", "generic") for m in mentions):
+        return None
+    return mentions[0] if mentions else None

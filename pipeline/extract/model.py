@@ -1,0 +1,50 @@
+"""Builds the extraction pipeline from ``models/config.cfg``: the French spaCy model plus our rule components.
+
+The config names the base model (an ordinary pip dependency, nothing is downloaded), the
+components to add and the paths of their data, written ``${paths.models}/...`` and resolved
+here against :func:`pipeline.resources.models_dir`.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.util import load_config
+
+import pipeline.extract.components  # noqa: F401  (registers the partnerships_* factories)
+from pipeline.resources import models_dir
+
+CONFIG_NAME = "config.cfg"
+
+
+def read_model_config(models: Path | None = None) -> dict[str, Any]:
+    folder = models or models_dir()
+    config = load_config(folder / CONFIG_NAME, overrides={"paths.models": str(folder)}, interpolate=True)
+    return dict(config)
+
+
+def model_version(models: Path | None = None) -> str:
+    """Version of the extraction model: the base spaCy model's name and version plus our rules' version."""
+    config = read_model_config(models)
+    return str(config["model"]["version"])
+
+
+def load_nlp(models: Path | None = None) -> Language:
+    config = read_model_config(models)
+    base = config["model"]["base"]
+    nlp = spacy.load(base, exclude=list(config["model"].get("exclude", [])))
+    for name, component in config.get("components", {}).items():
+        settings = dict(component)
+        factory = settings.pop("factory")
+        nlp.add_pipe(factory, name=name, config=settings)
+    return nlp
+
+
+@functools.cache
+def shared_nlp() -> Language:
+    """One pipeline per process: loading the model takes seconds, so every caller shares it."""
+    return load_nlp()
