@@ -95,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_arguments(commands.add_parser("demo", help="the whole pipeline against the bundled fixture site", description=(
         "Serve the bundled fixture site on localhost, crawl it, extract records and print a summary.")))
 
+    from pipeline.scraper.parse_cli import add_parse_arguments
+    from pipeline.scraper.probe import add_sources_arguments
+
+    add_parse_arguments(commands.add_parser("parse", help="what the scraper makes of saved pages (Article JSONL)", description=(
+        "Parse saved pages with a site profile and print one Article JSON line per page; no NLP model is loaded.")))
+    add_sources_arguments(commands.add_parser("sources", help="help configuring sources (probe a new site)", description=(
+        "Tools for the sources file; 'sources probe URL' proposes a [[source]] entry for a site nobody configured yet.")))
+
     from pipeline.review.cli import add_review_arguments
     from pipeline.store.cli import add_export_arguments, add_run_arguments, add_runs_arguments, add_unlock_arguments
 
@@ -132,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.verbose, getattr(args, "quiet", False))
     from pipeline.review.cli import run_review
     from pipeline.scraper.cli import run_crawl, run_demo
+    from pipeline.scraper.parse_cli import run_parse
+    from pipeline.scraper.probe import run_sources
     from pipeline.store.cli import run_export, run_run, run_runs, run_unlock
     from pipeline.store.errors import StoreUnavailable
 
@@ -143,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench": run_bench,
         "crawl": run_crawl,
         "demo": run_demo,
+        "parse": run_parse,
+        "sources": run_sources,
         "run": run_run,
         "runs": run_runs,
         "export": run_export,

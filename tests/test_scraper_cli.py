@@ -61,3 +61,44 @@ def test_demo_crawl_gives_the_gold_articles_under_the_placeholder_origin(tmp_pat
     gold = sorted((line["article"] for line in read_jsonl(SITE / "gold.jsonl")), key=lambda a: a["url"])
     assert sorted((json.loads(a.model_dump_json()) for a in report.articles), key=lambda a: a["url"]) == gold
     assert report.failed == []
+
+
+GOLDEN = FIXTURES / "parser_golden"
+
+
+def test_parse_prints_what_the_profile_and_selectors_make_of_saved_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import main
+
+    spip = json.loads((GOLDEN / "spip-table-layout-latin1.json").read_text(encoding="utf-8"))
+    assert main(["parse", str(GOLDEN / "spip-table-layout-latin1.html"), "--profile", "spip", "--url", spip["url"], "--source", "test"]) == 0
+    assert json.loads(capsys.readouterr().out) == spip["article"]
+    body = json.loads((GOLDEN / "generic-body-selector.json").read_text(encoding="utf-8"))
+    out = tmp_path / "articles.jsonl"
+    argv = ["parse", str(GOLDEN / "generic-body-selector.html"), "--url", body["url"], "--source", "test", "-o", str(out)]
+    assert main([*argv, "--body-selector", ".chapeau, .corps"]) == 0
+    assert read_jsonl(out) == [body["article"]]
+
+
+def test_parse_reports_pages_that_are_not_articles_and_goes_on(capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import main
+
+    pages = [GOLDEN / "generic-listing-page.html", GOLDEN / "generic-table-layout-latin1.html", GOLDEN / "missing.html"]
+    assert main(["parse", *map(str, pages)]) == 1
+    captured = capsys.readouterr()
+    (line,) = captured.out.splitlines()
+    assert json.loads(line)["title"] == "Arles et Sanaa : une charte d'amitié"
+    assert "generic-listing-page.html: not an article: listing page (3 teasers)" in captured.err
+    assert "missing.html: cannot read" in captured.err
+    assert main(["parse", *map(str, pages[:2]), "--url", "https://example.org/a"]) == 2
+
+
+def test_parse_does_not_load_the_nlp_model() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pipeline.cli import main; "
+        f"code = main(['parse', {str(GOLDEN / 'generic-table-layout-latin1.html')!r}]); "
+        "assert code == 0 and 'spacy' not in sys.modules, sorted(m for m in sys.modules if 'spacy' in m)[:3]"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)

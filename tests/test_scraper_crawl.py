@@ -105,6 +105,8 @@ def test_no_fault_stops_the_crawl_and_each_is_reported(site: FixtureSite, tmp_pa
     assert slow_requests == TEST_SETTINGS.max_retries + 1
     assert failed["/faults/actualite/loop"].startswith("redirect loop")
     assert "/faults/actualite/new-home" in articles, "a redirected article is known by its final URL"
+    assert skipped["/faults/actualite/moved-away"].startswith("redirected to "), "a page redirected off the pattern is no article"
+    assert not [url for url in articles if "a-propos" in url]
     assert failed["/faults/actualite/huge"] == "body larger than 4000000 bytes, download cut"
     assert site.served("/faults/actualite/huge")[0].body_bytes < 20 * 1024 * 1024
     charset = articles["/faults/actualite/wrong-charset"]

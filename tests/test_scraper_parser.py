@@ -10,7 +10,8 @@ import pytest
 
 from pipeline.scraper.errors import NotAnArticle
 from pipeline.scraper.fetch import decode_body
-from pipeline.scraper.profiles import PROFILES, parse_french_date, profile_for
+from pipeline.scraper.dates import parse_french_date
+from pipeline.scraper.profiles import PROFILES, profile_for
 from pipeline.scraper.sources import SourcesFileError, load_sources, shipped_sources_path
 
 from .conftest import FIXTURES, read_jsonl
@@ -22,8 +23,8 @@ GOLDEN_PAGES = sorted(GOLDEN.glob("*.html"))
 @pytest.mark.parametrize("page", GOLDEN_PAGES, ids=[p.stem for p in GOLDEN_PAGES])
 def test_golden_page_parses_to_its_expected_json(page: Path) -> None:
     expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
-    profile = profile_for(expected["profile"])
-    html = page.read_text(encoding="utf-8")
+    profile = profile_for(expected["profile"], **expected.get("selectors", {}))
+    html = decode_body(page.read_bytes(), None)[0]
     if expected["not_an_article"] is not None:
         with pytest.raises(NotAnArticle) as raised:
             profile.parse(html, expected["url"], expected["source"])
@@ -33,16 +34,29 @@ def test_golden_page_parses_to_its_expected_json(page: Path) -> None:
         assert article.model_dump(mode="json") == expected["article"]
 
 
-def test_golden_pages_cover_every_profile() -> None:
-    covered = {json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))["profile"] for p in GOLDEN_PAGES}
-    assert covered == set(PROFILES)
+def test_golden_pages_cover_every_profile_and_every_source_selector() -> None:
+    expectations = [json.loads(p.with_suffix(".json").read_text(encoding="utf-8")) for p in GOLDEN_PAGES]
+    assert {e["profile"] for e in expectations} == set(PROFILES)
+    assert {key for e in expectations for key in e.get("selectors", {})} == {"title_selector", "date_selector", "body_selector"}
+
+
+@pytest.mark.parametrize("page", [p for p in GOLDEN_PAGES if "selector" in p.stem], ids=lambda p: p.stem)
+def test_each_source_selector_changes_what_its_golden_page_gives(page: Path) -> None:
+    """Without the source's selector the profile alone reads the page otherwise: the selector is honoured."""
+    expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    html = decode_body(page.read_bytes(), None)[0]
+    try:
+        alone = profile_for(expected["profile"]).parse(html, expected["url"], expected["source"]).model_dump(mode="json")
+    except NotAnArticle:
+        alone = None
+    assert alone != expected["article"]
 
 
 @pytest.mark.parametrize("case", read_jsonl(GOLDEN / "date_lines.jsonl"), ids=lambda c: c["line"])
 def test_publication_line_gives_a_full_date_or_none(case: dict[str, str | None]) -> None:
     published = case["published"]
     page = f"<html><body><article><h1>Titre</h1><p>{case['line']}</p><p>{'mot ' * 50}</p></article></body></html>"
-    article = profile_for("generic").parse(page, "https://example.org/a", None)
+    article = profile_for("network").parse(page, "https://example.org/a", None)
     assert article.published == (dt.date.fromisoformat(published) if published else None)
     assert case["line"] not in article.text or published is None
 
@@ -52,17 +66,30 @@ def test_french_dates_need_day_month_and_year() -> None:
     assert parse_french_date("décembre 2024") is None
 
 
-def test_date_line_wins_over_time_and_time_over_meta() -> None:
+@pytest.mark.parametrize("name", ["network", "wordpress", "drupal", "spip"])
+def test_in_known_templates_the_date_line_wins_over_time_and_time_over_meta(name: str) -> None:
     words = "<p>" + "texte " * 50 + "</p>"
     meta = '<meta property="article:published_time" content="2020-01-01T00:00:00Z">'
     time = '<time datetime="2021-02-02">2 février</time>'
     line = "<p>Publié le 03/03/2022</p>"
     page = "<html><head>{}</head><body><article><h1>T</h1>{}{}" + words + "</article></body></html>"
+    profile = profile_for(name)
+    assert profile.parse(page.format(meta, time, line), "u", None).published == dt.date(2022, 3, 3)
+    assert profile.parse(page.format(meta, time, ""), "u", None).published == dt.date(2021, 2, 2)
+    assert profile.parse(page.format(meta, "", ""), "u", None).published == dt.date(2020, 1, 1)
+    assert profile.parse(page.format("", "", ""), "u", None).published is None
+
+
+def test_generic_pages_read_the_line_then_the_markup_and_refuse_invented_days() -> None:
+    words = "<p>" + "texte " * 50 + "</p>"
+    page = "<html><head>{}</head><body><article><h1>Titre</h1>{}" + words + "</article>{}</body></html>"
+    meta = '<meta property="article:published_time" content="2020-01-15T00:00:00Z">'
     generic = profile_for("generic")
-    assert generic.parse(page.format(meta, time, line), "u", None).published == dt.date(2022, 3, 3)
-    assert generic.parse(page.format(meta, time, ""), "u", None).published == dt.date(2021, 2, 2)
-    assert generic.parse(page.format(meta, "", ""), "u", None).published == dt.date(2020, 1, 1)
-    assert generic.parse(page.format("", "", ""), "u", None).published is None
+    assert generic.parse(page.format(meta, "<p>Publié le 03/03/2022</p>", ""), "u", None).published == dt.date(2022, 3, 3)
+    assert generic.parse(page.format(meta, "", ""), "u", None).published == dt.date(2020, 1, 15)
+    sidebar = "<aside><p>Publié le 04/04/2021</p></aside>"
+    assert generic.parse(page.format("", "", sidebar), "u", None).published != dt.date(2021, 4, 4)
+    assert generic.parse(page.format("", "<p>Publié en 12/2024</p>", ""), "u", None).published is None
 
 
 @pytest.mark.parametrize(

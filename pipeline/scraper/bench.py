@@ -1,6 +1,6 @@
 """Benchmark (not a test): crawl a generated 500-article site on localhost, delay 0.
 
-``python -m pipeline.scraper.bench [--articles N] [--site fixtures/site]`` builds, in a
+``python -m pipeline.scraper.bench [--articles N] [--site DIR]`` builds, in a
 temporary directory, a site of N network-template article pages (the fixture site's Lianes
 pages of typical size, each given a numbered title so no two texts are equal) with paginated listings,
 serves it with the fixture server, crawls it with the politeness delay at 0, and prints
@@ -22,7 +22,7 @@ from pipeline.scraper.crawl import crawl
 from pipeline.scraper.fetch import FetchSettings
 from pipeline.scraper.fixture_server import FixtureSite
 from pipeline.scraper.profiles import profile_for
-from pipeline.scraper.sources import Source
+from pipeline.scraper.sources import Source, demo_site_dir
 from pipeline.scraper.state import CrawlState
 
 ARTICLES_PER_LISTING = 20
@@ -66,12 +66,12 @@ async def _crawl(source: Source, state: CrawlState, concurrency: int) -> tuple[i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=500)
-    parser.add_argument("--site", type=Path, default=Path("fixtures/site"), help="fixture site with the template pages")
+    parser.add_argument("--site", type=Path, default=None, help="fixture site with the template pages (default: the demo's)")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent requests to the host")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         root = Path(work) / "site"
-        build_site(args.site / "lianes" / "actualite", root, args.articles)
+        build_site((args.site or demo_site_dir()) / "lianes" / "actualite", root, args.articles)
         with FixtureSite(root) as site:
             source = Source(
                 id="bench",

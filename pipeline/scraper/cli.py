@@ -26,7 +26,7 @@ from tqdm import tqdm
 from pipeline.scraper.crawl import CrawlReport, ProgressCallback, crawl
 from pipeline.scraper.fetch import FetchSettings
 from pipeline.scraper.fixture_server import PLACEHOLDER_ORIGIN, FixtureSite
-from pipeline.scraper.sources import Source, load_sources, rebase, shipped_sources_path
+from pipeline.scraper.sources import Source, demo_site_dir, load_sources, rebase, shipped_sources_path
 from pipeline.scraper.state import CrawlState
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_STATE_DIR = ".partnerships-crawl"
-DEFAULT_FIXTURE_SITE = Path("fixtures") / "site"
 
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,7 +81,7 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
         "--db", default=None, metavar="URL",
         help="store URL (default: $PARTNERSHIPS_DB, else sqlite:///partnerships.db in the working directory)",
     )
-    parser.add_argument("--site", type=Path, default=DEFAULT_FIXTURE_SITE, help="fixture site directory (default: %(default)s)")
+    parser.add_argument("--site", type=Path, default=None, help="fixture site directory (default: the one the package carries)")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
 
 
@@ -104,8 +103,9 @@ def demo_crawl(site_dir: Path, state_dir: Path, *, quiet: bool = True) -> CrawlR
 def run_demo(args: argparse.Namespace) -> int:
     """The scheduled job (crawl, extract, store, merge) against the fixture site served on localhost,
     into the embedded SQLite store by default; then a table of the stored records."""
-    if not (args.site / "sources.toml").is_file():
-        print(f"partnerships demo: no fixture site at {args.site} (run from the repository or pass --site)", file=sys.stderr)
+    site_dir = args.site or demo_site_dir()
+    if not (site_dir / "sources.toml").is_file():
+        print(f"partnerships demo: no fixture site at {site_dir} (no sources.toml there)", file=sys.stderr)
         return 2
     from pipeline.extract import Extractor  # loads spaCy: imported only when the demo runs
     from pipeline.store.ingest import run_ingestion
@@ -114,8 +114,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
     settings = FetchSettings(delay=0.0, timeout=10.0, max_retries=1, backoff_base=0.1)
     url = database_url(args.db)
-    with FixtureSite(args.site, port=DEMO_PORT) as site, Store(url) as store:
-        sources = rebase(load_sources(args.site / "sources.toml"), site.url)
+    with FixtureSite(site_dir, port=DEMO_PORT) as site, Store(url) as store:
+        sources = rebase(load_sources(site_dir / "sources.toml"), site.url)
         outcome = run_ingestion(store, sources, Extractor(), settings=settings)
         partnerships = store.partnerships()
     print(_summary_table(partnerships))

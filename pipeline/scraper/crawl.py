@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import httpx
 from bs4 import BeautifulSoup
@@ -22,6 +21,7 @@ from bs4 import BeautifulSoup
 from pipeline.records import Article
 from pipeline.scraper.errors import NotAnArticle, OffHost, RobotsDisallowed, ScraperError
 from pipeline.scraper.fetch import Fetcher, FetchSettings, Page, decode_body
+from pipeline.scraper.listing import next_listing_url
 from pipeline.scraper.profiles import profile_for
 from pipeline.scraper.sources import Source
 from pipeline.scraper.state import CrawlState
@@ -39,18 +39,20 @@ ProgressCallback = Callable[[str, str], None]
 
 def canonical_url(url: str) -> str:
     """The URL an article is known by: lower-case scheme and host, no default port, no fragment,
-    no tracking parameters (utm_*, fbclid, xtor…); other parameters keep their order."""
+    no tracking parameters (utm_*, fbclid, xtor…); other parameters stay as written, in their
+    order (SPIP's value-less ``?article40`` is not ``?article40=``)."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMETERS
-    ]
-    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+    kept = [parameter for parameter in parts.query.split("&") if parameter and not _is_tracking(parameter)]
+    return urlunsplit((scheme, netloc, parts.path or "/", "&".join(kept), ""))
+
+
+def _is_tracking(parameter: str) -> bool:
+    key = unquote_plus(parameter.split("=", 1)[0]).lower()
+    return key.startswith("utm_") or key in TRACKING_PARAMETERS
 
 
 def text_hash(article: Article) -> str:
@@ -75,6 +77,7 @@ class CrawlReport:
     failed: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     discovered: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
@@ -86,6 +89,7 @@ class CrawlReport:
             f"fetched: {self.fetched}, not modified: {self.not_modified + self.unchanged}, "
             f"new articles: {self.new_articles}, skipped: {len(self.skipped)}, failed: {len(self.failed)}"
         ]
+        lines += [f"  WARNING source {p.source}: {p.url}: {p.reason}" for p in self.warnings]
         lines += [f"  failed  {p.url}: {p.reason}" for p in self.failed]
         lines += [f"  note    {p.url}: {p.reason}" for p in self.notes]
         for source, found in self.discovered.items():
@@ -119,10 +123,10 @@ class _Crawl:
         feeds: list[str] = [source.absolute(source.feed)] if source.feed else []
         for start in source.start_urls:
             next_url: str | None = source.absolute(start)
-            for _ in range(source.max_listing_pages):
+            for page_number in range(1, source.max_listing_pages + 1):
                 if next_url is None:
                     break
-                listing = await self._listing(source, next_url)
+                listing = await self._listing(source, next_url, page_number)
                 if listing is None:
                     break
                 links, next_url, page_feeds = listing
@@ -158,15 +162,22 @@ class _Crawl:
         self.report.discovered.setdefault(source.id, {})["robots.txt"] = [url] if text is not None else []
         return sitemaps
 
-    async def _listing(self, source: Source, url: str) -> tuple[list[str], str | None, list[str]] | None:
+    async def _listing(self, source: Source, url: str, page_number: int) -> tuple[list[str], str | None, list[str]] | None:
         page = await self._get(source, url)
         if page is None:
             return None
         soup = BeautifulSoup(self._text_of(url, page), "lxml")
         links = self._article_links(source, url, (str(a.get("href", "")) for a in soup.select(source.article_links)))
-        next_link = soup.select_one(source.pagination) if source.pagination else None
-        next_url = canonical_url(urljoin(url, str(next_link["href"]))) if next_link and next_link.get("href") else None
+        if not links and page_number == 1:
+            self._warn(
+                source,
+                url,
+                f"listing gave no article link (article_links {source.article_links!r}, "
+                f"article_url_pattern {source.article_url_pattern!r}): check the source entry",
+            )
+        next_url = next_listing_url(soup, url, page_number, source.pagination)
         if next_url is not None:
+            next_url = canonical_url(next_url)
             try:
                 self.fetcher.check_host(next_url)
             except OffHost:
@@ -187,7 +198,7 @@ class _Crawl:
             if url in links:
                 continue
             if not source.is_article_url(url):
-                if any(re.search(p, urlsplit(url).path) for p in source.skip_url_patterns):
+                if source.is_skipped_url(url):
                     self._skip(source, url, "excluded page (event or institutional)")
                 continue
             if urlsplit(url).netloc not in source.hosts:
@@ -239,15 +250,20 @@ class _Crawl:
             self.state.remember(url, source=source.id, validators=page.validators, sha256=digest, text_hash=previous.text_hash)
             self.progress("unchanged", url)
             return None
+        final_url = canonical_url(page.final_url)
+        if not source.is_article_url(final_url):
+            self.state.remember(url, source=source.id, validators=page.validators, sha256=digest)
+            self._skip(source, url, f"redirected to {final_url}, which is not an article URL of the source")
+            return None
         try:
-            article = profile_for(source.profile).parse(page.text, page.final_url, source.id)
+            article = profile_for(source.profile, **source.selectors).parse(page.text, page.final_url, source.id)
         except NotAnArticle as error:
             self.state.remember(url, source=source.id, validators=page.validators, sha256=digest)
             self._skip(source, url, error.reason)
             return None
         article_url = canonical_url(article.url)
-        if urlsplit(article_url).netloc not in source.hosts:
-            article_url = canonical_url(page.final_url)
+        if urlsplit(article_url).netloc not in source.hosts or not source.is_article_url(article_url):
+            article_url = final_url
         return _Parsed(url, article.model_copy(update={"url": article_url}), page, digest)
 
     def _keep_new(self, source: Source, parsed: list[_Parsed]) -> None:
@@ -304,6 +320,13 @@ class _Crawl:
         content_type = headers.get("content-type", "") if isinstance(headers, dict) else ""
         declared = content_type.split("charset=")[-1].strip() if "charset=" in content_type else None
         return decode_body(body, declared)[0]
+
+    def _warn(self, source: Source, url: str, reason: str) -> None:
+        """Something the user must fix in the source entry: logged as a warning and listed first."""
+        problem = Problem(source.id, url, reason)
+        if problem not in self.report.warnings:
+            self.report.warnings.append(problem)
+            log.warning("source %s: %s: %s", source.id, url, reason)
 
     def _skip(self, source: Source, url: str, reason: str) -> None:
         problem = Problem(source.id, url, reason)

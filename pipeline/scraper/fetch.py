@@ -38,7 +38,10 @@ from pipeline.scraper.errors import (
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"partnerships-scraper/{__version__} (international partnerships research crawler; polite, honours robots.txt)"
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""(?:<meta[^>]+charset\s*=\s*["']?|<\?xml[^>]+encoding\s*=\s*["'])\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+"""An HTML page's ``<meta charset>`` or an XML document's (feed, sitemap) ``encoding``."""
 _RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
@@ -100,7 +103,7 @@ class Page:
 def decode_body(body: bytes, declared: str | None) -> tuple[str, str, list[str]]:
     """Text, charset used and notes. Valid UTF-8 with non-ASCII bytes is UTF-8 whatever the header
     says (a latin-1 text is almost never valid UTF-8); otherwise the declared charset, then the
-    page's ``<meta charset>``, then windows-1252, the usual mislabelled single-byte charset."""
+    page's ``<meta charset>`` (or XML declaration), then windows-1252, the usual mislabelled single-byte charset."""
     notes: list[str] = []
     meta_match = _META_CHARSET.search(body[:4096])
     meta = meta_match.group(1).decode("ascii").lower() if meta_match else None

@@ -3,14 +3,17 @@
 Static files under the site directory are served with ETag and Last-Modified and answer
 conditional requests with 304, like a real CMS behind a cache. ``/faults/…`` routes
 misbehave on purpose (500 then 200, 429 with Retry-After, a slow answer, a permanent
-redirect, a redirect loop, a 20 MB body, a wrong declared charset) and the site links to another host name of the same
+redirect, a redirect away from the articles to ``/faults/a-propos``, a redirect loop, a
+20 MB body, a wrong declared charset) and the site links to another host name of the same
 server (``localhost``), so tests can prove it is never fetched. Every response is counted.
 
 Files are written with the placeholder origin ``http://fixture.invalid`` (sitemaps, feeds,
 robots.txt need absolute URLs); the server substitutes its own origin when serving.
 
 URL → file: ``/a/b`` and ``/a/b/`` read ``a/b.html`` or ``a/b/index.html``; a query string is
-part of the file name (``/a?page=1`` reads ``a__page=1.html``); other files by exact path.
+part of the file name (``/a?page=1`` reads ``a__page=1.html``, else ``a__page=1.xml`` or
+``a__page=1``, so SPIP's ``spip.php?page=sitemap.xml`` is served as XML); other files by
+exact path.
 """
 
 from __future__ import annotations
@@ -120,7 +123,7 @@ class FixtureSite:
         relative = unquote(path).lstrip("/")
         stem = relative.rstrip("/")
         if query:
-            candidates = [f"{stem}__{query}.html"]
+            candidates = [f"{stem}__{query}.html", f"{stem}__{query}.xml", f"{stem}__{query}"]
         else:
             candidates = [relative, f"{stem}.html", f"{stem}/index.html"] if stem else ["index.html"]
         for candidate in candidates:
@@ -196,6 +199,8 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
                 self._send(200, _fault_article(site, name).encode(), html)
             elif name == "moved":
                 self._send(301, b"", {"Location": "/faults/actualite/new-home"})
+            elif name == "moved-away":
+                self._send(301, b"", {"Location": "/faults/a-propos"})
             elif name in ("loop", "loop-back"):
                 target = "/faults/actualite/loop-back" if name == "loop" else "/faults/actualite/loop"
                 self._send(302, b"", {"Location": target})
@@ -205,7 +210,7 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
                 text = _fault_article(site, "jeu de caractères déclaré à tort")
                 body = text.translate({0x2019: "'", 0x2013: "-", 0x0153: "oe"}).encode("latin-1")
                 self._send(200, body, html)
-            elif name in ("flaky", "busy", "private", "elsewhere", "new-home"):
+            elif name in ("flaky", "busy", "private", "elsewhere", "new-home", "a-propos"):
                 self._send(200, _fault_article(site, name).encode(), html)
             else:
                 self._send(404, b"", html)
@@ -254,7 +259,7 @@ def _fault_article(site: FixtureSite, name: str) -> str:
 
 
 def _fault_listing(site: FixtureSite) -> str:
-    names = ["flaky", "busy", "slow", "moved", "loop", "huge", "wrong-charset", "private"]
+    names = ["flaky", "busy", "slow", "moved", "moved-away", "loop", "huge", "wrong-charset", "private"]
     links = "".join(f'<li><h3><a href="/faults/actualite/{n}">Article {n}</a></h3></li>' for n in names)
     links += f'<li><h3><a href="{site.other_host_url}/faults/actualite/elsewhere">Ailleurs</a></h3></li>'
     return f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Pannes</title></head><body><main><ul>{links}</ul></main></body></html>"

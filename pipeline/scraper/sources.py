@@ -2,7 +2,10 @@
 
 Users add a network by adding an entry, never code. An entry says where the news listing
 starts, how to find article links and the next listing page, which URLs are articles (and
-which are events or institutional pages to skip), and which parsing profile reads its pages.
+which are events or institutional pages to skip; patterns see the query string too, so
+SPIP's ``spip.php?article40`` can be told from ``spip.php?page=contact``), which parsing
+profile reads its pages, and, for a layout no profile knows, the CSS selectors of its title,
+date and text. ``partnerships sources probe URL`` proposes an entry for a new site.
 When a site's layout is not known, ``discover = true`` makes the crawl probe robots.txt,
 sitemaps and feeds at run time and report what it found.
 """
@@ -18,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
-ProfileName = Literal["network", "wordpress", "drupal", "generic"]
+ProfileName = Literal["network", "wordpress", "drupal", "spip", "generic"]
 
 
 def _compile(pattern: str) -> None:
@@ -39,17 +42,23 @@ class Source(BaseModel):
     base_url: HttpUrl
     start_urls: list[str] = Field(min_length=1, description="news listing pages, absolute or relative to base_url")
     article_links: str = Field(default="a[href]", description="CSS selector of article links on a listing page")
-    pagination: str | None = Field(default=None, description="CSS selector of the next listing page link")
+    pagination: str | None = Field(
+        default=None, description="CSS selector of the next listing page link (default: found by pipeline.scraper.listing)"
+    )
     max_listing_pages: int = Field(default=3, ge=1)
-    article_url_pattern: str = Field(description="regular expression a URL path must match to be an article")
-    skip_url_patterns: list[str] = Field(default=[], description="URL paths never fetched as articles (events…)")
+    article_url_pattern: str = Field(
+        description="regular expression searched in the URL's path and in its path with the query (`/spip.php?article40`)"
+    )
+    skip_url_patterns: list[str] = Field(default=[], description="URLs never fetched as articles (events…), matched the same way")
     feed: str | None = None
     sitemap: str | None = None
     discover: bool = False
     profile: ProfileName = "generic"
-    title_selector: str | None = None
-    date_selector: str | None = None
-    body_selector: str | None = None
+    title_selector: str | None = Field(default=None, description="CSS selector of the title, tried before the profile's")
+    date_selector: str | None = Field(default=None, description="CSS selector of the date element, tried before the profile's")
+    body_selector: str | None = Field(
+        default=None, description="CSS selector list of the main text (`.chapo, .texte`), tried before the profile's"
+    )
     extra_hosts: list[str] = []
 
     @field_validator("article_url_pattern")
@@ -74,10 +83,27 @@ class Source(BaseModel):
         return urljoin(str(self.base_url), url)
 
     def is_article_url(self, url: str) -> bool:
-        path = urlsplit(url).path
-        if any(re.search(pattern, path) for pattern in self.skip_url_patterns):
+        """Whether the URL is one of this source's articles: the article pattern matches and no skip
+        pattern does. Each pattern is searched in the path (``/actualite/x``) and in the path with
+        its query (``/spip.php?article40``); matching either is enough, so patterns written for
+        paths alone keep working."""
+        if self.is_skipped_url(url):
             return False
-        return re.search(self.article_url_pattern, path) is not None
+        return any(re.search(self.article_url_pattern, target) for target in _match_targets(url))
+
+    def is_skipped_url(self, url: str) -> bool:
+        targets = _match_targets(url)
+        return any(re.search(pattern, target) for pattern in self.skip_url_patterns for target in targets)
+
+    @property
+    def selectors(self) -> dict[str, str | None]:
+        """The source's own selectors, as ``profile_for`` takes them."""
+        return {"title_selector": self.title_selector, "date_selector": self.date_selector, "body_selector": self.body_selector}
+
+
+def _match_targets(url: str) -> tuple[str, ...]:
+    parts = urlsplit(url)
+    return (parts.path, f"{parts.path}?{parts.query}") if parts.query else (parts.path,)
 
 
 class SourceFile(BaseModel):
@@ -138,3 +164,9 @@ def rebase(sources: list[Source], base_url: str) -> list[Source]:
 def shipped_sources_path() -> Path:
     """The sources file carried by the package (``pipeline/scraper/sources.toml``)."""
     return Path(str(files("pipeline.scraper").joinpath("sources.toml")))
+
+
+def demo_site_dir() -> Path:
+    """The fixture site the demo serves: ``fixtures/site`` of the repository, installed as the
+    package ``pipeline.demo_site`` so that a wheel carries it (editable install or not)."""
+    return Path(str(files("pipeline.demo_site")))
