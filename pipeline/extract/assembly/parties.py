@@ -296,8 +296,11 @@ def _common_noun_read_as_place(place: Mention) -> bool:
         # "Les deux villes" is a commune of the Ardennes, and an ordinary phrase: names capitalise their words
         return any(t.is_alpha and t.lower_ not in PLACE_PARTICLES and not t.text[0].isupper() for t in span)
     token = span.root
-    if token.pos_ == "PROPN":
-        return False
+    if token.pos_ == "PROPN" or not token.doc.vocab[token.lower_].has_vector:
+        return False  # a proper noun, or a word French does not have ("Chalette-sur-Loing", "Huy")
+    following = token.doc[span.end] if span.end < len(token.doc) else None
+    if following is not None and following.text == "(" and token.text[:1].isupper():
+        return False  # "Avion (Pas-de-Calais)": a name with its locator
     if token.pos_ != "NOUN":
         return True
     return token.is_sent_start or span.text != (span._.place_name or span.text)
