@@ -152,7 +152,7 @@ def choose_by_context(parties: list[PartyMention], mentioned: list[Mention]) -> 
     foreign = Counter({code: n for code, n in evidence.items() if code != "FR"})
     if foreign:
         (dominant, count), *rest = foreign.most_common(2) + [("", 0)]
-        if count >= 2 and count >= 2 * rest[0][1]:
+        if count >= 2 * rest[0][1] and (count >= 2 or len(foreign) == 1):
             for party in parties:
                 if party.unknown and party.country is None:
                     party.country = dominant

@@ -131,6 +131,10 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
     inner = [p for p in places if p.start >= mention.start and p.end <= mention.end]
     stated = country_inside(inner) or stated_country(view, mention, locators)
     named = [p for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_]
+    # "l'État du Vermont", "la province de Shandong": the generic word says which namesake it is
+    of_kind = [p for p in named if p.span._.place_kind == mention.label and mention.label in ("region", "department")]
+    if of_kind and len({p.span.kb_id_ for p in of_kind}) == 1:
+        named = of_kind
     french = stated is None and _french_generic(mention, named)
     country = stated or ("FR" if french else None)
     if country is None and named:
