@@ -132,7 +132,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         context.carried = [p for p in _sentence_parties(anchor, anchor.span.sent, parties) if p.mention.span.start < clause.start][:1]
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
-            readings = [r for r in readings if r.rule in ("between", "with") and _right_after(anchor, clause)]
+            readings = [r for r in readings if r.rule == "dash_pair" or (r.rule in ("between", "with") and _right_after(anchor, clause))]
         base = view.orders[anchor.block]
         for reading in readings:
             scope = (base + reading.scope[0], base + reading.scope[1]) if reading.scope else None
@@ -188,7 +188,12 @@ def _right_after(anchor: Mention, clause: Span) -> bool:
     not to "les relations entre la France et l'Algérie" further on."""
     doc = anchor.span.doc
     window = doc[anchor.span.end : min(anchor.span.end + 4, clause.end)]
-    return any(t.lower_ in ("entre", "avec") for t in window)
+    if any(t.lower_ in ("entre", "avec") for t in window):
+        return True
+    # "le jumelage de Saint-Astier dans la Dordogne avec Khenkok"
+    if anchor.span.end < clause.end and doc[anchor.span.end].lower_ in ("de", "d'", "du"):
+        return any(t.lower_ == "avec" for t in doc[anchor.span.end : min(anchor.span.end + 12, clause.end)])
+    return False
 
 
 def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors: list[Mention]) -> Span:
@@ -262,6 +267,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     by_pairs = anchor.label == "twinning" or status == "counted"
     home = context.home
     doc = anchor.span.doc
+    if anchor.label == "twinning":
+        paired = _dash_pair(anchor, parties)
+        if paired is not None:
+            return [_Reading(paired, "dash_pair")]
     # "entre" near the agreement ("une convention entre A et B", "entre A et B, un accord a été signé"),
     # not "… signaient un jumelage, quelques mois avant le traité organisant une coopération entre X et Y"
     entre = [t.i for t in sentence if t.lower_ == "entre" and (t.i < anchor.span.start or _attaches_to(t, anchor))]
@@ -345,6 +354,23 @@ def _coordinated_before(party: PartyMention, anchor: Mention) -> bool:
     while i >= 0 and doc[i].pos_ == "DET":
         i -= 1
     return i >= 0 and doc[i].lower_ in ("et", ",")
+
+
+def _dash_pair(anchor: Mention, parties: list[PartyMention]) -> list[PartyMention] | None:
+    """"le jumelage Grenoble - Chisinau", "jumelage Toul/Hamm-Mitte": two places of two countries
+    joined by a dash right after the twinning word."""
+    doc = anchor.span.doc
+    by_start = {p.mention.span.start: p for p in parties if p.mention.block == anchor.block and p.country}
+    first = next((by_start[i] for i in range(anchor.span.end, min(anchor.span.end + 3, len(doc))) if i in by_start), None)
+    if first is None:
+        return None
+    dash = first.mention.span.end
+    if dash >= len(doc) or doc[dash].text not in ("-", "–", "—", "/"):
+        return None
+    second = by_start.get(dash + 1)
+    if second is None or second.country == first.country:
+        return None
+    return [first, second]
 
 
 def _speaks_of_both(sentence: Span) -> bool:
