@@ -171,7 +171,21 @@ def _pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Me
             relation = _valid(twinning, [left[0], right[0]], "pair_line", where=left[0].mention, scope=(view.orders[index], view.orders[index] + len(doc)))
             if relation is not None:
                 relations.append(relation)
+                _line_year(view, index)
     return relations
+
+
+def _line_year(view: ArticleView, index: int) -> None:
+    """"Douai (Nord) – Recklinghausen, 1965": the bare year that ends a pair's line dates it."""
+    doc = view.docs[index]
+    if any(m.block == index for m in view.mentions("dates")):
+        return
+    words = [t for t in doc if t.is_alpha or t.is_digit]
+    last = words[-1] if words else None
+    if last is not None and last.is_digit and len(last.text) == 4 and last.text[:2] in ("18", "19", "20"):
+        year = Span(doc, last.i, last.i + 1, label="year", span_id="year_ending_list_line")
+        year._.date_value = last.text
+        view.add("dates", index, year)
 
 
 def _title_speaks_of_it(view: ArticleView, anchors: list[Mention]) -> bool:
@@ -213,7 +227,8 @@ def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors
         low, high = anchor.span.sent.start, anchor.span.sent.end
     # the parser sometimes ends a sentence inside a clause ("Issy et Hounslow | sont jumelées"):
     # a sentence that opens in lower case goes on the one before
-    if low == anchor.span.sent.start and low > 0 and doc[low].is_lower and doc[low - 1].text not in (".", "!", "?", ";", ":"):
+    opens_mid_clause = doc[low].is_lower or doc[low].text in (",", ";", ")") if low < len(doc) else False
+    if low == anchor.span.sent.start and low > 0 and opens_mid_clause and doc[low - 1].text not in (".", "!", "?", ";", ":"):
         low = doc[low - 1].sent.start
     return doc[low:high]
 

@@ -104,6 +104,12 @@ class ArticleView:
     def entities(self, labels: tuple[str, ...]) -> list[Mention]:
         return [self._mention(i, ent) for i, doc in enumerate(self.docs) for ent in doc.ents if ent.label_ in labels]
 
+    def add(self, key: str, index: int, span: Span) -> Mention:
+        """Place a candidate the assembler found itself (a list line's bare year) with a group's own."""
+        mention = self._mention(index, span)
+        self.mentions(key).append(mention)
+        return mention
+
     def _mention(self, index: int, span: Span) -> Mention:
         block = self.blocks[index]
         return Mention(span, index, block.start + span.start_char, block.start + span.end_char, self.orders[index] + span.start)
