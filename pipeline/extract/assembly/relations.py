@@ -312,7 +312,8 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
                 subject = [partner] if partner is not None else []
             if not subject:
                 # "Signature d'un pacte d'amitié avec Bobrovytsia - Riedisheim": the list is both sides
-                return [_Reading(partners, "with")] if len(partners) >= 2 and not by_pairs else []
+                two_sides = len({p.country for p in partners}) > 1
+                return [_Reading(partners, "with")] if two_sides and not by_pairs else []
             if by_pairs:
                 starts = [p.mention.span.start for p in partners] + [sentence.end]
                 scoped = len(partners) > 1
