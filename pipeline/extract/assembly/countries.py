@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc
 
 from pipeline.extract.assembly.view import ArticleView, Mention
+from pipeline.extract.blocks import BlockKind
 from pipeline.extract.components.places import PlaceRegistry
 from pipeline.normalize import name_words
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from pipeline.extract.assembly.parties import PartyMention
 
 MAX_LOCATOR_GAP = 14
+# A country a title opens with ("Cameroun : …", "Sénégal – …") counts as much as three mentions.
+RUBRIC_WEIGHT = 3
 # Verbs a locating clause may hold: "située dans", "qui se trouve au", "implantée en".
 LOCATING_VERBS = frozenset({"situer", "trouver", "localiser", "implanter", "nicher", "être"})
 # Nouns that describe a place before its demonym: "X, ville marocaine", "X, commune rurale sénégalaise".
@@ -128,10 +131,13 @@ def share_identity(parties: list[PartyMention], prominent_blocks: set[int]) -> N
                 party.explicit = True
 
 
-def choose_by_context(parties: list[PartyMention], mentioned: list[Mention]) -> None:
+def choose_by_context(parties: list[PartyMention], mentioned: list[Mention], rubric: str | None = None) -> None:
     """For a name the gazetteer knows in several countries and the text does not place, the
-    place in a country the article speaks of; else a large foreign city over a French hamlet."""
+    place in a country the article speaks of; else a large foreign city over a French hamlet.
+    ``rubric`` is the country a title opens with ("Cameroun : …"), the country of the page."""
     evidence = Counter(m.span.kb_id_ for m in mentioned if m.span.kb_id_)
+    if rubric is not None:
+        evidence[rubric] += RUBRIC_WEIGHT
     evidence.update(p.country for p in parties if p.country and (p.explicit or not p.options))
     for party in parties:
         if party.explicit or len({o.span.kb_id_ for o in party.options}) < 2:
@@ -156,6 +162,18 @@ def choose_by_context(parties: list[PartyMention], mentioned: list[Mention]) -> 
             for party in parties:
                 if party.unknown and party.country is None:
                     party.country = dominant
+
+
+def title_rubric(view: ArticleView, locators: list[Mention]) -> str | None:
+    """The country a title opens with, before a colon or a dash: "Cameroun : La commune de …"."""
+    title = next((i for i, b in enumerate(view.blocks) if b.kind is BlockKind.title), None)
+    if title is None:
+        return None
+    first = next((m for m in locators if m.block == title and m.label == "country" and m.span.start == 0), None)
+    doc = view.docs[title]
+    if first is None or first.span.end >= len(doc) or doc[first.span.end].text not in (":", "-", "–", "—", ","):
+        return None
+    return first.span.kb_id_
 
 
 def _population(mention: Mention) -> int:

@@ -26,6 +26,7 @@ from pipeline.extract.assembly.countries import (
     country_inside,
     share_identity,
     stated_country,
+    title_rubric,
 )
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.view import (
@@ -122,7 +123,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     prominent = {i for i, b in enumerate(view.blocks) if b.kind in (BlockKind.title, BlockKind.heading)}
     prominent |= {m.block for m in view.mentions("agreements") if m.span._.agreement_status in ANCHOR_STATUSES}
     share_identity(parties, prominent)
-    choose_by_context(parties, locators)
+    choose_by_context(parties, locators, title_rubric(view, locators))
     return parties
 
 

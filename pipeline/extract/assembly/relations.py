@@ -132,7 +132,8 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         context.carried = [p for p in _sentence_parties(anchor, anchor.span.sent, parties) if p.mention.span.start < clause.start][:1]
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
-            readings = [r for r in readings if r.rule == "dash_pair" or (r.rule in ("between", "with") and _right_after(anchor, clause))]
+            headline = view.blocks[anchor.block].kind in (BlockKind.title, BlockKind.heading)
+            readings = [r for r in readings if r.rule == "dash_pair" or (r.rule in ("between", "with") and (headline or _right_after(anchor, clause)))]
         base = view.orders[anchor.block]
         for reading in readings:
             scope = (base + reading.scope[0], base + reading.scope[1]) if reading.scope else None
