@@ -21,7 +21,7 @@ from pipeline.normalize import names_match
 
 
 # Relations read from lists and pairs of a page about twinnings report agreements in force.
-IN_FORCE_RULES = frozenset({"twin_list", "pair_line", "pairs", "twins"})
+IN_FORCE_RULES = frozenset({"twin_list", "pair_line", "pairs", "twins", "bracket_list"})
 
 
 @dataclass

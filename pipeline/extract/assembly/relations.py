@@ -150,7 +150,54 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
     found.extend(_list_relations(view, parties, context.home))
     if anchors or weak:
         found.extend(_pair_lines(view, parties, [*anchors, *weak]))
+        found.extend(_bracket_lists(view, parties, [*anchors, *weak], context))
     return found
+
+
+MIN_BRACKET_LIST = 3
+
+
+def _bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[Mention], context: _Context) -> list[Relation]:
+    """"La notion de jumelage est importante pour la ville de X. Ainsi, après A (Tunisie 1969), B
+    (Espagne 1989), C (Maroc 1989)…": a sentence listing three or more towns each with its country
+    in brackets, next to a twinning word, lists the twins of the party that sentence names."""
+    twinnings = [a for a in anchors if a.label == "twinning" and a.span._.agreement_status not in ("planned", "negated", "generic")]
+    relations: list[Relation] = []
+    for index, doc in enumerate(view.docs):
+        for sentence in doc.sents:
+            listed = [p for p in parties if p.mention.block == index and sentence.start <= p.mention.span.start < sentence.end and p.country and _bracketed(p)]
+            listed = _distinct(listed)
+            if len(listed) < MIN_BRACKET_LIST:
+                continue
+            # the twinning word in this sentence or the one just before
+            near = [a for a in twinnings if a.block == index and a.span.sent.start in (sentence.start, _previous_start(doc, sentence))]
+            if not near:
+                continue
+            twin = near[0]
+            # the party the twinning sentence names, even as a place ("dans la vie de la ville de X")
+            named = [p for p in parties if p.mention.block == index and twin.span.sent.start <= p.mention.span.start < twin.span.sent.end and p.country and p not in listed]
+            hub = (named[0] if named else None) or context.home or context.dominant
+            if hub is None:
+                continue
+            base = view.orders[index]
+            starts = [p.mention.span.start for p in listed] + [sentence.end]
+            for party, start, end in zip(listed, starts, starts[1:]):
+                relation = _valid(twin, [hub, party], "bracket_list", where=party.mention, scope=(base + start, base + end))
+                if relation is not None:
+                    relations.append(relation)
+                    _bracket_year(view, index, party)
+    return relations
+
+
+def _bracketed(party: PartyMention) -> bool:
+    """A name followed by its country in brackets: "Kairouan (Tunisie 1969)"."""
+    doc = party.mention.span.doc
+    end = party.mention.span.end
+    return end < len(doc) and doc[end].text == "(" and party.explicit
+
+
+def _previous_start(doc, sentence: Span) -> int | None:
+    return doc[sentence.start - 1].sent.start if sentence.start > 0 else None
 
 
 def _pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Mention]) -> list[Relation]:
@@ -182,11 +229,29 @@ def _line_year(view: ArticleView, index: int) -> None:
     if any(m.block == index for m in view.mentions("dates")):
         return
     words = [t for t in doc if t.is_alpha or t.is_digit]
-    last = words[-1] if words else None
-    if last is not None and last.is_digit and len(last.text) == 4 and last.text[:2] in ("18", "19", "20"):
-        year = Span(doc, last.i, last.i + 1, label="year", span_id="year_ending_list_line")
-        year._.date_value = last.text
-        view.add("dates", index, year)
+    if words and _is_year(words[-1]):
+        _add_year(view, index, words[-1], "year_ending_list_line")
+
+
+def _bracket_year(view: ArticleView, index: int, party: PartyMention) -> None:
+    """"Kairouan (Tunisie 1969)": the year in a listed town's brackets dates its twinning."""
+    doc = view.docs[index]
+    i = party.mention.span.end + 1
+    while i < len(doc) and doc[i].text != ")" and i - party.mention.span.end < 8:
+        if _is_year(doc[i]) and not any(m.block == index and m.span.start == i for m in view.mentions("dates")):
+            _add_year(view, index, doc[i], "year_in_brackets")
+            return
+        i += 1
+
+
+def _is_year(token) -> bool:
+    return token.is_digit and len(token.text) == 4 and token.text[:2] in ("18", "19", "20")
+
+
+def _add_year(view: ArticleView, index: int, token, rule: str) -> None:
+    year = Span(token.doc, token.i, token.i + 1, label="year", span_id=rule)
+    year._.date_value = token.text
+    view.add("dates", index, year)
 
 
 def _title_speaks_of_it(view: ArticleView, anchors: list[Mention]) -> bool:
