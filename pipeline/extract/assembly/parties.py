@@ -229,8 +229,8 @@ def _introducer(mention: Mention) -> str | None:
     named_with_generic = mention.span.has_extension("party_name") and mention.span._.party_name is not None
     doc = mention.span.doc
     i = mention.span.start - 1
-    if i >= 0 and doc[i].text == "(" and not named_with_generic:
-        return "("
+    if i >= 0 and doc[i].text == "(" and (not named_with_generic or (i > 0 and doc[i - 1].text[:1].isupper())):
+        return "("  # "(Loire)", and "Sidi Bel Abbès (wilaya de Sidi Bel Abbès)": a locator of the name before it
     sentence_start = mention.span.sent.start
     while i >= sentence_start and mention.span.start - i <= 10:
         token = doc[i]
@@ -246,10 +246,13 @@ def _introducer(mention: Mention) -> str | None:
             return "à" if through_venue and not named_with_generic else None
         if token.lower_ in ("de", "d'", "du") and i > 0 and doc[i - 1].lower_ in _NEAR_WORDS:
             return "dans"  # "cette ville voisine de Bethléem", "non loin de Dakar": a landmark
-        if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par"):
-            return None
+        if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par") or token.lower_ in _CLAUSE_OPENERS:
+            return None  # "le protocole que la commune a signé à Dakar avec la ville de Thiès": Thiès signs
         i -= 1
     return None
+
+
+_CLAUSE_OPENERS = frozenset({"que", "qu'", "qui", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles"})
 
 
 _NEAR_WORDS = frozenset({"voisine", "voisin", "voisines", "voisins", "près", "proche", "proches", "loin", "banlieue", "portes", "environs", "nord", "sud", "est", "ouest", "km", "kilomètres"})
