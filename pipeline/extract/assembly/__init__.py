@@ -4,16 +4,18 @@ The rule components mark candidates block by block (agreement mentions, parties,
 dates, durations, themes, people, actors). The assembler reads the article as a whole, one
 module per decision:
 
-1. ``parties``: party candidates with kind, country and how the text introduces them;
-2. ``drafts``: agreement mentions reported as signed (or in force) are *anchors*; anchors that
-   speak of the same agreement become one draft, the others a draft each;
-3. ``segments``: each sentence (or clause) of a section goes to the draft it speaks of;
-4. ``signatories`` and ``fields``: each field is read from the draft's own segments first, then
-   wider context (the anchor's sentence, the section heading, the title), never another section.
+1. ``parties`` (with ``countries``): party candidates with kind, country and how the text
+   introduces them;
+2. ``relations`` (with ``lists`` and ``members``): who signed each agreement mention, read from
+   the structure of its clause ("entre A et B", "A … avec B", twin-town lists…);
+3. ``drafts`` (with ``clauses``): relations with the same parties are one agreement unless their
+   dates, eras (an agreement and its renewal) or kinds tell them apart;
+4. ``segments``: each sentence (or clause) of a draft's sections goes to the draft it speaks of;
+5. ``fields``: each field is read from the draft's own segments first, then wider context.
 
-A record needs two signatories, one of them foreign; an agreement without them (a general
-definition, a training course) gives no record. Every value keeps the span it was read from
-and the id of the rule that produced it, as evidence.
+A record needs two signatories with a country, not all French; an agreement without them (a
+general definition, a training course) gives no record. Every value keeps the span it was read
+from and the id of the rule that produced it, as evidence.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pipeline.extract.assembly.relations import find_relations
 from pipeline.extract.assembly.segments import assign_segments
 from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention
 from pipeline.extract.components.agreements import TYPE_PRIORITY
-from pipeline.records import Evidence, Party, PartnershipRecord, Place, make_record_id
+from pipeline.records import Evidence, PartnershipRecord, Party, Place, make_record_id
 
 __all__ = ["ANCHOR_STATUSES", "ArticleView", "Assembler", "AssemblyLexicon"]
 

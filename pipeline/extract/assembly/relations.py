@@ -1,23 +1,28 @@
-"""Who signed: the signatory sets the text names around each anchor.
+"""Who signed: the signatory sets the text names around each agreement mention.
 
-French news names the parties of an agreement in a few ways, read here from the anchor's own
-sentence (rule ids in brackets):
+Anchors are mentions reported as signed, in force or counted; weak anchors are mentions with no
+status word ("l'accord de jumelage entre Oran et Sousse") that only count where they name their
+pair right after the agreement word, or in a title. Each is read in its own clause (rule ids in
+brackets):
 
-- "entre A et B", "entre A, B et C" [``between``]: the parties of one agreement; after a plural
-  noun, each "entre" group is an agreement of its own ("des conventions entre A et B, entre C et D");
-- "A … avec B" [``with``]: the subject side and the partner; a twinning "avec B, C et D", or a
-  plural noun, is one agreement per partner;
-- otherwise the parties the sentence names [``sentence``]; a twinning pairs every partner with the
-  sentence's hub (the page's own party when it is there, else the first name) [``twins``];
-- a sentence that names a single party pairs it with the page's own party [``with_home``], the
-  one its title names, never with the article's most frequent name (that turns a missed party
-  into a wrong one);
-- a list introduced by a twinning word ("Villes jumelles :") pairs each item's party with the
-  page's own party [``twin_list``].
+- "le jumelage Grenoble - Chisinau" [``dash_pair``];
+- "entre A et B", "entre A, B et C" [``between``], when "entre" belongs to the agreement; after a
+  plural or a twinning, each "entre" group is an agreement of its own;
+- "Kaolack est jumelée à Mérignac, Saint-Louis à Lille" [``pairs``];
+- "A … avec B" [``with``], the "avec" nearest the agreement: the subject side and the partner; a
+  twinning or a plural "avec B, C et D" is one agreement per partner;
+- otherwise the territories the clause names [``sentence``] (coordinated organisations and states
+  only where no two territories sign), a twinning's partners around its hub [``twins``];
+- a clause naming one side only takes its partner from, in order: its section heading, the title's
+  pair, the page's own party, the subject of its sentence's earlier clause, the article's two most
+  named parties, and the most named one only when the clause points at it ("son jumelage", "la
+  commune a signé") [``with_home``]; "les deux villes" is the pair of the heading, the title or
+  the article [``the_two``]; a signature whose sentence names nobody takes the title's pair
+  [``title_pair``].
 
-A plural noun that only counts ("une trentaine de conventions") names no parties and gives
-nothing; one that names them gives a relation per named pair. A relation needs two distinct
-parties with a country, not all of them French (an agreement between French bodies is domestic).
+Lists are read by :mod:`pipeline.extract.assembly.lists`, the rules every relation obeys are in
+:mod:`pipeline.extract.assembly.members`. A plural noun that only counts ("une trentaine de
+conventions") names no parties and gives nothing.
 """
 
 from __future__ import annotations
@@ -27,35 +32,18 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.clauses import clause_of
+from pipeline.extract.assembly.lists import bracket_lists, list_relations, pair_lines
+from pipeline.extract.assembly.members import Relation, distinct, valid
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
 from pipeline.extract.blocks import BlockKind
 from pipeline.normalize import name_words, names_match
 
-MAX_SIGNATORIES = 6
 # Words a list of parties may hold between its names: "la ville de A, la commune rurale de B et C".
 _GROUP_STOPS = frozenset({".", ";", ":", "!", "?", "»", "qui", "que", "dont", "pour", "afin", "dans", "visant", "portant", "sur", "lors", "durant", "pendant", "depuis"})
-TWIN_WORDS = frozenset({"jumelage", "jumelages", "jumelée", "jumelées", "jumelé", "jumelés", "jumelle", "jumelles", "jumeaux"})
 _HOME_KINDS = frozenset({"municipality", "intermunicipal", "department", "region", "national"})
 # "les deux villes", "les deux parties": the pair the article is about.
 _BOTH_NOUNS = frozenset({"villes", "communes", "collectivités", "régions", "parties", "municipalités", "départements", "pays", "provinces", "territoires", "cités", "entités", "partenaires", "institutions", "capitales", "maires"})
-
-
-@dataclass
-class Relation:
-    """Parties the text names for one agreement.
-
-    ``anchor`` is the agreement mention; ``where`` the mention whose sentence holds this
-    agreement's own fields (the anchor, or a list item's party); ``scope``, when the clause names
-    several agreements ("entre A et B dès 1957, entre C et D en 1966"), the token orders
-    ``[start, end)`` that belong to this one.
-    """
-
-    anchor: Mention
-    parties: list[PartyMention]
-    rule: str
-    where: Mention
-    scope: tuple[int, int] | None = None
 
 
 @dataclass
@@ -119,7 +107,7 @@ def _points_at_own_party(clause: Span) -> bool:
 def find_relations(view: ArticleView, anchors: list[Mention], parties: list[PartyMention], segments: list[Segment], weak: list[Mention] = ()) -> list[Relation]:
     """Relations of the anchors, of twinning mentions that name their pair (``weak``: "30 ans de
     jumelage entre Toul et Hamm-Mitte"), and of twin-town lists."""
-    titled = _distinct(_title_parties(view, parties))
+    titled = distinct(_title_parties(view, parties))
     context = _Context(
         home_party(view, parties), titled if len(titled) == 2 else None, _frequent_pair(parties),
         _heading_parties(view, parties), _dominant_party(parties),
@@ -137,121 +125,21 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         base = view.orders[anchor.block]
         for reading in readings:
             scope = (base + reading.scope[0], base + reading.scope[1]) if reading.scope else None
-            relation = _valid(anchor, reading.members, reading.rule, scope=scope)
+            relation = valid(anchor, reading.members, reading.rule, scope=scope)
             if relation is not None:
                 found.append(relation)
     if not found and anchors and context.main_pair is not None and _title_speaks_of_it(view, anchors):
         # "Kayes et Tambacounda paraphent une convention" / "… ont paraphé le document": the body's
         # signature names no party, the title names the pair
         strong = next((a for a in anchors if a.span._.agreement_status != "counted"), None)
-        relation = _valid(strong, context.main_pair, "title_pair") if strong is not None else None
+        relation = valid(strong, context.main_pair, "title_pair") if strong is not None else None
         if relation is not None:
             found.append(relation)
-    found.extend(_list_relations(view, parties, context.home))
+    found.extend(list_relations(view, parties, context.home))
     if anchors or weak:
-        found.extend(_pair_lines(view, parties, [*anchors, *weak]))
-        found.extend(_bracket_lists(view, parties, [*anchors, *weak], context))
+        found.extend(pair_lines(view, parties, [*anchors, *weak]))
+        found.extend(bracket_lists(view, parties, [*anchors, *weak], context.home or context.dominant))
     return found
-
-
-MIN_BRACKET_LIST = 3
-
-
-def _bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[Mention], context: _Context) -> list[Relation]:
-    """"La notion de jumelage est importante pour la ville de X. Ainsi, après A (Tunisie 1969), B
-    (Espagne 1989), C (Maroc 1989)…": a sentence listing three or more towns each with its country
-    in brackets, next to a twinning word, lists the twins of the party that sentence names."""
-    twinnings = [a for a in anchors if a.label == "twinning" and a.span._.agreement_status not in ("planned", "negated", "generic")]
-    relations: list[Relation] = []
-    for index, doc in enumerate(view.docs):
-        for sentence in doc.sents:
-            listed = [p for p in parties if p.mention.block == index and sentence.start <= p.mention.span.start < sentence.end and p.country and _bracketed(p)]
-            listed = _distinct(listed)
-            if len(listed) < MIN_BRACKET_LIST:
-                continue
-            # the twinning word in this sentence or the one just before
-            near = [a for a in twinnings if a.block == index and a.span.sent.start in (sentence.start, _previous_start(doc, sentence))]
-            if not near:
-                continue
-            twin = near[0]
-            # the party the twinning sentence names, even as a place ("dans la vie de la ville de X")
-            named = [p for p in parties if p.mention.block == index and twin.span.sent.start <= p.mention.span.start < twin.span.sent.end and p.country and p not in listed]
-            hub = (named[0] if named else None) or context.home or context.dominant
-            if hub is None:
-                continue
-            base = view.orders[index]
-            starts = [p.mention.span.start for p in listed] + [sentence.end]
-            for party, start, end in zip(listed, starts, starts[1:]):
-                relation = _valid(twin, [hub, party], "bracket_list", where=party.mention, scope=(base + start, base + end))
-                if relation is not None:
-                    relations.append(relation)
-                    _bracket_year(view, index, party)
-    return relations
-
-
-def _bracketed(party: PartyMention) -> bool:
-    """A name followed by its country in brackets: "Kairouan (Tunisie 1969)"."""
-    doc = party.mention.span.doc
-    end = party.mention.span.end
-    return end < len(doc) and doc[end].text == "(" and party.explicit
-
-
-def _previous_start(doc, sentence: Span) -> int | None:
-    return doc[sentence.start - 1].sent.start if sentence.start > 0 else None
-
-
-def _pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Mention]) -> list[Relation]:
-    """"Avion (Pas-de-Calais) – Thorez (Donetsk), depuis 1967": a line that pairs two places of two
-    countries with a dash, in an article about twinnings or agreements, is one of them."""
-    twinning = next((a for a in anchors if a.label == "twinning"), anchors[0])
-    relations = []
-    for index, block in enumerate(view.blocks):
-        if block.kind not in (BlockKind.list_item, BlockKind.paragraph) or len(view.docs[index]) > 40:
-            continue
-        doc = view.docs[index]
-        dash = next((t for t in doc if t.text in ("–", "—", "-", "/") and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_ in ("", " ")), None)
-        if dash is None:
-            continue
-        in_line = [p for p in parties if p.mention.block == index and p.country and p.introducer is None]
-        left = [p for p in in_line if p.mention.span.end <= dash.i]
-        right = [p for p in in_line if p.mention.span.start > dash.i]
-        if left and right and left[0].country != right[0].country:
-            relation = _valid(twinning, [left[0], right[0]], "pair_line", where=left[0].mention, scope=(view.orders[index], view.orders[index] + len(doc)))
-            if relation is not None:
-                relations.append(relation)
-                _line_year(view, index)
-    return relations
-
-
-def _line_year(view: ArticleView, index: int) -> None:
-    """"Douai (Nord) – Recklinghausen, 1965": the bare year that ends a pair's line dates it."""
-    doc = view.docs[index]
-    if any(m.block == index for m in view.mentions("dates")):
-        return
-    words = [t for t in doc if t.is_alpha or t.is_digit]
-    if words and _is_year(words[-1]):
-        _add_year(view, index, words[-1], "year_ending_list_line")
-
-
-def _bracket_year(view: ArticleView, index: int, party: PartyMention) -> None:
-    """"Kairouan (Tunisie 1969)": the year in a listed town's brackets dates its twinning."""
-    doc = view.docs[index]
-    i = party.mention.span.end + 1
-    while i < len(doc) and doc[i].text != ")" and i - party.mention.span.end < 8:
-        if _is_year(doc[i]) and not any(m.block == index and m.span.start == i for m in view.mentions("dates")):
-            _add_year(view, index, doc[i], "year_in_brackets")
-            return
-        i += 1
-
-
-def _is_year(token) -> bool:
-    return token.is_digit and len(token.text) == 4 and token.text[:2] in ("18", "19", "20")
-
-
-def _add_year(view: ArticleView, index: int, token, rule: str) -> None:
-    year = Span(token.doc, token.i, token.i + 1, label="year", span_id=rule)
-    year._.date_value = token.text
-    view.add("dates", index, year)
 
 
 def _title_speaks_of_it(view: ArticleView, anchors: list[Mention]) -> bool:
@@ -301,7 +189,7 @@ def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors
 
 def home_party(view: ArticleView, parties: list[PartyMention]) -> PartyMention | None:
     """The page's own party: the only territorial party its title names."""
-    titled = _distinct([p for p in _title_parties(view, parties) if p.kind in _HOME_KINDS])
+    titled = distinct([p for p in _title_parties(view, parties) if p.kind in _HOME_KINDS])
     return titled[0] if len(titled) == 1 else None
 
 
@@ -335,7 +223,7 @@ def _heading_parties(view: ArticleView, parties: list[PartyMention]) -> dict[int
         block = view.blocks[party.mention.block]
         if block.kind is BlockKind.heading and party.country and not party.signing_place_like and not party.state:
             headings.setdefault(block.section, []).append(party)
-    return {section: _distinct(found) for section, found in headings.items()}
+    return {section: distinct(found) for section, found in headings.items()}
 
 
 def _title_parties(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention]:
@@ -481,7 +369,7 @@ def _sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMentio
         p for p in parties
         if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and not p.signing_place_like and p.country
     ]
-    return _distinct(inside)
+    return distinct(inside)
 
 
 def _group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]) -> list[PartyMention]:
@@ -504,66 +392,3 @@ def _group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]
     return group
 
 
-def _distinct(parties: list[PartyMention]) -> list[PartyMention]:
-    """One mention per name, in text order ("Compiègne" and "Margny-Lès-Compiègne" are two)."""
-    kept: list[PartyMention] = []
-    for party in parties:
-        words = name_words(party.name)
-        if words and all(name_words(other.name) != words and not _same_place(party, other) for other in kept):
-            kept.append(party)
-    return kept
-
-
-def _same_place(a: PartyMention, b: PartyMention) -> bool:
-    """"Hamm" and "Hamm-Mitte" read as one gazetteer place are one party."""
-    return bool(a.mention.rule) and a.mention.rule == b.mention.rule and names_match(a.name, b.name)
-
-
-def _valid(anchor: Mention, members: list[PartyMention], rule: str, where: Mention | None = None, scope: tuple[int, int] | None = None) -> Relation | None:
-    members = [m for m in members if m.country and not (m.state and anchor.label == "twinning")]
-    members = [m for m in members if not _contains_another(m, members)]
-    distinct = _distinct(members)[:MAX_SIGNATORIES]
-    if len(distinct) < 2 or all(m.country == "FR" for m in distinct):
-        return None
-    return Relation(anchor, distinct, rule, where or anchor, scope)
-
-
-_LARGER_KINDS = {"national": 3, "region": 2, "department": 1}
-
-
-def _contains_another(party: PartyMention, members: list[PartyMention]) -> bool:
-    """"Chisinau" beside "la Moldavie", "Trois-Pistoles" beside "Québec": a state or region of the
-    same country as a smaller member locates it rather than signing beside it."""
-    rank = _LARGER_KINDS.get(party.kind, 0)
-    if rank == 0 or party.organisation:
-        return False
-    return any(m is not party and m.country == party.country and _LARGER_KINDS.get(m.kind, 0) < rank and not m.organisation for m in members)
-
-
-def _list_relations(view: ArticleView, parties: list[PartyMention], home: PartyMention | None) -> list[Relation]:
-    """"Villes jumelles :" followed by list items, one twin town each."""
-    if home is None:
-        return []
-    relations: list[Relation] = []
-    intro: Mention | None = None
-    for index, block in enumerate(view.blocks):
-        if block.kind is BlockKind.list_item and intro is not None:
-            item = _distinct([p for p in parties if p.mention.block == index and p.country and not names_match(p.name, home.name)])
-            if item:
-                relation = _valid(intro, [home, item[0]], "twin_list", where=item[0].mention)
-                if relation is not None:
-                    relations.append(relation)
-            continue
-        intro = _twin_intro(view, index)
-    return relations
-
-
-def _twin_intro(view: ArticleView, index: int) -> Mention | None:
-    """The twinning mention of a block that introduces a list (a heading, or a line ending with ':')."""
-    block = view.blocks[index]
-    if block.kind is not BlockKind.heading and not block.text.rstrip().endswith(":"):
-        return None
-    mentions = [m for m in view.mentions("agreements") if m.block == index and m.label == "twinning"]
-    if any(m.span._.agreement_status in ("planned", "negated", "generic") for m in mentions):
-        return None
-    return mentions[0] if mentions else None

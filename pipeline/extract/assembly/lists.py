@@ -1,0 +1,151 @@
+"""Relations a page gives as lists: twin towns one per line or in a sentence, pairs on dashed lines.
+
+- a list introduced by a twinning word ("Villes jumelles :") pairs each item's party with the
+  page's own party [``twin_list``];
+- "Avion (Pas-de-Calais) – Thorez (Donetsk), depuis 1967": a line pairing two places of two
+  countries with a dash, in an article about twinnings or agreements [``pair_line``];
+- "… pour la ville de X. Ainsi, après A (Tunisie 1969), B (Espagne 1989), C (Maroc 1989)…": a
+  sentence listing three or more towns with their country in brackets, next to a twinning word
+  [``bracket_list``].
+
+A bare year closing a pair's line, or in a listed town's brackets, dates that pair: it is added to
+the article's dates.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from pipeline.extract.assembly.members import Relation, distinct, valid
+from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.view import ArticleView, Mention
+from pipeline.extract.blocks import BlockKind
+from pipeline.normalize import names_match
+
+MIN_BRACKET_LIST = 3
+
+
+def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[Mention], fallback: PartyMention | None) -> list[Relation]:
+    """"La notion de jumelage est importante pour la ville de X. Ainsi, après A (Tunisie 1969), B
+    (Espagne 1989), C (Maroc 1989)…": a sentence listing three or more towns each with its country
+    in brackets, next to a twinning word, lists the twins of the party that sentence names."""
+    twinnings = [a for a in anchors if a.label == "twinning" and a.span._.agreement_status not in ("planned", "negated", "generic")]
+    relations: list[Relation] = []
+    for index, doc in enumerate(view.docs):
+        for sentence in doc.sents:
+            listed = [p for p in parties if p.mention.block == index and sentence.start <= p.mention.span.start < sentence.end and p.country and _bracketed(p)]
+            listed = distinct(listed)
+            if len(listed) < MIN_BRACKET_LIST:
+                continue
+            # the twinning word in this sentence or the one just before
+            near = [a for a in twinnings if a.block == index and a.span.sent.start in (sentence.start, _previous_start(doc, sentence))]
+            if not near:
+                continue
+            twin = near[0]
+            # the party the twinning sentence names, even as a place ("dans la vie de la ville de X")
+            named = [p for p in parties if p.mention.block == index and twin.span.sent.start <= p.mention.span.start < twin.span.sent.end and p.country and p not in listed]
+            hub = (named[0] if named else None) or fallback
+            if hub is None:
+                continue
+            base = view.orders[index]
+            starts = [p.mention.span.start for p in listed] + [sentence.end]
+            for party, start, end in zip(listed, starts, starts[1:]):
+                relation = valid(twin, [hub, party], "bracket_list", where=party.mention, scope=(base + start, base + end))
+                if relation is not None:
+                    relations.append(relation)
+                    _bracket_year(view, index, party)
+    return relations
+
+
+def _bracketed(party: PartyMention) -> bool:
+    """A name followed by its country in brackets: "Kairouan (Tunisie 1969)"."""
+    doc = party.mention.span.doc
+    end = party.mention.span.end
+    return end < len(doc) and doc[end].text == "(" and party.explicit
+
+
+def _previous_start(doc, sentence: Span) -> int | None:
+    return doc[sentence.start - 1].sent.start if sentence.start > 0 else None
+
+
+def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Mention]) -> list[Relation]:
+    """"Avion (Pas-de-Calais) – Thorez (Donetsk), depuis 1967": a line that pairs two places of two
+    countries with a dash, in an article about twinnings or agreements, is one of them."""
+    twinning = next((a for a in anchors if a.label == "twinning"), anchors[0])
+    relations = []
+    for index, block in enumerate(view.blocks):
+        if block.kind not in (BlockKind.list_item, BlockKind.paragraph) or len(view.docs[index]) > 40:
+            continue
+        doc = view.docs[index]
+        dash = next((t for t in doc if t.text in ("–", "—", "-", "/") and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_ in ("", " ")), None)
+        if dash is None:
+            continue
+        in_line = [p for p in parties if p.mention.block == index and p.country and p.introducer is None]
+        left = [p for p in in_line if p.mention.span.end <= dash.i]
+        right = [p for p in in_line if p.mention.span.start > dash.i]
+        if left and right and left[0].country != right[0].country:
+            relation = valid(twinning, [left[0], right[0]], "pair_line", where=left[0].mention, scope=(view.orders[index], view.orders[index] + len(doc)))
+            if relation is not None:
+                relations.append(relation)
+                _line_year(view, index)
+    return relations
+
+
+def _line_year(view: ArticleView, index: int) -> None:
+    """"Douai (Nord) – Recklinghausen, 1965": the bare year that ends a pair's line dates it."""
+    doc = view.docs[index]
+    if any(m.block == index for m in view.mentions("dates")):
+        return
+    words = [t for t in doc if t.is_alpha or t.is_digit]
+    if words and _is_year(words[-1]):
+        _add_year(view, index, words[-1], "year_ending_list_line")
+
+
+def _bracket_year(view: ArticleView, index: int, party: PartyMention) -> None:
+    """"Kairouan (Tunisie 1969)": the year in a listed town's brackets dates its twinning."""
+    doc = view.docs[index]
+    i = party.mention.span.end + 1
+    while i < len(doc) and doc[i].text != ")" and i - party.mention.span.end < 8:
+        if _is_year(doc[i]) and not any(m.block == index and m.span.start == i for m in view.mentions("dates")):
+            _add_year(view, index, doc[i], "year_in_brackets")
+            return
+        i += 1
+
+
+def _is_year(token) -> bool:
+    return token.is_digit and len(token.text) == 4 and token.text[:2] in ("18", "19", "20")
+
+
+def _add_year(view: ArticleView, index: int, token, rule: str) -> None:
+    year = Span(token.doc, token.i, token.i + 1, label="year", span_id=rule)
+    year._.date_value = token.text
+    view.add("dates", index, year)
+
+
+def list_relations(view: ArticleView, parties: list[PartyMention], home: PartyMention | None) -> list[Relation]:
+    """"Villes jumelles :" followed by list items, one twin town each."""
+    if home is None:
+        return []
+    relations: list[Relation] = []
+    intro: Mention | None = None
+    for index, block in enumerate(view.blocks):
+        if block.kind is BlockKind.list_item and intro is not None:
+            item = distinct([p for p in parties if p.mention.block == index and p.country and not names_match(p.name, home.name)])
+            if item:
+                relation = valid(intro, [home, item[0]], "twin_list", where=item[0].mention)
+                if relation is not None:
+                    relations.append(relation)
+            continue
+        intro = _twin_intro(view, index)
+    return relations
+
+
+def _twin_intro(view: ArticleView, index: int) -> Mention | None:
+    """The twinning mention of a block that introduces a list (a heading, or a line ending with ':')."""
+    block = view.blocks[index]
+    if block.kind is not BlockKind.heading and not block.text.rstrip().endswith(":"):
+        return None
+    mentions = [m for m in view.mentions("agreements") if m.block == index and m.label == "twinning"]
+    if any(m.span._.agreement_status in ("planned", "negated", "generic") for m in mentions):
+        return None
+    return mentions[0] if mentions else None
