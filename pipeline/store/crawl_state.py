@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from pipeline.scraper.fetch import Validators
 from pipeline.scraper.state import SeenPage
 from pipeline.store import schema
+from pipeline.store.engine import reading, transaction
 
 
 class DatabaseCrawlState:
@@ -44,7 +45,7 @@ class DatabaseCrawlState:
     def page(self, url: str) -> SeenPage | None:
         if url in self._pending_pages:
             return self._pending_pages[url]
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             row = connection.execute(sa.select(schema.pages).where(schema.pages.c.url == url)).mappings().first()
         if row is None:
             return None
@@ -60,7 +61,7 @@ class DatabaseCrawlState:
         for url, page in self._pending_pages.items():
             if page.text_hash == text_hash:
                 return url
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return connection.execute(
                 sa.select(schema.pages.c.url).where(schema.pages.c.text_hash == text_hash).order_by(schema.pages.c.url).limit(1)
             ).scalar()
@@ -96,13 +97,13 @@ class DatabaseCrawlState:
     def archived(self, sha256: str) -> bytes:
         if sha256 in self._pending_bodies:
             return self._pending_bodies[sha256]
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             data = connection.execute(sa.select(schema.bodies.c.gzip).where(schema.bodies.c.sha256 == sha256)).scalar_one()
         return gzip.decompress(data)
 
     def archived_fetches(self, sha256: str) -> list[dict[str, object]]:
         table = schema.fetches
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(
                 sa.select(table.c.url, table.c.status, table.c.headers, table.c.fetched_at)
                 .where(table.c.sha256 == sha256)
@@ -118,7 +119,7 @@ class DatabaseCrawlState:
 
     def save(self) -> None:
         """Write the archive and the memory of every page not waiting for its article."""
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             if self._pending_bodies:
                 known = set(
                     connection.execute(
@@ -155,7 +156,7 @@ class DatabaseCrawlState:
 
     def flush(self) -> None:
         """Write what is still pending (pages whose article was not reported)."""
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             write_pages(connection, self._pending_pages)
         self._pending_pages.clear()
 

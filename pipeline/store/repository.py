@@ -23,7 +23,7 @@ from pipeline.scraper.state import SeenPage
 from pipeline.store import reviewed, schema
 from pipeline.store.crawl_state import DatabaseCrawlState, write_pages
 from pipeline.store.merge import ClusterItem, MergedPartnership, Overrides, StoredRecord, apply_overrides, cluster, countries_key, merge
-from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, create_store_engine, unavailable
+from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, create_store_engine, reading, transaction, unavailable
 from pipeline.store.errors import LockHeld, StoreTooNew
 from pipeline.store.migrations import migrate
 
@@ -137,7 +137,7 @@ class Store:
         self.engine = create_store_engine(url, connect_timeout=connect_timeout)
         try:
             migrate(self.engine)
-            with self.engine.begin() as connection:
+            with transaction(self.engine) as connection:
                 reviewed.fill_missing(connection)
         except StoreTooNew as error:
             self.engine.dispose()
@@ -177,7 +177,7 @@ class Store:
         host, pid = socket.gethostname(), os.getpid()
         values = {"holder": holder, "host": host, "pid": pid, "expires_at": now + lease}
         table = schema.locks
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             row = connection.execute(sa.select(table).where(table.c.name == name)).mappings().first()
             if row is None:
                 try:
@@ -197,7 +197,7 @@ class Store:
 
     def renew_lock(self, holder: str, lease: dt.timedelta, name: str = "run") -> None:
         table = schema.locks
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             renewed = connection.execute(
                 sa.update(table).where(table.c.name == name, table.c.holder == holder).values(expires_at=utc_now() + lease)
             )
@@ -207,19 +207,19 @@ class Store:
     def lock(self, name: str = "run") -> Lock | None:
         """Who holds the named lease, if anyone (expired or not)."""
         table = schema.locks
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             row = connection.execute(sa.select(table).where(table.c.name == name)).mappings().first()
         return None if row is None else Lock(name, row["holder"], row["host"], row["pid"], as_utc(row["expires_at"]))
 
     def release_lock(self, holder: str, name: str = "run") -> None:
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             connection.execute(sa.delete(schema.locks).where(schema.locks.c.name == name, schema.locks.c.holder == holder))
 
     # ------------------------------------------------------------------ runs
     def start_run(self, model_version: str) -> int:
         """Record a new run; runs still marked running died without finishing (we hold the lock)."""
         table = schema.runs
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             connection.execute(sa.update(table).where(table.c.status == "running").values(status="interrupted"))
             return int(
                 connection.execute(
@@ -233,12 +233,12 @@ class Store:
         values: dict[str, Any] = {"counts": canonical_json(dict(counts)), "failures": canonical_json(failures)}
         if status is not None:
             values.update(status=status, finished_at=utc_now())
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             connection.execute(sa.update(schema.runs).where(schema.runs.c.id == run_id).values(**values))
 
     def recent_runs(self, limit: int = 10) -> list[RunSummary]:
         table = schema.runs
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(sa.select(table).order_by(table.c.id.desc()).limit(limit)).mappings().all()
         return [
             RunSummary(
@@ -259,17 +259,17 @@ class Store:
         rows = [{"id": i, "name": n, "config": c} for i, n, c in sources]
         if not rows:
             return
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             connection.execute(sa.delete(schema.sources).where(schema.sources.c.id.in_([r["id"] for r in rows])))
             connection.execute(sa.insert(schema.sources), rows)
 
     # ------------------------------------------------------------------ articles and records
     def stored_text_hash(self, url: str) -> str | None:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return connection.execute(sa.select(schema.articles.c.text_hash).where(schema.articles.c.url == url)).scalar()
 
     def remember_pages(self, pages: Mapping[str, SeenPage]) -> None:
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             write_pages(connection, pages)
 
     def urls_to_extract(self, model_version: str, *, reextract: bool) -> list[str]:
@@ -279,11 +279,11 @@ class Store:
         owed = column.is_(None)
         if reextract:
             owed = sa.or_(owed, column != model_version)
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return list(connection.execute(sa.select(schema.articles.c.url).where(owed).order_by(schema.articles.c.url)).scalars())
 
     def load_articles(self, urls: list[str]) -> list[Article]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             documents = dict(
                 connection.execute(
                     sa.select(schema.articles.c.url, schema.articles.c.document).where(schema.articles.c.url.in_(urls))
@@ -297,7 +297,7 @@ class Store:
         Returns the seconds spent storing and merging (for the run's stage times)."""
         article = item.article
         started = perf_counter()
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             table = schema.records
             old_keys = set(connection.execute(sa.select(table.c.countries).where(table.c.article_url == article.url)).scalars())
             connection.execute(sa.delete(table).where(table.c.article_url == article.url))
@@ -339,7 +339,7 @@ class Store:
         """Record a review decision: a field's reviewed value, or ``status`` accepted /
         rejected / new (back to review)."""
         _check_decision(field, value)
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             document = connection.execute(
                 sa.select(schema.partnerships.c.document).where(schema.partnerships.c.id == partnership_id)
             ).scalar()
@@ -365,7 +365,7 @@ class Store:
         the partnership is gone."""
         for name, value in changes.items():
             _check_decision(name, value)
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             _lock_at_version(connection, partnership_id, expected_version)
             now, version = utc_now(), expected_version
             for name, value in changes.items():
@@ -379,7 +379,7 @@ class Store:
         ``undo`` row says they no longer count. Returns the fields given back their former
         value; ``ValueError`` when there is nothing to undo or it was a split or a merge
         (the grouping is undone by the opposite decision)."""
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             _lock_at_version(connection, partnership_id, expected_version)
             history = reviewed.decision_rows(connection, [partnership_id]).get(partnership_id, [])
             standing = {row.id for row in reviewed.in_force(history).values()}
@@ -401,7 +401,7 @@ class Store:
         them apart from every other article of it (``partnership_overrides``), whatever the
         automatic grouping says. Versioned like ``decide_versioned``; ``ValueError`` when the
         article is not one of several supporting the partnership."""
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             key = _lock_at_version(connection, partnership_id, expected_version)
             articles = _member_articles(connection, partnership_id)
             if article_url not in articles or len(articles) < 2:
@@ -423,7 +423,7 @@ class Store:
         returns the id of the joined partnership. ``ValueError`` when the other is this one
         or has other countries, ``KeyError`` when it does not exist."""
         table, reviewed_table = schema.partnerships, schema.reviewed_partnerships
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             key = _lock_at_version(connection, partnership_id, expected_version)
             other_key = connection.execute(sa.select(table.c.countries).where(table.c.id == other_id)).scalar()
             if other_key is None:
@@ -450,7 +450,7 @@ class Store:
         query = sa.select(table).order_by(table.c.id)
         if status is not None:
             query = query.where(table.c.status == status)
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(query).mappings().all()
             ids = [row["id"] for row in rows]
             members: dict[str, list[tuple[str, int, str]]] = {}
@@ -481,7 +481,7 @@ class Store:
         return result
 
     def counts(self) -> dict[str, int]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return {
                 table.name: int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
                 for table in schema.metadata.sorted_tables
