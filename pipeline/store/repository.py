@@ -157,7 +157,7 @@ class Store:
         """Stored articles whose extraction is owed: never done or failed; with ``reextract``
         also those extracted by another model version."""
         column = schema.articles.c.extracted_with
-        owed = column.is_(None)
+        owed: sa.ColumnElement[bool] = column.is_(None)
         if reextract:
             owed = sa.or_(owed, column != model_version)
         with reading(self.engine) as connection:
@@ -195,7 +195,7 @@ class Store:
                 )
             )
             moved = rebuild.moves(connection, article.url)
-            rows = [
+            rows: list[dict[str, Any]] = [
                 {
                     "article_url": article.url,
                     "ordinal": ordinal,
