@@ -1,7 +1,8 @@
-"""The crawler's memory and raw archive kept in the store, with the scraper's state interface.
+"""The crawler's memory and raw archive kept in the store.
 
-``pipeline.scraper.crawl.crawl`` is given a ``DatabaseCrawlState`` instead of the file-based
-``CrawlState``. What the crawl remembers is held in memory until it is safe to commit:
+``pipeline.scraper.crawl.crawl`` is given a ``DatabaseCrawlState`` (a ``CrawlMemory``, like
+the file-based ``CrawlState``). What the crawl remembers is held in memory until it is safe
+to commit:
 
 * at ``save()`` (the end of the crawl) the archived bodies and their fetches are written, with
   the memory of every page that is not an article still to be stored (listings, robots.txt,
@@ -38,10 +39,7 @@ class DatabaseCrawlState:
         self._pending_bodies: dict[str, bytes] = {}
         self._pending_fetches: list[dict[str, object]] = []
 
-    # -- the interface the crawler uses
-    def seen(self, url: str) -> bool:
-        return self.page(url) is not None
-
+    # -- what the crawl asks of its memory (pipeline.scraper.state.CrawlMemory)
     def page(self, url: str) -> SeenPage | None:
         if url in self._pending_pages:
             return self._pending_pages[url]
@@ -50,12 +48,6 @@ class DatabaseCrawlState:
         if row is None:
             return None
         return SeenPage(**{k: v for k, v in row.items() if k != "url"})
-
-    def validators(self, url: str) -> Validators | None:
-        page = self.page(url)
-        if page is None or not (page.etag or page.last_modified):
-            return None
-        return Validators(etag=page.etag, last_modified=page.last_modified)
 
     def url_with_text(self, text_hash: str) -> str | None:
         for url, page in self._pending_pages.items():

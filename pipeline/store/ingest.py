@@ -164,7 +164,7 @@ class _Job:
 
         async def go() -> CrawlReport:
             async with httpx.AsyncClient() as client:
-                return await crawl(sources, client, state, settings=settings, progress=counting)  # type: ignore[arg-type]
+                return await crawl(sources, client, state, settings=settings, progress=counting)
 
         if not sources:
             self.outcome.counts["parsed"] = 0
