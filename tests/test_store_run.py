@@ -132,7 +132,8 @@ def test_a_run_killed_mid_way_then_a_normal_run_give_the_store_of_one_uninterrup
 ) -> None:
     reference_url = new_database_url(engine, request, tmp_path_factory.mktemp("reference"))
     with Store(reference_url) as reference:
-        run_ingestion(reference, site_sources, extractor, settings=FAST_FETCH)
+        clean = run_ingestion(reference, site_sources, extractor, settings=FAST_FETCH)
+        assert clean.exit_status == 0, clean.failures  # a reference missing an article would show as a difference
         expected = dump(reference, without=frozenset({"fetches"}))
     sources_file = tmp_path_factory.mktemp("sources") / "sources.toml"
     sources_file.write_text((SITE / "sources.toml").read_text(encoding="utf-8").replace("http://fixture.invalid", fixture_site.url))
