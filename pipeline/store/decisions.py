@@ -1,6 +1,7 @@
 """The analysts' decisions on a partnership: reviewed field values and statuses, undo, split
-and merge, each appended to the history (``review_decisions``) in the caller's transaction
-with the reviewed row made again (``pipeline.store.reviewed``).
+and merge, each appended to the history (``review_decisions``) in the caller's transaction (which
+holds the partnership writers' lock: no run rebuilds the partnership meanwhile) with the
+reviewed row made again (``pipeline.store.reviewed``).
 
 The versioned decisions are what the review page makes: each is taken only when the
 partnership is still at the version the analyst saw (the id of its latest decision, 0 before

@@ -91,6 +91,18 @@ def reading(engine: sa.Engine) -> Iterator[sa.Connection]:
         yield connection
 
 
+def serialise(connection: sa.Connection, key: int) -> None:
+    """Hold the store-wide lock ``key`` until this transaction ends: a PostgreSQL
+    transaction-level advisory lock; on SQLite, the database's write lock (``BEGIN
+    IMMEDIATE``, waited for under the busy timeout), so before this transaction's first write."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+    elif connection.dialect.name == "sqlite":
+        # pysqlite begins a transaction only at the first write: begin one that takes the
+        # write lock now, so that what is read next is what the transaction writes over.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _sqlite_pragmas(immutable: bool) -> Any:
     def set_pragmas(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()

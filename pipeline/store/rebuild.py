@@ -4,7 +4,9 @@ Records describing one agreement always share their signatories' countries (thei
 ``merge.countries_key``), so a change to an article only ever re-clusters its groups. The
 clusters are corrected by the analysts' grouping decisions (``partnership_overrides``: split,
 merge, move), and only the partnerships whose members changed are rebuilt, with their
-reviewed rows (``pipeline.store.reviewed``), in the caller's transaction.
+reviewed rows (``pipeline.store.reviewed``), in the caller's transaction: one that holds the
+partnership writers' lock, so that no analyst's decision is taken between the reading of a
+group and the writing of its partnerships (``Store._changing_partnerships``).
 """
 
 from __future__ import annotations

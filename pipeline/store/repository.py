@@ -11,9 +11,10 @@ their records), ``decisions`` (the analysts' decisions), ``reviewed`` (the revie
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
@@ -25,7 +26,7 @@ from pipeline.scraper.state import SeenPage
 from pipeline.store import decisions, locks, rebuild, reviewed, runs, schema
 from pipeline.store.crawl_state import DatabaseCrawlState, write_pages
 from pipeline.store.decisions import EditConflict, Split
-from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, create_store_engine, reading, transaction, unavailable
+from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, create_store_engine, reading, serialise, transaction, unavailable
 from pipeline.store.errors import LockHeld, StoreTooNew
 from pipeline.store.locks import RUN_LEASE, Lock
 from pipeline.store.merge import countries_key
@@ -38,6 +39,8 @@ __all__ = [
 ]
 
 STATUSES = ("new", "accepted", "rejected", "flagged")
+# pg_advisory_xact_lock key of the transactions that change partnerships ("prtw").
+PARTNERSHIP_WRITERS_LOCK = 0x70727477
 
 
 @dataclass(frozen=True)
@@ -71,14 +74,30 @@ class Store:
         self.engine = create_store_engine(url, connect_timeout=connect_timeout)
         try:
             migrate(self.engine)
-            with transaction(self.engine) as connection:
-                reviewed.fill_missing(connection)
+            with reading(self.engine) as connection:
+                incomplete = bool(reviewed.missing(connection))
+            if incomplete:  # a store upgraded from revision 3 (a read-only one has none missing)
+                with self._changing_partnerships() as connection:
+                    reviewed.fill_missing(connection)
         except StoreTooNew as error:
             self.engine.dispose()
             raise StoreTooNew(url, error.reason) from None
         except sa.exc.DBAPIError as error:
             self.engine.dispose()
             raise unavailable(url, error, connect_timeout) from None
+
+    @contextlib.contextmanager
+    def _changing_partnerships(self) -> Iterator[sa.Connection]:
+        """The transaction of a change to partnerships: an article stored and merged, or an
+        analyst's decision. One at a time, whole: the run and the analysts change the same
+        partnerships, their records, history and reviewed rows, and a rebuild that read a
+        group before a decision committed would write over it (a partnership id deleted and
+        made again under a waiting decision, a decision left on an id the rebuild retired,
+        two reviewed rows for one partnership). On SQLite the database's write lock already
+        admits one writer; this takes it from the transaction's start."""
+        with transaction(self.engine) as connection:
+            serialise(connection, PARTNERSHIP_WRITERS_LOCK)
+            yield connection
 
     @property
     def dialect(self) -> str:
@@ -178,7 +197,7 @@ class Store:
         Returns the seconds spent storing and merging (for the run's stage times)."""
         article = item.article
         started = perf_counter()
-        with transaction(self.engine) as connection:
+        with self._changing_partnerships() as connection:
             table = schema.records
             old_keys = set(connection.execute(sa.select(table.c.countries).where(table.c.article_url == article.url)).scalars())
             connection.execute(sa.delete(table).where(table.c.article_url == article.url))
@@ -218,7 +237,7 @@ class Store:
     # ------------------------------------------------------------------ review decisions (pipeline.store.decisions)
     def decide(self, partnership_id: str, field: str, value: Any, reviewer: str, note: str | None = None) -> None:
         """A field's reviewed value, or ``status`` accepted / rejected / new (``decisions.decide``)."""
-        with transaction(self.engine) as connection:
+        with self._changing_partnerships() as connection:
             decisions.decide(connection, partnership_id, field, value, reviewer, note)
 
     def decide_versioned(
@@ -226,22 +245,22 @@ class Store:
     ) -> int:
         """The fields an analyst changed, in one transaction, if nobody decided since
         ``expected_version``; the new version (``decisions.decide_versioned``)."""
-        with transaction(self.engine) as connection:
+        with self._changing_partnerships() as connection:
             return decisions.decide_versioned(connection, partnership_id, changes, reviewer, expected_version, note)
 
     def undo(self, partnership_id: str, reviewer: str, expected_version: int, note: str | None = None) -> list[str]:
         """Undo the partnership's latest decision; the fields given back (``decisions.undo``)."""
-        with transaction(self.engine) as connection:
+        with self._changing_partnerships() as connection:
             return decisions.undo(connection, partnership_id, reviewer, expected_version, note)
 
     def split(self, partnership_id: str, article_url: str, reviewer: str, expected_version: int, note: str | None = None) -> Split:
         """Take one article's records out of a partnership for good (``decisions.split``)."""
-        with transaction(self.engine) as connection:
+        with self._changing_partnerships() as connection:
             return decisions.split(connection, partnership_id, article_url, reviewer, expected_version, note)
 
     def merge(self, partnership_id: str, other_id: str, reviewer: str, expected_version: int, note: str | None = None) -> str:
         """Join another partnership into this one for good; the joined id (``decisions.merge``)."""
-        with transaction(self.engine) as connection:
+        with self._changing_partnerships() as connection:
             return decisions.merge(connection, partnership_id, other_id, reviewer, expected_version, note)
 
     # ------------------------------------------------------------------ reading

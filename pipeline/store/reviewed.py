@@ -142,16 +142,20 @@ def refresh(connection: sa.Connection, partnership_ids: Iterable[str], now: dt.d
 
 
 def fill_missing(connection: sa.Connection) -> int:
-    """Reviewed rows for the partnerships that have none (a store of schema version 2);
-    returns how many were made."""
+    """Reviewed rows for the partnerships that have none; returns how many were made."""
+    ids = missing(connection)
+    refresh(connection, ids)
+    return len(ids)
+
+
+def missing(connection: sa.Connection) -> list[str]:
+    """The partnerships that have no reviewed row (a store upgraded from revision 3)."""
     table, reviewed = schema.partnerships, schema.reviewed_partnerships
-    missing = list(
+    return list(
         connection.execute(
             sa.select(table.c.id).where(~sa.exists(sa.select(reviewed.c.id).where(reviewed.c.id == table.c.id)))
         ).scalars()
     )
-    refresh(connection, missing)
-    return len(missing)
 
 
 def _article_texts(connection: sa.Connection, partnership_ids: Sequence[str]) -> dict[str, list[tuple[str | None, str]]]:
