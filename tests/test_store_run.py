@@ -22,6 +22,7 @@ from pipeline.scraper.sources import Source
 from pipeline.store import schema
 from pipeline.store.cli import format_runs
 from pipeline.store.ingest import run_ingestion
+from pipeline.store.interruption import Stopped, stop_on_signals
 from pipeline.store.repository import LockHeld, Store
 from tests.store_fixtures import (  # noqa: F401 - fixtures
     ENGINES,
@@ -131,7 +132,8 @@ def test_a_run_killed_mid_way_then_a_normal_run_give_the_store_of_one_uninterrup
 ) -> None:
     reference_url = new_database_url(engine, request, tmp_path_factory.mktemp("reference"))
     with Store(reference_url) as reference:
-        run_ingestion(reference, site_sources, extractor, settings=FAST_FETCH)
+        clean = run_ingestion(reference, site_sources, extractor, settings=FAST_FETCH)
+        assert clean.exit_status == 0, clean.failures  # a reference missing an article would show as a difference
         expected = dump(reference, without=frozenset({"fetches"}))
     sources_file = tmp_path_factory.mktemp("sources") / "sources.toml"
     sources_file.write_text((SITE / "sources.toml").read_text(encoding="utf-8").replace("http://fixture.invalid", fixture_site.url))
@@ -198,6 +200,41 @@ def test_a_run_stopped_by_a_signal_is_recorded_interrupted_with_its_counts_and_r
         outcome = run_ingestion(stopped, site_sources, extractor, settings=FAST_FETCH)  # not refused, finishes the rest
         assert outcome.exit_status == 0 and outcome.counts["extracted"] == GOLD_ARTICLES - run.counts["extracted"]
         assert stopped.counts()["articles"] == GOLD_ARTICLES
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_stop_signal_that_comes_inside_an_article_transaction_takes_effect_once_it_is_committed(
+    engine: str, request: pytest.FixtureRequest, tmp_path: Path, site_sources: list[Source], extractor: Extractor
+) -> None:
+    """SIGTERM sent to the process (as ``kill`` does) while the third article's transaction
+    runs. This process has other threads (the fixture site's server, numpy's), so the kernel
+    may hand them the signal; Python still runs the handler in the main thread, inside the
+    transaction, unless the store defers it."""
+    url = new_database_url(engine, request, tmp_path)
+    with Store(url) as store:
+        articles_inserted = 0
+
+        def signal_at_the_third_article(_conn, _cursor, statement: str, *_args: object) -> None:
+            nonlocal articles_inserted
+            if statement.startswith("INSERT INTO articles"):
+                articles_inserted += 1
+                if articles_inserted == 3:
+                    os.kill(os.getpid(), signal.SIGTERM)
+
+        sa.event.listen(store.engine, "before_cursor_execute", signal_at_the_third_article)
+        with stop_on_signals(), pytest.raises(Stopped):
+            run_ingestion(store, site_sources, extractor, settings=FAST_FETCH)
+        sa.event.remove(store.engine, "before_cursor_execute", signal_at_the_third_article)
+
+        (run,) = store.recent_runs()
+        assert run.status == "interrupted" and store.lock() is None
+        assert run.counts["extracted"] == store.counts()["articles"] == 3
+        with store.engine.connect() as connection:
+            unmerged = connection.execute(sa.select(sa.func.count()).where(schema.records.c.partnership_id.is_(None))).scalar()
+        assert unmerged == 0
+        outcome = run_ingestion(store, site_sources, extractor, settings=FAST_FETCH)  # the same connections serve the next run
+        assert outcome.exit_status == 0, outcome.failures
+        assert store.counts()["articles"] == GOLD_ARTICLES
 
 
 def test_an_article_over_the_size_limit_is_skipped_and_recorded_the_others_stored(

@@ -22,7 +22,8 @@ from pydantic import BaseModel, Field
 from pipeline.records import PartnershipRecord, ThemeCode
 from pipeline.review.filters import SORTS, InvalidFilters, QueueFilters
 from pipeline.review.queries import known_sources, queue_page
-from pipeline.store.repository import Store, utc_now
+from pipeline.store.repository import Store
+from pipeline.store.schema import utc_now
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 SORT_PATTERN = r"^-?(" + "|".join(SORTS) + r")$"

@@ -29,7 +29,8 @@ from fastapi.testclient import TestClient
 from pipeline.records import Article, PartnershipRecord, Party, ThemeCode, make_record_id
 from pipeline.review.app import create_app
 from pipeline.store import reviewed, schema
-from pipeline.store.repository import Store, canonical_json, utc_now
+from pipeline.store.repository import Store
+from pipeline.store.schema import canonical_json, utc_now
 
 TARGET_SECONDS = 0.2
 COUNTRIES = ("SN", "ML", "BF", "MA", "TN", "JP", "DE", "CA", "VN", "BJ", "MG", "HT", "UA", "PS", "LB")

@@ -24,8 +24,9 @@ import sqlalchemy as sa
 from pipeline.review.filters import ACTIVE, QueueFilters
 from pipeline.store import schema
 from pipeline.store.labels import agreement_type_labels
-from pipeline.store.repository import STATUSES, as_utc
+from pipeline.store.repository import STATUSES
 from pipeline.store.reviewed import RECORD_FIELDS, STATUS, UNDO, DecisionRow, bounded, decision_rows, in_force, reviewed_values, status_of
+from pipeline.store.schema import as_utc
 
 # Other partnerships offered for a merge, the likeliest first.
 MERGE_CANDIDATES = 100

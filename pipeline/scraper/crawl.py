@@ -24,7 +24,7 @@ from pipeline.scraper.fetch import Fetcher, FetchSettings, Page, decode_body
 from pipeline.scraper.listing import next_listing_url
 from pipeline.scraper.profiles import profile_for
 from pipeline.scraper.sources import Source
-from pipeline.scraper.state import CrawlState
+from pipeline.scraper.state import CrawlMemory
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class _Parsed:
 
 class _Crawl:
     def __init__(
-        self, fetcher: Fetcher, state: CrawlState, report: CrawlReport, progress: ProgressCallback | None
+        self, fetcher: Fetcher, state: CrawlMemory, report: CrawlReport, progress: ProgressCallback | None
     ) -> None:
         self.fetcher = fetcher
         self.state = state
@@ -286,7 +286,8 @@ class _Crawl:
         try:
             if urlsplit(url).netloc not in source.hosts:
                 raise OffHost(url)
-            page = await self.fetcher.fetch(url, self.state.validators(url))
+            seen = self.state.page(url)
+            page = await self.fetcher.fetch(url, seen.validators if seen else None)
         except RobotsDisallowed as error:
             self._skip(source, url, error.reason)
             return None
@@ -343,7 +344,7 @@ def _origin(url: str) -> str:
 async def crawl(
     sources: list[Source],
     client: httpx.AsyncClient,
-    state: CrawlState,
+    state: CrawlMemory,
     *,
     settings: FetchSettings | None = None,
     progress: ProgressCallback | None = None,

@@ -5,8 +5,10 @@ Last-Modified), the archived body's sha256 and the hash of the Article text pars
 so a nightly re-run asks only conditional questions and recognises an article republished
 under another URL. The archive keeps each distinct body once, gzip-compressed and named by
 its sha256, beside a JSON sidecar listing every fetch of it (URL, status, headers, time), so
-extraction can be re-run without refetching. The store issue will move the memory into the
-database; the interface stays this small.
+extraction can be re-run without refetching.
+
+``CrawlMemory`` is what the crawl asks of a memory: ``CrawlState`` keeps it in files, the
+store in its database (``pipeline.store.crawl_state``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pipeline.scraper.fetch import Validators
 
@@ -46,9 +49,50 @@ class SeenPage:
             fetched_at=(fetched_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         )
 
+    @property
+    def validators(self) -> Validators | None:
+        """What to ask the server again with (a conditional request); None when it gave neither."""
+        if not (self.etag or self.last_modified):
+            return None
+        return Validators(etag=self.etag, last_modified=self.last_modified)
+
+
+class CrawlMemory(Protocol):
+    """The memory and archive a crawl reads and writes (``pipeline.scraper.crawl.crawl``)."""
+
+    def page(self, url: str) -> SeenPage | None:
+        """What the last fetch of this URL gave, if it was fetched before."""
+
+    def url_with_text(self, text_hash: str) -> str | None:
+        """The URL already holding an article with this text, if any (content-hash dedupe)."""
+
+    def remember(
+        self,
+        url: str,
+        *,
+        source: str,
+        validators: Validators,
+        sha256: str,
+        text_hash: str | None = None,
+        fetched_at: dt.datetime | None = None,
+    ) -> None: ...
+
+    def archive(
+        self, body: bytes, headers: Mapping[str, str], *, url: str, status: int = 200, fetched_at: dt.datetime | None = None
+    ) -> str:
+        """Keep the body (once per content) and log this fetch of it; returns the body's sha256."""
+
+    def archived(self, sha256: str) -> bytes: ...
+
+    def archived_fetches(self, sha256: str) -> list[dict[str, object]]:
+        """Every fetch that returned this body, oldest first."""
+
+    def save(self) -> None:
+        """The end of the crawl: keep what it learnt."""
+
 
 class CrawlState:
-    """Per-URL memory and content-addressed archive under one directory."""
+    """Per-URL memory and content-addressed archive under one directory (a ``CrawlMemory``)."""
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
@@ -60,20 +104,10 @@ class CrawlState:
             raw = json.loads(self._memory_path.read_text(encoding="utf-8"))
             self._pages = {url: SeenPage(**entry) for url, entry in raw.items()}
 
-    def seen(self, url: str) -> bool:
-        return url in self._pages
-
     def page(self, url: str) -> SeenPage | None:
         return self._pages.get(url)
 
-    def validators(self, url: str) -> Validators | None:
-        page = self._pages.get(url)
-        if page is None or not (page.etag or page.last_modified):
-            return None
-        return Validators(etag=page.etag, last_modified=page.last_modified)
-
     def url_with_text(self, text_hash: str) -> str | None:
-        """The URL already holding an article with this text, if any (content-hash dedupe)."""
         for url, page in self._pages.items():
             if page.text_hash == text_hash:
                 return url
@@ -94,7 +128,6 @@ class CrawlState:
     def archive(
         self, body: bytes, headers: Mapping[str, str], *, url: str, status: int = 200, fetched_at: dt.datetime | None = None
     ) -> str:
-        """Keep the body (once per content) and log this fetch of it; returns the body's sha256."""
         digest = hashlib.sha256(body).hexdigest()
         body_path, meta_path = self._paths(digest)
         body_path.parent.mkdir(parents=True, exist_ok=True)

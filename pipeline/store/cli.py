@@ -12,15 +12,12 @@ runs them standalone.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
-import signal
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from pydantic import ValidationError
 
@@ -28,6 +25,7 @@ from pipeline.inputs import MAX_ARTICLE_BYTES
 from pipeline.scraper.fetch import FetchSettings
 from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, database_url
 from pipeline.store.errors import LockHeld, StoreUnavailable
+from pipeline.store.interruption import Stopped, stop_on_signals
 from pipeline.store.repository import RUN_LEASE, STATUSES, RunSummary, Store
 
 log = logging.getLogger(__name__)
@@ -76,16 +74,6 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress display")
 
 
-class Stopped(KeyboardInterrupt):
-    """SIGINT or SIGTERM asked ``run`` to stop. A KeyboardInterrupt, so that nothing meant for
-    ordinary errors catches it, asyncio stops the crawl as it does on Ctrl-C, and the run is
-    recorded as interrupted (``run_ingestion``)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
 def run_run(args: argparse.Namespace) -> int:
     from pipeline.scraper.sources import load_sources, shipped_sources_path
 
@@ -102,7 +90,7 @@ def run_run(args: argparse.Namespace) -> int:
         sources = [s for s in sources if s.id in args.only]
 
     holder = uuid.uuid4().hex
-    with open_store(args) as store, _stopped_by_signals():
+    with open_store(args) as store, stop_on_signals():
         try:
             store.acquire_lock(holder, RUN_LEASE)  # before the model: a refused run costs nothing
         except LockHeld as error:
@@ -127,24 +115,6 @@ def run_run(args: argparse.Namespace) -> int:
         runs = store.recent_runs(5 if args.report else 1)
     print(format_runs(runs, failures=True), file=sys.stderr)
     return outcome.exit_status
-
-
-@contextlib.contextmanager
-def _stopped_by_signals() -> Iterator[None]:
-    """SIGINT and SIGTERM raise ``Stopped`` once; while the run records its interruption and
-    releases its lock, further ones are ignored (kill -9 still ends it: the next run finds
-    the run unfinished and marks it interrupted)."""
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        for number in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(number, signal.SIG_IGN)
-        raise Stopped(signum)
-
-    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 # ---------------------------------------------------------------------------- unlock

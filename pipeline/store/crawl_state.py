@@ -1,7 +1,8 @@
-"""The crawler's memory and raw archive kept in the store, with the scraper's state interface.
+"""The crawler's memory and raw archive kept in the store.
 
-``pipeline.scraper.crawl.crawl`` is given a ``DatabaseCrawlState`` instead of the file-based
-``CrawlState``. What the crawl remembers is held in memory until it is safe to commit:
+``pipeline.scraper.crawl.crawl`` is given a ``DatabaseCrawlState`` (a ``CrawlMemory``, like
+the file-based ``CrawlState``). What the crawl remembers is held in memory until it is safe
+to commit:
 
 * at ``save()`` (the end of the crawl) the archived bodies and their fetches are written, with
   the memory of every page that is not an article still to be stored (listings, robots.txt,
@@ -26,6 +27,7 @@ import sqlalchemy as sa
 from pipeline.scraper.fetch import Validators
 from pipeline.scraper.state import SeenPage
 from pipeline.store import schema
+from pipeline.store.engine import reading, transaction
 
 
 class DatabaseCrawlState:
@@ -37,30 +39,21 @@ class DatabaseCrawlState:
         self._pending_bodies: dict[str, bytes] = {}
         self._pending_fetches: list[dict[str, object]] = []
 
-    # -- the interface the crawler uses
-    def seen(self, url: str) -> bool:
-        return self.page(url) is not None
-
+    # -- what the crawl asks of its memory (pipeline.scraper.state.CrawlMemory)
     def page(self, url: str) -> SeenPage | None:
         if url in self._pending_pages:
             return self._pending_pages[url]
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             row = connection.execute(sa.select(schema.pages).where(schema.pages.c.url == url)).mappings().first()
         if row is None:
             return None
         return SeenPage(**{k: v for k, v in row.items() if k != "url"})
 
-    def validators(self, url: str) -> Validators | None:
-        page = self.page(url)
-        if page is None or not (page.etag or page.last_modified):
-            return None
-        return Validators(etag=page.etag, last_modified=page.last_modified)
-
     def url_with_text(self, text_hash: str) -> str | None:
         for url, page in self._pending_pages.items():
             if page.text_hash == text_hash:
                 return url
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return connection.execute(
                 sa.select(schema.pages.c.url).where(schema.pages.c.text_hash == text_hash).order_by(schema.pages.c.url).limit(1)
             ).scalar()
@@ -96,13 +89,13 @@ class DatabaseCrawlState:
     def archived(self, sha256: str) -> bytes:
         if sha256 in self._pending_bodies:
             return self._pending_bodies[sha256]
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             data = connection.execute(sa.select(schema.bodies.c.gzip).where(schema.bodies.c.sha256 == sha256)).scalar_one()
         return gzip.decompress(data)
 
     def archived_fetches(self, sha256: str) -> list[dict[str, object]]:
         table = schema.fetches
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(
                 sa.select(table.c.url, table.c.status, table.c.headers, table.c.fetched_at)
                 .where(table.c.sha256 == sha256)
@@ -118,7 +111,7 @@ class DatabaseCrawlState:
 
     def save(self) -> None:
         """Write the archive and the memory of every page not waiting for its article."""
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             if self._pending_bodies:
                 known = set(
                     connection.execute(
@@ -155,7 +148,7 @@ class DatabaseCrawlState:
 
     def flush(self) -> None:
         """Write what is still pending (pages whose article was not reported)."""
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             write_pages(connection, self._pending_pages)
         self._pending_pages.clear()
 

@@ -6,18 +6,24 @@ committed state) with a busy timeout; a file on a read-only file system is opene
 ``immutable`` so that the commands that only read still serve it. ``postgresql://`` URLs go
 through psycopg 3 with a connect timeout, so an address that accepts connections but never
 answers costs seconds, not minutes.
+
+The store uses a connection only inside ``transaction`` or ``reading``: a run stopped by a
+signal stops after the call, never inside it (``pipeline.store.interruption``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from pipeline.store.errors import StoreUnavailable
+from pipeline.store.interruption import uninterrupted
 
 DEFAULT_DATABASE_URL = "sqlite:///partnerships.db"
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -68,6 +74,33 @@ def create_store_engine(url: str, *, connect_timeout: float = DEFAULT_CONNECT_TI
     engine = sa.create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_SECONDS})
     sa.event.listen(engine, "connect", _sqlite_pragmas(immutable))
     return engine
+
+
+@contextlib.contextmanager
+def transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """``engine.begin()``: committed at the end of the block, rolled back on an error, and
+    not interrupted by a stopping signal."""
+    with uninterrupted(), engine.begin() as connection:
+        yield connection
+
+
+@contextlib.contextmanager
+def reading(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """``engine.connect()`` for reads, not interrupted by a stopping signal."""
+    with uninterrupted(), engine.connect() as connection:
+        yield connection
+
+
+def serialise(connection: sa.Connection, key: int) -> None:
+    """Hold the store-wide lock ``key`` until this transaction ends: a PostgreSQL
+    transaction-level advisory lock; on SQLite, the database's write lock (``BEGIN
+    IMMEDIATE``, waited for under the busy timeout), so before this transaction's first write."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+    elif connection.dialect.name == "sqlite":
+        # pysqlite begins a transaction only at the first write: begin one that takes the
+        # write lock now, so that what is read next is what the transaction writes over.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(immutable: bool) -> Any:

@@ -27,7 +27,8 @@ from typing import Any
 
 from pipeline.records import PartnershipRecord, duration_months
 from pipeline.store.labels import atlas_layout, country_name, theme_labels
-from pipeline.store.repository import StoredPartnership, canonical_json
+from pipeline.store.repository import StoredPartnership
+from pipeline.store.schema import canonical_json
 
 FORMATS = ("jsonl", "csv", "atlas-csv")
 LIST_SEPARATOR = "; "

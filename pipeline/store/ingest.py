@@ -9,8 +9,9 @@ Crash safety: each article is committed with its records, its crawl memory and t
 partnerships they merge into in one transaction (``Store.save_article``). A page is
 remembered by the crawl only in that transaction, so an article fetched but not stored when
 the run died is fetched again by the next run; an article stored but whose extraction
-failed is marked as owed and extracted again by the next run. SIGINT and SIGTERM wait while
-an article is stored and counted, so a stopped run is recorded with exactly what it stored.
+failed is marked as owed and extracted again by the next run. A stop asked by SIGINT or
+SIGTERM while an article is stored and counted waits until both are done
+(``pipeline.store.interruption``), so a stopped run is recorded with exactly what it stored.
 
 Incremental and idempotent: the crawl asks only for new or changed pages; an article whose
 text is unchanged and already extracted by this model version is not extracted again.
@@ -21,10 +22,8 @@ extracted by another model version; review decisions stay on top of the new valu
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
-import signal
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from pipeline.scraper.crawl import CrawlReport, ProgressCallback, crawl, text_ha
 from pipeline.scraper.fetch import FetchSettings
 from pipeline.scraper.sources import Source
 from pipeline.store.crawl_state import DatabaseCrawlState
+from pipeline.store.interruption import uninterrupted
 from pipeline.store.repository import RUN_LEASE, ArticleToStore, LockHeld, Store
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ class _Job:
 
         async def go() -> CrawlReport:
             async with httpx.AsyncClient() as client:
-                return await crawl(sources, client, state, settings=settings, progress=counting)  # type: ignore[arg-type]
+                return await crawl(sources, client, state, settings=settings, progress=counting)
 
         if not sources:
             self.outcome.counts["parsed"] = 0
@@ -220,7 +220,7 @@ class _Job:
                 self.fail("extract", article.url, result.error)
             digest = text_hash(article)
             item = ArticleToStore(article, result.records, self.extractor.model_version, result.error, state.take_pages(digest))
-            with _signals_held():
+            with uninterrupted():
                 stored = self._store(item, digest)
             if stored:
                 self.progress(article.url)
@@ -244,18 +244,6 @@ class _Job:
         if perf_counter() - self.renewed_at >= RENEW_EVERY.total_seconds():
             self.store.renew_lock(self.holder, LEASE)
             self.renewed_at = perf_counter()
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait (pending) until the block ends, so that an article is never
-    half stored and counted: a run stopped there is stopped just after it."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _chain(first: list[Article], rest: Iterator[Article]) -> Iterator[Article]:

@@ -2,108 +2,45 @@
 (how each is opened: ``pipeline.store.engine``; what it raises: ``pipeline.store.errors``).
 
 Every write that must be all-or-nothing is one transaction: an article, its records and the
-partnerships they are merged into are committed together.
+partnerships they are merged into are committed together. ``Store`` opens the transactions;
+the work in them is done by the store's modules, one responsibility each: ``locks`` (the
+run's lease), ``runs`` (the record of each run), ``rebuild`` (partnerships made again from
+their records), ``decisions`` (the analysts' decisions), ``reviewed`` (the reviewed rows),
+``crawl_state`` (the crawler's memory). The types of its answers are importable from here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import os
-import socket
-from time import perf_counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any
 
 import sqlalchemy as sa
 
 from pipeline.records import Article, PartnershipRecord
 from pipeline.scraper.state import SeenPage
-from pipeline.store import reviewed, schema
+from pipeline.store import decisions, locks, rebuild, reviewed, runs, schema
 from pipeline.store.crawl_state import DatabaseCrawlState, write_pages
-from pipeline.store.merge import ClusterItem, MergedPartnership, Overrides, StoredRecord, apply_overrides, cluster, countries_key, merge
-from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, create_store_engine, unavailable
+from pipeline.store.decisions import EditConflict, Split
+from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, create_store_engine, reading, serialise, transaction, unavailable
 from pipeline.store.errors import LockHeld, StoreTooNew
+from pipeline.store.locks import RUN_LEASE, Lock
+from pipeline.store.merge import countries_key
 from pipeline.store.migrations import migrate
+from pipeline.store.runs import RunSummary
+from pipeline.store.schema import canonical_json
 
-# The run's lease on the store, renewed as the run goes (pipeline.store.ingest).
-RUN_LEASE = dt.timedelta(minutes=15)
+__all__ = [
+    "RUN_LEASE", "STATUSES", "ArticleToStore", "EditConflict", "Lock", "LockHeld", "RunSummary", "Split", "Store", "StoredPartnership",
+]
+
 STATUSES = ("new", "accepted", "rejected", "flagged")
-# What a status decision may say: accepted, rejected, or back to review ("new").
-REVIEW_STATUSES = (*reviewed.DECIDED_STATUSES, reviewed.REOPENED)
-# Grouping decisions: their kind in ``partnership_overrides`` and their field in the history.
-SPLIT, MERGE = "split", "merge"
-# An article's records moved to another signatory-country group by a merge across groups.
-MOVE = "move"
-
-
-def canonical_json(value: Any) -> str:
-    """The one JSON spelling of a value, so equal facts are equal bytes."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite gives timestamps back without their zone; they were written in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-class EditConflict(Exception):
-    """The partnership changed since the analyst opened it; nothing was written."""
-
-    def __init__(self, reviewer: str | None, decided_at: dt.datetime | None) -> None:
-        self.reviewer = reviewer
-        self.decided_at = decided_at
-        when = f" le {decided_at:%d/%m/%Y à %H:%M:%S} UTC" if decided_at else ""
-        who = f" par {reviewer}" if reviewer else ""
-        super().__init__(
-            f"Ce partenariat a été modifié{who}{when} depuis que vous l'avez ouvert : "
-            "vos changements n'ont pas été enregistrés. Rechargez la page pour voir la version actuelle."
-        )
-
-
-@dataclass(frozen=True)
-class Split:
-    """Where the records went: the partnership the article left and the one it now forms."""
-
-    remaining: str
-    split_out: str
-
-
-@dataclass(frozen=True)
-class Lock:
-    """A lease on the store: which run holds it, from which process, until when."""
-
-    name: str
-    holder: str
-    host: str
-    pid: int
-    expires_at: dt.datetime
-
-    def __str__(self) -> str:
-        until = self.expires_at.isoformat(timespec="seconds")
-        return f"lock {self.name!r} held by run {self.holder} (host {self.host}, pid {self.pid}) until {until}"
-
-    def alive_on_this_host(self) -> bool:
-        return self.host == socket.gethostname() and _process_alive(self.pid)
-
-    def gone_from_this_host(self) -> bool:
-        return self.host == socket.gethostname() and not _process_alive(self.pid)
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    id: int
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
-    status: str
-    model_version: str
-    counts: dict[str, Any]
-    failures: list[dict[str, str]]
+# pg_advisory_xact_lock key of the transactions that change partnerships ("prtw").
+PARTNERSHIP_WRITERS_LOCK = 0x70727477
 
 
 @dataclass(frozen=True)
@@ -137,14 +74,30 @@ class Store:
         self.engine = create_store_engine(url, connect_timeout=connect_timeout)
         try:
             migrate(self.engine)
-            with self.engine.begin() as connection:
-                reviewed.fill_missing(connection)
+            with reading(self.engine) as connection:
+                incomplete = bool(reviewed.missing(connection))
+            if incomplete:  # a store upgraded from revision 3 (a read-only one has none missing)
+                with self._changing_partnerships() as connection:
+                    reviewed.fill_missing(connection)
         except StoreTooNew as error:
             self.engine.dispose()
             raise StoreTooNew(url, error.reason) from None
         except sa.exc.DBAPIError as error:
             self.engine.dispose()
             raise unavailable(url, error, connect_timeout) from None
+
+    @contextlib.contextmanager
+    def _changing_partnerships(self) -> Iterator[sa.Connection]:
+        """The transaction of a change to partnerships: an article stored and merged, or an
+        analyst's decision. One at a time, whole: the run and the analysts change the same
+        partnerships, their records, history and reviewed rows, and a rebuild that read a
+        group before a decision committed would write over it (a partnership id deleted and
+        made again under a waiting decision, a decision left on an id the rebuild retired,
+        two reviewed rows for one partnership). On SQLite the database's write lock already
+        admits one writer; this takes it from the transaction's start."""
+        with transaction(self.engine) as connection:
+            serialise(connection, PARTNERSHIP_WRITERS_LOCK)
+            yield connection
 
     @property
     def dialect(self) -> str:
@@ -168,90 +121,37 @@ class Store:
         when its holder was a process of this host that no longer exists (killed). The first
         write of a run: a store that cannot be written raises ``StoreUnavailable``."""
         try:
-            self._acquire_lock(holder, lease, name)
+            with transaction(self.engine) as connection:
+                locks.acquire(connection, name, holder, lease)
         except sa.exc.DBAPIError as error:
             raise unavailable(self.url, error) from None
 
-    def _acquire_lock(self, holder: str, lease: dt.timedelta, name: str) -> None:
-        now = utc_now()
-        host, pid = socket.gethostname(), os.getpid()
-        values = {"holder": holder, "host": host, "pid": pid, "expires_at": now + lease}
-        table = schema.locks
-        with self.engine.begin() as connection:
-            row = connection.execute(sa.select(table).where(table.c.name == name)).mappings().first()
-            if row is None:
-                try:
-                    with connection.begin_nested():
-                        connection.execute(sa.insert(table).values(name=name, **values))
-                    return
-                except sa.exc.IntegrityError:
-                    raise LockHeld(f"lock {name!r} was just taken by another run") from None
-            held = Lock(name, row["holder"], row["host"], row["pid"], as_utc(row["expires_at"]))
-            if held.holder != holder and not (held.expires_at < now or held.gone_from_this_host()):
-                raise LockHeld(f"{held}; if that run is gone for good (another host), `partnerships unlock` releases it")
-            taken = connection.execute(
-                sa.update(table).where(table.c.name == name, table.c.holder == row["holder"]).values(**values)
-            )
-            if taken.rowcount != 1:
-                raise LockHeld(f"lock {name!r} was just taken by another run")
-
     def renew_lock(self, holder: str, lease: dt.timedelta, name: str = "run") -> None:
-        table = schema.locks
-        with self.engine.begin() as connection:
-            renewed = connection.execute(
-                sa.update(table).where(table.c.name == name, table.c.holder == holder).values(expires_at=utc_now() + lease)
-            )
-        if renewed.rowcount != 1:
-            raise LockHeld(f"lock {name!r} is no longer held by {holder}")
+        with transaction(self.engine) as connection:
+            locks.renew(connection, name, holder, lease)
 
     def lock(self, name: str = "run") -> Lock | None:
         """Who holds the named lease, if anyone (expired or not)."""
-        table = schema.locks
-        with self.engine.connect() as connection:
-            row = connection.execute(sa.select(table).where(table.c.name == name)).mappings().first()
-        return None if row is None else Lock(name, row["holder"], row["host"], row["pid"], as_utc(row["expires_at"]))
+        with reading(self.engine) as connection:
+            return locks.holder_of(connection, name)
 
     def release_lock(self, holder: str, name: str = "run") -> None:
-        with self.engine.begin() as connection:
-            connection.execute(sa.delete(schema.locks).where(schema.locks.c.name == name, schema.locks.c.holder == holder))
+        with transaction(self.engine) as connection:
+            locks.release(connection, name, holder)
 
     # ------------------------------------------------------------------ runs
     def start_run(self, model_version: str) -> int:
         """Record a new run; runs still marked running died without finishing (we hold the lock)."""
-        table = schema.runs
-        with self.engine.begin() as connection:
-            connection.execute(sa.update(table).where(table.c.status == "running").values(status="interrupted"))
-            return int(
-                connection.execute(
-                    sa.insert(table)
-                    .values(started_at=utc_now(), status="running", model_version=model_version, counts="{}", failures="[]")
-                    .returning(table.c.id)
-                ).scalar_one()
-            )
+        with transaction(self.engine) as connection:
+            return runs.start(connection, model_version)
 
     def update_run(self, run_id: int, counts: Mapping[str, Any], failures: list[dict[str, str]], status: str | None = None) -> None:
-        values: dict[str, Any] = {"counts": canonical_json(dict(counts)), "failures": canonical_json(failures)}
-        if status is not None:
-            values.update(status=status, finished_at=utc_now())
-        with self.engine.begin() as connection:
-            connection.execute(sa.update(schema.runs).where(schema.runs.c.id == run_id).values(**values))
+        with transaction(self.engine) as connection:
+            runs.update(connection, run_id, counts, failures, status)
 
     def recent_runs(self, limit: int = 10) -> list[RunSummary]:
-        table = schema.runs
-        with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(table).order_by(table.c.id.desc()).limit(limit)).mappings().all()
-        return [
-            RunSummary(
-                id=row["id"],
-                started_at=as_utc(row["started_at"]),
-                finished_at=as_utc(row["finished_at"]) if row["finished_at"] else None,
-                status=row["status"],
-                model_version=row["model_version"],
-                counts=json.loads(row["counts"]),
-                failures=json.loads(row["failures"]),
-            )
-            for row in rows
-        ]
+        with reading(self.engine) as connection:
+            return runs.recent(connection, limit)
 
     # ------------------------------------------------------------------ sources
     def save_sources(self, sources: Iterable[tuple[str, str, str]]) -> None:
@@ -259,31 +159,31 @@ class Store:
         rows = [{"id": i, "name": n, "config": c} for i, n, c in sources]
         if not rows:
             return
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             connection.execute(sa.delete(schema.sources).where(schema.sources.c.id.in_([r["id"] for r in rows])))
             connection.execute(sa.insert(schema.sources), rows)
 
     # ------------------------------------------------------------------ articles and records
     def stored_text_hash(self, url: str) -> str | None:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return connection.execute(sa.select(schema.articles.c.text_hash).where(schema.articles.c.url == url)).scalar()
 
     def remember_pages(self, pages: Mapping[str, SeenPage]) -> None:
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:
             write_pages(connection, pages)
 
     def urls_to_extract(self, model_version: str, *, reextract: bool) -> list[str]:
         """Stored articles whose extraction is owed: never done or failed; with ``reextract``
         also those extracted by another model version."""
         column = schema.articles.c.extracted_with
-        owed = column.is_(None)
+        owed: sa.ColumnElement[bool] = column.is_(None)
         if reextract:
             owed = sa.or_(owed, column != model_version)
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return list(connection.execute(sa.select(schema.articles.c.url).where(owed).order_by(schema.articles.c.url)).scalars())
 
     def load_articles(self, urls: list[str]) -> list[Article]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             documents = dict(
                 connection.execute(
                     sa.select(schema.articles.c.url, schema.articles.c.document).where(schema.articles.c.url.in_(urls))
@@ -297,7 +197,7 @@ class Store:
         Returns the seconds spent storing and merging (for the run's stage times)."""
         article = item.article
         started = perf_counter()
-        with self.engine.begin() as connection:
+        with self._changing_partnerships() as connection:
             table = schema.records
             old_keys = set(connection.execute(sa.select(table.c.countries).where(table.c.article_url == article.url)).scalars())
             connection.execute(sa.delete(table).where(table.c.article_url == article.url))
@@ -313,8 +213,8 @@ class Store:
                     extraction_error=item.error,
                 )
             )
-            moved = _moves(connection, article.url)
-            rows = [
+            moved = rebuild.moves(connection, article.url)
+            rows: list[dict[str, Any]] = [
                 {
                     "article_url": article.url,
                     "ordinal": ordinal,
@@ -330,118 +230,38 @@ class Store:
                 connection.execute(sa.insert(table), rows)
             write_pages(connection, item.pages or {})
             stored = perf_counter()
-            merge_groups(connection, old_keys | {row["countries"] for row in rows}, changed_article=article.url)
+            rebuild.merge_groups(connection, old_keys | {row["countries"] for row in rows}, changed_article=article.url)
         merged = perf_counter()
         return {"store": stored - started, "merge": merged - stored}
 
-    # ------------------------------------------------------------------ review decisions
+    # ------------------------------------------------------------------ review decisions (pipeline.store.decisions)
     def decide(self, partnership_id: str, field: str, value: Any, reviewer: str, note: str | None = None) -> None:
-        """Record a review decision: a field's reviewed value, or ``status`` accepted /
-        rejected / new (back to review)."""
-        _check_decision(field, value)
-        with self.engine.begin() as connection:
-            document = connection.execute(
-                sa.select(schema.partnerships.c.document).where(schema.partnerships.c.id == partnership_id)
-            ).scalar()
-            if document is None:
-                raise KeyError(f"no partnership {partnership_id!r}")
-            if field != "status":  # the reviewed value must leave a valid record
-                PartnershipRecord.model_validate({**json.loads(document), field: value})
-            _insert_decision(connection, partnership_id, field, value, reviewer, note, utc_now())
-            reviewed.refresh(connection, [partnership_id])
+        """A field's reviewed value, or ``status`` accepted / rejected / new (``decisions.decide``)."""
+        with self._changing_partnerships() as connection:
+            decisions.decide(connection, partnership_id, field, value, reviewer, note)
 
     def decide_versioned(
-        self,
-        partnership_id: str,
-        changes: Mapping[str, Any],
-        reviewer: str,
-        expected_version: int,
-        note: str | None = None,
+        self, partnership_id: str, changes: Mapping[str, Any], reviewer: str, expected_version: int, note: str | None = None
     ) -> int:
-        """Store one decision per changed field (a record field, or ``status``) in one
-        transaction, only when the partnership is still at ``expected_version`` (the id of
-        its latest decision, 0 before any: what the analyst saw); returns the new version.
-        Raises ``EditConflict`` when another analyst decided in between, ``KeyError`` when
-        the partnership is gone."""
-        for name, value in changes.items():
-            _check_decision(name, value)
-        with self.engine.begin() as connection:
-            _lock_at_version(connection, partnership_id, expected_version)
-            now, version = utc_now(), expected_version
-            for name, value in changes.items():
-                version = _insert_decision(connection, partnership_id, name, value, reviewer, note, now)
-            reviewed.refresh(connection, [partnership_id], now)
-        return version
+        """The fields an analyst changed, in one transaction, if nobody decided since
+        ``expected_version``; the new version (``decisions.decide_versioned``)."""
+        with self._changing_partnerships() as connection:
+            return decisions.decide_versioned(connection, partnership_id, changes, reviewer, expected_version, note)
 
     def undo(self, partnership_id: str, reviewer: str, expected_version: int, note: str | None = None) -> list[str]:
-        """Undo the partnership's latest decision (every field one save changed), when it is
-        still the latest (``expected_version``): the undone rows stay in the history, an
-        ``undo`` row says they no longer count. Returns the fields given back their former
-        value; ``ValueError`` when there is nothing to undo or it was a split or a merge
-        (the grouping is undone by the opposite decision)."""
-        with self.engine.begin() as connection:
-            _lock_at_version(connection, partnership_id, expected_version)
-            history = reviewed.decision_rows(connection, [partnership_id]).get(partnership_id, [])
-            standing = {row.id for row in reviewed.in_force(history).values()}
-            latest = next((row for row in reversed(history) if row.id in standing), None)
-            if latest is None or latest.id != expected_version:
-                raise ValueError("nothing to undo: the latest decision was an undo, or there is none")
-            batch = [row for row in history if row.id in standing and row.decided_at == latest.decided_at and row.reviewer == latest.reviewer]
-            if any(row.field in (SPLIT, MERGE) for row in batch):
-                raise ValueError("a split or a merge is undone by the opposite decision, not by undo")
-            now = utc_now()
-            _insert_decision(connection, partnership_id, reviewed.UNDO, {"decisions": [row.id for row in batch]}, reviewer, note, now)
-            reviewed.refresh(connection, [partnership_id], now)
-            return [row.field for row in batch]
+        """Undo the partnership's latest decision; the fields given back (``decisions.undo``)."""
+        with self._changing_partnerships() as connection:
+            return decisions.undo(connection, partnership_id, reviewer, expected_version, note)
 
-    def split(
-        self, partnership_id: str, article_url: str, reviewer: str, expected_version: int, note: str | None = None
-    ) -> Split:
-        """Take the records of one article out of a partnership, for good: later runs keep
-        them apart from every other article of it (``partnership_overrides``), whatever the
-        automatic grouping says. Versioned like ``decide_versioned``; ``ValueError`` when the
-        article is not one of several supporting the partnership."""
-        with self.engine.begin() as connection:
-            key = _lock_at_version(connection, partnership_id, expected_version)
-            articles = _member_articles(connection, partnership_id)
-            if article_url not in articles or len(articles) < 2:
-                raise ValueError(f"{article_url} is not one of several articles of {partnership_id}")
-            decision = _insert_decision(connection, partnership_id, SPLIT, {"article": article_url}, reviewer, note, utc_now())
-            _insert_overrides(connection, key, SPLIT, [(article_url, other) for other in articles if other != article_url], decision)
-            merge_groups(connection, [key])
-            remaining = _partnership_of(connection, next(other for other in articles if other != article_url), key)
-            return Split(remaining=remaining, split_out=_partnership_of(connection, article_url, key))
+    def split(self, partnership_id: str, article_url: str, reviewer: str, expected_version: int, note: str | None = None) -> Split:
+        """Take one article's records out of a partnership for good (``decisions.split``)."""
+        with self._changing_partnerships() as connection:
+            return decisions.split(connection, partnership_id, article_url, reviewer, expected_version, note)
 
-    def merge(
-        self, partnership_id: str, other_id: str, reviewer: str, expected_version: int, note: str | None = None
-    ) -> str:
-        """Join another partnership into this one, for good: later runs keep their articles
-        together. The other has the same signatory countries as extracted (the same group),
-        or the same as reviewed: an analyst corrected a country, and the records of the
-        other's articles then move to this partnership's group, in this run and in later
-        ones (a ``move`` override). Versioned on ``partnership_id`` like ``decide_versioned``;
-        returns the id of the joined partnership. ``ValueError`` when the other is this one
-        or has other countries, ``KeyError`` when it does not exist."""
-        table, reviewed_table = schema.partnerships, schema.reviewed_partnerships
-        with self.engine.begin() as connection:
-            key = _lock_at_version(connection, partnership_id, expected_version)
-            other_key = connection.execute(sa.select(table.c.countries).where(table.c.id == other_id)).scalar()
-            if other_key is None:
-                raise KeyError(other_id)
-            countries = dict(
-                connection.execute(sa.select(reviewed_table.c.id, reviewed_table.c.countries).where(reviewed_table.c.id.in_([partnership_id, other_id]))).all()
-            )
-            if other_id == partnership_id or (other_key != key and countries.get(other_id) != countries.get(partnership_id)):
-                raise ValueError(f"{other_id} is not another partnership of the countries {key}")
-            articles, others = _member_articles(connection, partnership_id), _member_articles(connection, other_id)
-            decision = _insert_decision(connection, partnership_id, MERGE, {"with": other_id, "articles": others}, reviewer, note, utc_now())
-            if other_key != key:
-                records = schema.records
-                connection.execute(sa.update(records).where(records.c.partnership_id == other_id).values(countries=key))
-                _insert_overrides(connection, key, MOVE, [(url, other_key) for url in others], decision)
-            _insert_overrides(connection, key, MERGE, [(a, b) for a in articles for b in others if a != b], decision)
-            merge_groups(connection, sorted({key, other_key}))
-            return _partnership_of(connection, articles[0], key)
+    def merge(self, partnership_id: str, other_id: str, reviewer: str, expected_version: int, note: str | None = None) -> str:
+        """Join another partnership into this one for good; the joined id (``decisions.merge``)."""
+        with self._changing_partnerships() as connection:
+            return decisions.merge(connection, partnership_id, other_id, reviewer, expected_version, note)
 
     # ------------------------------------------------------------------ reading
     def partnerships(self, status: str | None = None) -> list[StoredPartnership]:
@@ -450,11 +270,11 @@ class Store:
         query = sa.select(table).order_by(table.c.id)
         if status is not None:
             query = query.where(table.c.status == status)
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(query).mappings().all()
             ids = [row["id"] for row in rows]
             members: dict[str, list[tuple[str, int, str]]] = {}
-            for chunk in _chunks(ids, 500):
+            for chunk in reviewed.chunks(ids, 500):
                 for pid, url, ordinal, document in connection.execute(
                     sa.select(schema.records.c.partnership_id, schema.records.c.article_url, schema.records.c.ordinal, schema.records.c.document)
                     .where(schema.records.c.partnership_id.in_(chunk))
@@ -481,201 +301,8 @@ class Store:
         return result
 
     def counts(self) -> dict[str, int]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return {
                 table.name: int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
                 for table in schema.metadata.sorted_tables
             }
-
-
-def merge_groups(connection: sa.Connection, keys: Iterable[str], changed_article: str | None = None) -> None:
-    """Re-cluster the records of these signatory-country groups, correct the clusters by the
-    analysts' split and merge decisions, and rebuild the partnerships whose members changed
-    (or include a record of ``changed_article``).
-
-    When two groups would take the same id, the larger one keeps it (on a split, the
-    partnership the article left). Review decisions of an id that is gone follow the group
-    holding most of its former members (a new article can make another record id the most
-    supported one; a merge joins two histories)."""
-    records_table, table = schema.records, schema.partnerships
-    for key in sorted(keys):
-        rows = connection.execute(
-            sa.select(records_table.c.article_url, records_table.c.ordinal, records_table.c.partnership_id, records_table.c.document)
-            .where(records_table.c.countries == key)
-        ).all()
-        previous = {(url, ordinal): pid for url, ordinal, pid, _ in rows}
-        documents = {(url, ordinal): document for url, ordinal, _, document in rows}
-        former_members: dict[str, set[tuple[str, int]]] = {}
-        for member, pid in previous.items():
-            if pid is not None:
-                former_members.setdefault(pid, set()).add(member)
-        existing = set(connection.execute(sa.select(table.c.id).where(table.c.countries == key)).scalars())
-        items = [ClusterItem.of(url, ordinal, json.loads(document)) for (url, ordinal), document in documents.items()]
-        kept: set[str] = set()
-        rebuilt: list[set[tuple[str, int]]] = []
-        overrides = _overrides(connection, key)
-        for group in apply_overrides(cluster(items), overrides):
-            members = {(m.article_url, m.ordinal) for m in group}
-            pids = {previous[m] for m in members}
-            if len(pids) == 1 and (pid := next(iter(pids))) in existing and former_members.get(pid) == members and all(
-                url != changed_article for url, _ in members
-            ):
-                kept.add(pid)  # same members, none changed: the partnership stands as it is
-            else:
-                rebuilt.append(members)
-        built: list[tuple[MergedPartnership, set[tuple[str, int]]]] = []
-        # Stable: cluster order among equals.
-        for members in sorted(rebuilt, key=lambda m: overrides.rank([url for url, _ in m]), reverse=True):
-            stored = [StoredRecord(url, ordinal, PartnershipRecord.model_validate_json(documents[(url, ordinal)])) for url, ordinal in members]
-            partnership = merge(stored)
-            base_id, suffix = partnership.id, 1
-            while partnership.id in kept:  # two groups whose most supported record id is the same
-                suffix += 1
-                partnership.id = f"{base_id}-{suffix}"
-                partnership.document["record_id"] = partnership.id
-            kept.add(partnership.id)
-            built.append((partnership, members))
-        for former in sorted(set(former_members) - kept):
-            heir = max(built, key=lambda b: len(b[1] & former_members[former]), default=None)
-            if heir is not None and heir[1] & former_members[former]:
-                connection.execute(
-                    sa.update(schema.review_decisions)
-                    .where(schema.review_decisions.c.partnership_id == former)
-                    .values(partnership_id=heir[0].id)
-                )
-        for partnership, members in built:
-            connection.execute(sa.delete(table).where(table.c.id == partnership.id))
-            connection.execute(
-                sa.insert(table).values(
-                    id=partnership.id,
-                    countries=key,
-                    status="new",
-                    conflicts=canonical_json(partnership.conflicts),
-                    document=canonical_json(partnership.document),
-                )
-            )
-            for url, ordinal in sorted(members):
-                if previous[(url, ordinal)] != partnership.id:
-                    connection.execute(
-                        sa.update(records_table)
-                        .where(records_table.c.article_url == url, records_table.c.ordinal == ordinal)
-                        .values(partnership_id=partnership.id)
-                    )
-        reviewed.refresh(connection, [partnership.id for partnership, _ in built])
-        gone = sorted(existing - kept)
-        if gone:
-            connection.execute(sa.delete(table).where(table.c.id.in_(gone)))
-
-
-def _moves(connection: sa.Connection, article_url: str) -> dict[str, str]:
-    """Where merges across groups moved this article's records: extracted key -> group."""
-    table = schema.partnership_overrides
-    return {
-        source: target
-        for target, source in connection.execute(
-            sa.select(table.c.countries, table.c.other_url).where(table.c.kind == MOVE, table.c.article_url == article_url).order_by(table.c.id)
-        )
-    }
-
-
-def _overrides(connection: sa.Connection, key: str) -> Overrides:
-    """The latest split or merge decision per pair of articles of this group."""
-    table = schema.partnership_overrides
-    latest: dict[frozenset[str], tuple[str, str]] = {}  # pair -> (kind, the article it acted on)
-    for kind, url, other in connection.execute(
-        sa.select(table.c.kind, table.c.article_url, table.c.other_url)
-        .where(table.c.countries == key, table.c.kind.in_([SPLIT, MERGE]))
-        .order_by(table.c.id)
-    ):
-        latest[frozenset((url, other))] = (kind, url)
-    return Overrides(
-        together=frozenset(pair for pair, (kind, _) in latest.items() if kind == MERGE),
-        apart=frozenset(pair for pair, (kind, _) in latest.items() if kind == SPLIT),
-        split_out=frozenset(url for kind, url in latest.values() if kind == SPLIT),
-    )
-
-
-def _lock_at_version(connection: sa.Connection, partnership_id: str, expected_version: int) -> str:
-    """Take the partnership's write lock, then check nobody decided on it since
-    ``expected_version``; returns its signatory-country key."""
-    table, decisions = schema.partnerships, schema.review_decisions
-    # Taking the row's write lock first serialises two analysts on this partnership
-    # (PostgreSQL row lock, SQLite database write lock) before the version is read.
-    locked = connection.execute(sa.update(table).where(table.c.id == partnership_id).values(status=table.c.status))
-    if locked.rowcount != 1:
-        raise KeyError(partnership_id)
-    latest = connection.execute(
-        sa.select(decisions.c.id, decisions.c.reviewer, decisions.c.decided_at)
-        .where(decisions.c.partnership_id == partnership_id)
-        .order_by(decisions.c.id.desc())
-        .limit(1)
-    ).first()
-    if (latest.id if latest else 0) != expected_version:
-        raise EditConflict(latest.reviewer if latest else None, as_utc(latest.decided_at) if latest else None)
-    return str(connection.execute(sa.select(table.c.countries).where(table.c.id == partnership_id)).scalar_one())
-
-
-def _insert_decision(
-    connection: sa.Connection, partnership_id: str, field: str, value: Any, reviewer: str, note: str | None, decided_at: dt.datetime
-) -> int:
-    """One row of the review history; returns its id (the partnership's new version)."""
-    table = schema.review_decisions
-    return int(
-        connection.execute(
-            sa.insert(table)
-            .values(partnership_id=partnership_id, field=field, value=canonical_json(value), reviewer=reviewer, note=note, decided_at=decided_at)
-            .returning(table.c.id)
-        ).scalar_one()
-    )
-
-
-def _insert_overrides(connection: sa.Connection, key: str, kind: str, pairs: list[tuple[str, str]], decision: int) -> None:
-    if pairs:
-        connection.execute(
-            sa.insert(schema.partnership_overrides),
-            [{"countries": key, "kind": kind, "article_url": a, "other_url": b, "decision_id": decision} for a, b in pairs],
-        )
-
-
-def _member_articles(connection: sa.Connection, partnership_id: str) -> list[str]:
-    records = schema.records
-    return list(
-        connection.execute(
-            sa.select(records.c.article_url).where(records.c.partnership_id == partnership_id).distinct().order_by(records.c.article_url)
-        ).scalars()
-    )
-
-
-def _partnership_of(connection: sa.Connection, article_url: str, key: str) -> str:
-    records = schema.records
-    return str(
-        connection.execute(
-            sa.select(records.c.partnership_id)
-            .where(records.c.article_url == article_url, records.c.countries == key)
-            .order_by(records.c.ordinal)
-            .limit(1)
-        ).scalar_one()
-    )
-
-
-def _check_decision(field: str, value: Any) -> None:
-    if field == reviewed.STATUS:
-        if value not in REVIEW_STATUSES:
-            raise ValueError(f"a review status is one of {', '.join(REVIEW_STATUSES)}, not {value!r}")
-    elif field not in PartnershipRecord.model_fields:
-        raise ValueError(f"{field!r} is not a record field")
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

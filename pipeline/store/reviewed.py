@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from pipeline.records import PartnershipRecord
 from pipeline.store import schema
 from pipeline.store.labels import agreement_type_labels, country_name, party_kind_labels, theme_labels
+from pipeline.store.schema import as_utc, canonical_json
 
 RECORD_FIELDS = frozenset(PartnershipRecord.model_fields)
 STATUS = "status"
@@ -103,7 +104,7 @@ def decision_rows(connection: sa.Connection, partnership_ids: Sequence[str]) -> 
                     value=json.loads(row["value"]),
                     reviewer=row["reviewer"],
                     note=row["note"],
-                    decided_at=row["decided_at"] if row["decided_at"].tzinfo else row["decided_at"].replace(tzinfo=dt.UTC),
+                    decided_at=as_utc(row["decided_at"]),
                 )
             )
     return result
@@ -131,7 +132,7 @@ def refresh(connection: sa.Connection, partnership_ids: Iterable[str], now: dt.d
             texts_of.append(
                 {
                     "id": pid,
-                    "document": json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+                    "document": canonical_json(document),
                     "search_text": search_fold("\n".join([pid, *_searchable(document), *(text for _, text in texts.get(pid, []))])),
                 }
             )
@@ -141,16 +142,20 @@ def refresh(connection: sa.Connection, partnership_ids: Iterable[str], now: dt.d
 
 
 def fill_missing(connection: sa.Connection) -> int:
-    """Reviewed rows for the partnerships that have none (a store of schema version 2);
-    returns how many were made."""
+    """Reviewed rows for the partnerships that have none; returns how many were made."""
+    ids = missing(connection)
+    refresh(connection, ids)
+    return len(ids)
+
+
+def missing(connection: sa.Connection) -> list[str]:
+    """The partnerships that have no reviewed row (a store upgraded from revision 3)."""
     table, reviewed = schema.partnerships, schema.reviewed_partnerships
-    missing = list(
+    return list(
         connection.execute(
             sa.select(table.c.id).where(~sa.exists(sa.select(reviewed.c.id).where(reviewed.c.id == table.c.id)))
         ).scalars()
     )
-    refresh(connection, missing)
-    return len(missing)
 
 
 def _article_texts(connection: sa.Connection, partnership_ids: Sequence[str]) -> dict[str, list[tuple[str | None, str]]]:

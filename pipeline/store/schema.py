@@ -13,11 +13,30 @@ Every change here comes with an Alembic revision in ``pipeline/store/migrations/
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
 Timestamp = sa.DateTime(timezone=True)
+
+
+def canonical_json(value: Any) -> str:
+    """The one JSON spelling of a value, so equal facts are equal bytes."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite gives timestamps back without their zone; they were written in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
 
 # Configured sources as last crawled (their TOML entry as JSON).
 sources = sa.Table(

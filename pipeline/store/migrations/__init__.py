@@ -35,6 +35,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from pipeline.store.engine import serialise
 from pipeline.store.errors import StoreTooNew
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def migrate(engine: sa.Engine) -> list[str]:
         if current_revision(connection) == head:
             return []
     with engine.begin() as connection:
-        _serialise(connection)
+        serialise(connection, ADVISORY_LOCK_KEY)  # the store's migration lock, until this transaction ends
         current = current_revision(connection) or _adopt_legacy(connection)
         script = ScriptDirectory.from_config(alembic_config())
         if current is not None and current not in {s.revision for s in script.walk_revisions()}:
@@ -87,16 +88,6 @@ def migrate(engine: sa.Engine) -> list[str]:
             command.upgrade(alembic_config(connection), "head")
             log.info("store schema upgraded to revision %s (applied %s)", head, ", ".join(pending))
         return pending
-
-
-def _serialise(connection: sa.Connection) -> None:
-    """Hold the store's migration lock until this transaction ends."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
-    elif connection.dialect.name == "sqlite":
-        # pysqlite has not begun a transaction yet (it waits for the first write): begin one
-        # that takes the write lock now, so the version read below is the one we upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _adopt_legacy(connection: sa.Connection) -> str | None:
