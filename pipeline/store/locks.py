@@ -57,13 +57,13 @@ def acquire(connection: sa.Connection, name: str, holder: str, lease: dt.timedel
                 connection.execute(sa.insert(table).values(name=name, **values))
             return
         except sa.exc.IntegrityError:
-            raise LockHeld(f"lock {name!r} was just taken by another run") from None
+            raise _taken_just_now(connection, name) from None
     held = _lock_of(name, row)
     if held.holder != holder and not (held.expires_at < now or held.gone_from_this_host()):
         raise LockHeld(f"{held}; if that run is gone for good (another host), `partnerships unlock` releases it")
     taken = connection.execute(sa.update(table).where(table.c.name == name, table.c.holder == row["holder"]).values(**values))
     if taken.rowcount != 1:
-        raise LockHeld(f"lock {name!r} was just taken by another run")
+        raise _taken_just_now(connection, name)
 
 
 def renew(connection: sa.Connection, name: str, holder: str, lease: dt.timedelta) -> None:
@@ -84,6 +84,17 @@ def holder_of(connection: sa.Connection, name: str) -> Lock | None:
 
 def release(connection: sa.Connection, name: str, holder: str) -> None:
     connection.execute(sa.delete(schema.locks).where(schema.locks.c.name == name, schema.locks.c.holder == holder))
+
+
+def _taken_just_now(connection: sa.Connection, name: str) -> LockHeld:
+    """Another run took the lease between our read and our write: name it when it can be read."""
+    try:
+        taken = holder_of(connection, name)
+    except sa.exc.DBAPIError:
+        taken = None
+    if taken is None:
+        return LockHeld(f"lock {name!r} held by run started at the same moment by another process")
+    return LockHeld(f"{taken} (taken at the same moment)")
 
 
 def _lock_of(name: str, row: sa.RowMapping) -> Lock:
