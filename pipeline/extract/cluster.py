@@ -23,7 +23,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pipeline.extract.extractor import ARTICLES_PER_CHUNK, BATCH_SIZE, ArticleResult, Extractor, installed_model_version
+from pipeline.extract.extractor import ArticleResult, Extractor, installed_model_version
+from pipeline.extract.options import ARTICLES_PER_CHUNK, BATCH_SIZE, ExtractionUnavailable
 from pipeline.extract.workers import chunked, extract_payload, from_payload, peak_rss_kib, to_payload
 from pipeline.records import Article
 
@@ -35,6 +36,7 @@ except ImportError as missing:  # the optional extra is not installed
 log = logging.getLogger(__name__)
 
 PLUGIN_NAME = "partnerships-model"
+CONNECT_TIMEOUT = "30s"
 
 
 class ModelPlugin(WorkerPlugin):
@@ -78,7 +80,10 @@ class DaskExtractor:
         self.split_chunks = 0
 
     def __enter__(self) -> DaskExtractor:
-        self.client = self.scheduler if isinstance(self.scheduler, Client) else Client(self.scheduler)
+        try:
+            self.client = self.scheduler if isinstance(self.scheduler, Client) else Client(self.scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as error:
+            raise ExtractionUnavailable(f"cannot reach the Dask scheduler {self.scheduler}: {error}") from None
         self.client.register_plugin(ModelPlugin(self.batch_size), name=PLUGIN_NAME)
         log.info("Dask cluster %s: %d workers, model loaded on each", self.client.scheduler.address, len(self.client.nthreads()))
         return self

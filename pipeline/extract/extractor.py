@@ -35,15 +35,11 @@ from spacy.tokens import Doc
 from pipeline.extract.assembly import ANCHOR_STATUSES, ArticleView, Assembler, AssemblyLexicon
 from pipeline.extract.blocks import split_blocks, normalise_text
 from pipeline.extract.model import read_model_config, shared_nlp
+from pipeline.extract.options import ARTICLES_PER_CHUNK, BATCH_SIZE
 from pipeline.records import Article, PartnershipRecord
 
 log = logging.getLogger(__name__)
 
-# Blocks per nlp.pipe batch: a block is a paragraph, so 32 of them keep the model's matrices small
-# and cost about a third more time than 256 (measured with `partnerships bench --profile`).
-BATCH_SIZE = 256
-# Articles whose blocks are parsed together; also the unit of work sent to another process.
-ARTICLES_PER_CHUNK = 32
 # An article longer than this is read in windows of whole sections, so memory stays bounded.
 MAX_BLOCKS_PER_WINDOW = 400
 

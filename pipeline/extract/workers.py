@@ -33,7 +33,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from pipeline.extract.extractor import ARTICLES_PER_CHUNK, BATCH_SIZE, ArticleResult, Extractor
+from pipeline.extract.extractor import ArticleResult, Extractor
+from pipeline.extract.options import ARTICLES_PER_CHUNK, BATCH_SIZE, ExtractionUnavailable
 from pipeline.records import Article, PartnershipRecord
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ ATTEMPTS = 2
 START_TIMEOUT = 600.0
 
 
-class WorkerFailed(RuntimeError):
+class WorkerFailed(ExtractionUnavailable):
     """A worker could not start (the model did not load), or runs another model version."""
 
 
