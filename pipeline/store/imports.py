@@ -98,11 +98,14 @@ def read_url_map(path: Path) -> dict[str, str]:
 
 
 def read_page_folder(folder: Path, urls: dict[str, str], *, source: str | None, profile: str, max_bytes: int) -> Iterator[Article | str]:
+    """The articles of a folder's pages. A page is held to the crawl's limit on a page's size,
+    its article's text to ``max_bytes``, as ``run`` holds a crawled one."""
     from pipeline.scraper.errors import ScraperError
-    from pipeline.scraper.fetch import decode_body
+    from pipeline.scraper.fetch import FetchSettings, decode_body
     from pipeline.scraper.profiles import profile_for
 
     reader = profile_for(profile)
+    page_limit = FetchSettings().max_bytes
     for page in sorted(p for p in folder.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file()):
         key = page.relative_to(folder).as_posix()
         url = urls.get(key)
@@ -110,11 +113,14 @@ def read_page_folder(folder: Path, urls: dict[str, str], *, source: str | None, 
             yield f"{page}: no url for {key!r} in the URL map, page skipped"
             continue
         try:
-            if page.stat().st_size > max_bytes:
-                yield f"{page}: {too_large(max_bytes)}"
+            if page.stat().st_size > page_limit:
+                yield f"{page}: page larger than the crawl's {page_limit:,}-byte limit, skipped"
                 continue
             html, _, _ = decode_body(page.read_bytes(), None)
             article = reader.parse(html, url)
+            if len(article.text.encode("utf-8")) > max_bytes:
+                yield f"{page}: text {too_large(max_bytes)}"
+                continue
         except OSError as error:
             yield f"{page}: cannot read: {error.strerror or error}"
             continue
