@@ -325,8 +325,17 @@ def run_schema(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- bench
 def run_bench(args: argparse.Namespace) -> int:
+    if args.workers or args.dask_workers or args.scheduler:
+        from pipeline.extract.bench_scale import format_scaling, run_scaling
+
+        result = run_scaling(
+            corpus=args.corpus, articles=args.articles, workers=args.workers or [1], dask_workers=args.dask_workers,
+            scheduler=args.scheduler, store_urls=args.db,
+        )
+        print(json.dumps(result, indent=2) if args.json else format_scaling(result))
+        return EXIT_OK
     from pipeline.extract.bench import format_bench, run_benchmark
 
-    result = run_benchmark(corpus=args.corpus, articles=args.articles)
+    result = run_benchmark(corpus=args.corpus, articles=args.articles, rounds=args.rounds, profile=args.profile)
     print(json.dumps(result, indent=2) if args.json else format_bench(result))
     return EXIT_OK

@@ -137,3 +137,14 @@ def test_a_dask_worker_killed_in_the_middle_of_a_chunk_loses_nothing(nlp, dask_c
         after = set(dask_client.run(os.getpid).values())
     assert as_jsonl(results) == expected
     assert killed is not None and killed not in after  # the nanny started another worker
+
+
+def test_the_profile_takes_the_extraction_apart_and_gives_its_records(nlp) -> None:
+    from pipeline.extract.bench import profile_stages
+
+    articles = [*dev_articles()[:6], *UNRELATED]
+    extractor = Extractor(nlp)
+    stages = profile_stages(extractor, articles)
+    assert stages["records"] == sum(len(result.records) for result in extractor.extract(articles))
+    assert stages["windows"] == stages["windows_parsed"] + len(UNRELATED)
+    assert {"tokenizer", "tok2vec", "parser", "ner", "partnerships_agreements", "partnerships_places", "assembly"} <= set(stages["cpu_seconds"])
