@@ -93,6 +93,7 @@ def chunked(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 def _serve(connection: Connection, batch_size: int) -> None:
     """A worker's life: load the model, say so, then extract each chunk the pipe brings."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())  # a replacement may be started while `run` holds SIGTERM
     try:
         extractor = Extractor(batch_size=batch_size)
     except Exception as exc:
