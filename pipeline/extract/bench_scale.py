@@ -4,7 +4,11 @@ extraction scales over processes and machines, and what bounds it.
 On the same articles (the corpus repeated to the requested count), for each configuration: wall
 seconds of extraction once the models are loaded (their loading is reported apart), articles per
 second, the speed-up over this process alone, the peak resident memory of each worker process,
-and whether the records are byte for byte those of this process. Then the store's write rate
+and whether the records are byte for byte those of this process. On a machine shared with other
+work the wall seconds depend on what the others take; so each run also reports the CPU seconds
+it got (workers and coordinator), the cores that makes on average, and the articles extracted
+per CPU second: equal per-CPU rates mean the parallel machinery costs nothing and the speed-up
+is what the free cores allow. Then the store's write rate
 (``pipeline.store.bench``: storing and merging articles with their records, the coordinator's
 share of the work), from which the number of extracting machines one store can keep up with
 follows.
@@ -27,16 +31,17 @@ from pipeline.extract.workers import WorkerPool, peak_rss_kib
 from pipeline.records import Article
 
 
-def _digest(extractor: ArticleExtractor, articles: list[Article]) -> tuple[str, int, float]:
-    """Extract; the digest of what ``extract`` would write, the records, the wall seconds."""
+def _digest(extractor: ArticleExtractor, articles: list[Article]) -> tuple[str, int, float, float]:
+    """Extract; the digest of what ``extract`` would write, the records, the wall seconds and
+    this process's CPU seconds."""
     digest, records = hashlib.sha256(), 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for result in extractor.extract(articles):
         records += len(result.records)
         digest.update((result.error or "").encode())
         for record in result.records:
             digest.update(record.model_dump_json().encode() + b"\n")
-    return digest.hexdigest(), records, time.perf_counter() - started
+    return digest.hexdigest(), records, time.perf_counter() - started, time.process_time() - cpu
 
 
 @contextlib.contextmanager
@@ -70,17 +75,18 @@ def run_scaling(
             extractor = Extractor(batch_size=batch_size, chunk_size=chunk_size)
             list(extractor.extract(sample[:5]))  # warm up, as the workers are by their first chunk
             startup = time.perf_counter() - started
-            digest, records, seconds = _digest(extractor, sample)
+            digest, records, seconds, cpu = _digest(extractor, sample)
             peaks = [peak_rss_kib()]
             name = "this process"
         else:
             with WorkerPool(count, batch_size=batch_size, chunk_size=chunk_size) as pool:
                 startup = time.perf_counter() - started
-                digest, records, seconds = _digest(pool, sample)
+                digest, records, seconds, coordinator_cpu = _digest(pool, sample)
                 peaks = list(pool.stats.peak_rss_kib.values())
+                cpu = coordinator_cpu + pool.stats.cpu_seconds
             name = f"{count} processes"
         reference = reference or digest
-        rows.append(_row(name, count, startup, seconds, records, peaks, digest == reference, len(sample)))
+        rows.append(_row(name, count, startup, seconds, cpu, records, peaks, digest == reference, len(sample)))
     clusters = []
     if dask_workers:
         clusters.append((f"Dask, {dask_workers} local workers", lambda: _local_dask(dask_workers, batch_size, chunk_size)))
@@ -90,9 +96,10 @@ def run_scaling(
         started = time.perf_counter()
         with opened() as cluster:
             startup = time.perf_counter() - started
-            digest, records, seconds = _digest(cluster, sample)
+            digest, records, seconds, coordinator_cpu = _digest(cluster, sample)
             peaks = list(cluster.peak_rss_kib().values())
-        rows.append(_row(label, len(peaks), startup, seconds, records, peaks, digest == reference, len(sample)))
+            cpu = coordinator_cpu + cluster.cpu_seconds
+        rows.append(_row(label, len(peaks), startup, seconds, cpu, records, peaks, digest == reference, len(sample)))
     single = next((row for row in rows if row["processes"] == 1), rows[0])
     for row in rows:
         row["speedup"] = round(single["seconds"] / row["seconds"], 2)
@@ -114,13 +121,16 @@ def _remote_dask(scheduler: str, batch_size: int, chunk_size: int) -> Iterator[A
         yield extractor
 
 
-def _row(name: str, processes: int, startup: float, seconds: float, records: int, peaks: list[int], same: bool, articles: int) -> dict[str, Any]:
+def _row(name: str, processes: int, startup: float, seconds: float, cpu: float, records: int, peaks: list[int], same: bool, articles: int) -> dict[str, Any]:
     return {
         "name": name,
         "processes": processes,
         "startup_seconds": round(startup, 1),
         "seconds": round(seconds, 2),
         "articles_per_s": round(articles / seconds, 1),
+        "cpu_seconds": round(cpu, 1),
+        "cores_obtained": round(cpu / seconds, 2),
+        "articles_per_cpu_s": round(articles / cpu, 2),
         "records": records,
         "peak_rss_mib_per_worker": [round(peak / 1024) for peak in sorted(peaks)],
         "same_records_as_one_process": same,
@@ -139,13 +149,13 @@ def _store_rates(urls: list[str]) -> list[dict[str, Any]]:
 def format_scaling(result: dict[str, Any]) -> str:
     rows = [
         f"corpus: {result['corpus']} repeated to {result['articles']} articles; {result['cores']} cores; chunks of {result['chunk_size']} articles",
-        f"{'':28}{'start s':>9}{'seconds':>9}{'art./s':>8}{'speed-up':>10}{'peak MiB per worker':>22}  same records",
+        f"{'':26}{'start s':>8}{'seconds':>9}{'art./s':>8}{'speed-up':>9}{'CPU s':>8}{'cores':>7}{'art./CPU s':>11}{'peak MiB/worker':>17}  same records",
     ]
     for run in result["runs"]:
         peaks = ", ".join(str(peak) for peak in run["peak_rss_mib_per_worker"])
         rows.append(
-            f"{run['name']:28}{run['startup_seconds']:>9}{run['seconds']:>9}{run['articles_per_s']:>8}{run['speedup']:>9}×{peaks:>22}  "
-            f"{'yes' if run['same_records_as_one_process'] else 'NO'}"
+            f"{run['name']:26}{run['startup_seconds']:>8}{run['seconds']:>9}{run['articles_per_s']:>8}{run['speedup']:>8}×{run['cpu_seconds']:>8}"
+            f"{run['cores_obtained']:>7}{run['articles_per_cpu_s']:>11}{peaks:>17}  {'yes' if run['same_records_as_one_process'] else 'NO'}"
         )
     single = next(run for run in result["runs"] if run["processes"] == 1) if any(r["processes"] == 1 for r in result["runs"]) else result["runs"][0]
     for store in result["store"]:

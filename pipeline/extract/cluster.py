@@ -78,6 +78,7 @@ class DaskExtractor:
         self.model_version = installed_model_version()
         self.client: Client | None = None
         self.split_chunks = 0
+        self.cpu_seconds = 0.0  # spent by the workers extracting
 
     def __enter__(self) -> DaskExtractor:
         try:
@@ -129,4 +130,5 @@ class DaskExtractor:
             return
         finally:
             future.release()
+        self.cpu_seconds += payload["cpu_seconds"]
         yield from from_payload(chunk, payload, self.model_version)

@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -56,12 +57,15 @@ def to_payload(articles: list[Article]) -> list[dict[str, Any]]:
 
 def extract_payload(extractor: Extractor, articles: list[dict[str, Any]]) -> dict[str, Any]:
     """Extract a chunk of article dicts; records and errors come back as plain data, with who
-    extracted them (process id, model version) and the process's peak memory so far."""
+    extracted them (process id, model version), the CPU seconds it took and the process's peak
+    memory so far."""
+    started = time.process_time()
     results = [
         {"records": [record.model_dump(mode="json") for record in result.records], "error": result.error}
         for result in extractor.extract(Article.model_validate(article) for article in articles)
     ]
-    return {"pid": os.getpid(), "model_version": extractor.model_version, "peak_rss_kib": peak_rss_kib(), "results": results}
+    cpu = time.process_time() - started
+    return {"pid": os.getpid(), "model_version": extractor.model_version, "cpu_seconds": cpu, "peak_rss_kib": peak_rss_kib(), "results": results}
 
 
 def from_payload(articles: list[Article], payload: dict[str, Any], model_version: str) -> list[ArticleResult]:
@@ -142,10 +146,12 @@ class _Worker:
 @dataclass
 class PoolStats:
     """What the pool did: chunks handed out again after their worker died, worker processes
-    started, and each worker's peak resident memory (KiB), for the benchmark and the logs."""
+    started, CPU seconds the workers spent extracting, and each worker's peak resident memory
+    (KiB), for the benchmark and the logs."""
 
     retried_chunks: int = 0
     workers_started: int = 0
+    cpu_seconds: float = 0.0
     peak_rss_kib: dict[int, int] = field(default_factory=dict)
 
 
@@ -271,6 +277,7 @@ class WorkerPool:
                 died = True
             else:
                 self.stats.peak_rss_kib[payload["pid"]] = payload["peak_rss_kib"]
+                self.stats.cpu_seconds += payload["cpu_seconds"]
                 worker.chunk.results = from_payload(worker.chunk.articles, payload, self.model_version)
                 worker.chunk = None
         if died or not worker.process.is_alive():
