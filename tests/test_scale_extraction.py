@@ -37,6 +37,17 @@ def test_two_worker_processes_give_the_records_of_one_process_byte_for_byte(nlp,
     assert worker_pool.model_version == installed_model_version() == Extractor(nlp).model_version
 
 
+def test_chunks_finished_out_of_order_come_out_in_order_and_none_is_lost(nlp, worker_pool: WorkerPool) -> None:
+    """A slow first chunk while the other worker finishes every chunk read after it."""
+    slow = dev_articles()[0]
+    slow = slow.model_copy(update={"url": "https://example.org/slow", "text": "\n\n".join([slow.text] * 12)})
+    quick = [article.model_copy(update={"url": f"{article.url}-{n}"}) for n in range(12) for article in UNRELATED]
+    articles = [slow, *quick]
+    results = list(worker_pool.extract(articles))
+    assert [r.article.url for r in results] == [a.url for a in articles]
+    assert as_jsonl(results) == as_jsonl(list(Extractor(nlp).extract(articles)))
+
+
 def test_a_worker_killed_in_the_middle_of_a_chunk_loses_nothing(nlp, worker_pool: WorkerPool) -> None:
     articles = dev_articles()
     expected = as_jsonl(list(Extractor(nlp).extract(articles)))

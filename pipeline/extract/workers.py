@@ -245,7 +245,9 @@ class WorkerPool:
                 unfinished.popleft()
                 yield from results
             if not unfinished:
-                return
+                if exhausted:
+                    return
+                continue  # every chunk read so far is out: read on
             self._hand_out(waiting)
             for worker in self._answering():
                 self._attend(worker, waiting)
