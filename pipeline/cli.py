@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipeline import __version__
+from pipeline.extract.options import add_scale_arguments
 from pipeline.inputs import MAX_ARTICLE_BYTES
 
 log = logging.getLogger("pipeline")
@@ -41,6 +42,12 @@ def _positive_int(value: str) -> int:
     return int(value)
 
 
+def _worker_counts(value: str) -> list[int]:
+    from pipeline.extract.options import worker_count
+
+    return [worker_count(part.strip()) for part in value.split(",")]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="partnerships",
@@ -57,10 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("-o", "--output", type=Path, help="write records here instead of stdout")
     extract.add_argument("--published", type=_date, help="publication date for .txt/.html inputs (YYYY-MM-DD)")
     extract.add_argument("--url", help="article URL for a single .txt/.html input (default: file:// path)")
-    extract.add_argument("--batch-size", type=int, default=32, help="blocks per nlp.pipe batch (default 32)")
     extract.add_argument("--quiet", action="store_true", help="log only errors, no progress bar")
     extract.add_argument("--max-article-size", type=_positive_int, default=MAX_ARTICLE_BYTES, metavar="BYTES", help=(
         f"skip (and report) an article whose input is larger than this (default {MAX_ARTICLE_BYTES:,})"))
+    add_scale_arguments(extract)
 
     evaluate = commands.add_parser("eval", help="score extraction against a gold file", description=(
         "Extract the gold articles (or read predictions from --pred) and print the contract's scores."))
@@ -83,9 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the JSON Schema of a partnership record")
 
-    bench = commands.add_parser("bench", help="throughput of extraction against raw spaCy on the same texts")
+    bench = commands.add_parser("bench", help="throughput of extraction against raw spaCy on the same texts", description=(
+        "Extraction against raw nlp.pipe of the base model in one process; with --workers 1,2 (and --dask-workers or "
+        "--scheduler) the speed-up of several processes, their peak memory, and the store's write rate."))
     bench.add_argument("--corpus", type=Path, help="gold or article JSONL to repeat (default: the bundled dev-like fixtures)")
-    bench.add_argument("--articles", type=int, default=1000, help="number of articles to process (default 1000)")
+    bench.add_argument("--articles", type=_positive_int, default=1000, help="number of articles to process (default 1000)")
+    bench.add_argument("--rounds", type=_positive_int, default=1, help="time each run this many times, alternating, and keep the fastest (default 1)")
+    bench.add_argument("--profile", action="store_true", help="also time each stage of the extraction (model components, rule components, assembly)")
+    bench.add_argument("--workers", type=_worker_counts, metavar="N,N,...", help="scaling: extract with these numbers of processes (1 = this process)")
+    bench.add_argument("--dask-workers", type=_positive_int, metavar="N", help="scaling: also through a local Dask cluster of N worker processes")
+    bench.add_argument("--scheduler", metavar="ADDRESS", help="scaling: also through this Dask cluster (tcp://host:8786)")
+    bench.add_argument("--db", action="append", default=[], metavar="URL", help="scaling: the store's write rate on this empty store (default: a temporary SQLite file)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     from pipeline.scraper.cli import add_crawl_arguments, add_demo_arguments
@@ -104,12 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
         "Tools for the sources file; 'sources probe URL' proposes a [[source]] entry for a site nobody configured yet.")))
 
     from pipeline.review.cli import add_review_arguments
-    from pipeline.store.cli import add_export_arguments, add_run_arguments, add_runs_arguments, add_unlock_arguments
+    from pipeline.store.cli import add_export_arguments, add_import_arguments, add_run_arguments, add_runs_arguments, add_unlock_arguments
 
     add_run_arguments(commands.add_parser("run", help="the scheduled job: crawl, extract, store, merge", description=(
         "Crawl the configured sources, extract new and changed articles, store and merge their records. "
         "Incremental and idempotent; exit 0 all done, 1 some sources or articles failed, 2 usage or store error, "
         "75 another run holds the store's lock, 130/143 stopped by SIGINT/SIGTERM (recorded as interrupted).")))
+    add_import_arguments(commands.add_parser("import", help="store articles from Article JSONL or folders of pages, to extract later", description=(
+        "Store articles from elsewhere as the crawl would: Article JSONL (- for stdin) or folders of .html pages with "
+        "--url-map. A bad line or page is reported with its file and line and the others are stored; run --no-crawl "
+        "(or --extract) extracts them. Exit 0 all stored, 1 some inputs failed, 2 usage or store error, 75 a run holds the lock.")))
     add_runs_arguments(commands.add_parser("runs", help="the last runs of the scheduled job"))
     add_export_arguments(commands.add_parser("export", help="records for downstream registries (jsonl, csv, atlas-csv)"))
     add_unlock_arguments(commands.add_parser("unlock", help="release the store's lock left by a run that will not come back", description=(
@@ -140,9 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.verbose, getattr(args, "quiet", False))
     from pipeline.review.cli import run_review
     from pipeline.scraper.cli import run_crawl, run_demo
+    from pipeline.extract.options import ExtractionUnavailable
     from pipeline.scraper.parse_cli import run_parse
     from pipeline.scraper.probe import run_sources
-    from pipeline.store.cli import run_export, run_run, run_runs, run_unlock
+    from pipeline.store.cli import run_export, run_import, run_run, run_runs, run_unlock
     from pipeline.store.errors import StoreUnavailable
 
     handlers = {
@@ -156,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "parse": run_parse,
         "sources": run_sources,
         "run": run_run,
+        "import": run_import,
         "runs": run_runs,
         "export": run_export,
         "review": run_review,
@@ -163,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
-    except StoreUnavailable as error:
+    except (StoreUnavailable, ExtractionUnavailable) as error:
         print(f"partnerships {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -175,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # ---------------------------------------------------------------------------- extract
 def run_extract(args: argparse.Namespace) -> int:
-    from pipeline.extract import Extractor
+    from pipeline.extract.options import open_extraction
     from pipeline.inputs import read_inputs
 
     failures = 0
@@ -195,15 +216,15 @@ def run_extract(args: argparse.Namespace) -> int:
         first = next(stream, None)
         if first is None:  # nothing readable: no need to load the model
             return EXIT_SOME_FAILED if failures else EXIT_OK
-        extractor = Extractor(batch_size=args.batch_size)
-        for result in _progress(extractor.extract(itertools.chain([first], stream)), total=None, quiet=args.quiet):
-            if result.error:
-                log.error("%s: extraction failed: %s", result.article.url, result.error)
-                failures += 1
-                continue
-            for record in result.records:
-                out.write(record.model_dump_json() + "\n")
-            out.flush()
+        with open_extraction(args) as extractor:
+            for result in _progress(extractor.extract(itertools.chain([first], stream)), total=None, quiet=args.quiet):
+                if result.error:
+                    log.error("%s: extraction failed: %s", result.article.url, result.error)
+                    failures += 1
+                    continue
+                for record in result.records:
+                    out.write(record.model_dump_json() + "\n")
+                out.flush()
     return EXIT_SOME_FAILED if failures else EXIT_OK
 
 
@@ -316,8 +337,17 @@ def run_schema(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- bench
 def run_bench(args: argparse.Namespace) -> int:
+    if args.workers or args.dask_workers or args.scheduler:
+        from pipeline.extract.bench_scale import format_scaling, run_scaling
+
+        result = run_scaling(
+            corpus=args.corpus, articles=args.articles, workers=args.workers or [1], dask_workers=args.dask_workers,
+            scheduler=args.scheduler, store_urls=args.db,
+        )
+        print(json.dumps(result, indent=2) if args.json else format_scaling(result))
+        return EXIT_OK
     from pipeline.extract.bench import format_bench, run_benchmark
 
-    result = run_benchmark(corpus=args.corpus, articles=args.articles)
+    result = run_benchmark(corpus=args.corpus, articles=args.articles, rounds=args.rounds, profile=args.profile)
     print(json.dumps(result, indent=2) if args.json else format_bench(result))
     return EXIT_OK

@@ -1,5 +1,5 @@
-"""The ``run``, ``runs``, ``export`` and ``unlock`` commands, wired into ``pipeline.cli`` as
-subcommands.
+"""The ``run``, ``import``, ``runs``, ``export`` and ``unlock`` commands, wired into ``pipeline.cli``
+as subcommands.
 
 Each command has ``add_<command>_arguments(parser)`` and ``run_<command>(args) -> int``.
 Exit status: 0 success; 1 some sources or articles failed (the rest done); 2 usage error or
@@ -18,15 +18,20 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from pipeline.extract.options import add_scale_arguments
 from pipeline.inputs import MAX_ARTICLE_BYTES
 from pipeline.scraper.fetch import FetchSettings
 from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, database_url
 from pipeline.store.errors import LockHeld, StoreUnavailable
 from pipeline.store.interruption import Stopped, stop_on_signals
 from pipeline.store.repository import RUN_LEASE, STATUSES, RunSummary, Store
+
+if TYPE_CHECKING:
+    from pipeline.store.ingest import RunOutcome
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +77,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--report", action="store_true", help="print the last runs when done")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
+    add_scale_arguments(parser)
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -97,16 +103,8 @@ def run_run(args: argparse.Namespace) -> int:
             print(f"partnerships run: {error}", file=sys.stderr)
             return EXIT_LOCKED
         try:
-            from pipeline.extract import Extractor
-            from pipeline.store.ingest import run_ingestion
-
-            extractor = Extractor()
-            progress = None if args.quiet else (lambda url: print(f"stored {url}", file=sys.stderr, flush=True))
             settings = FetchSettings(delay=args.delay, timeout=args.timeout, max_retries=args.retries)
-            outcome = run_ingestion(
-                store, sources, extractor, settings=settings, reextract=args.reextract, article_progress=progress,
-                holder=holder, max_article_bytes=args.max_article_size,
-            )
+            outcome = _ingest(store, sources, args, holder, settings=settings, reextract=args.reextract)
         except Stopped as stop:
             print(f"partnerships run: stopped by {stop}; recorded as interrupted, lock released", file=sys.stderr)
             return 128 + stop.signum
@@ -115,6 +113,66 @@ def run_run(args: argparse.Namespace) -> int:
         runs = store.recent_runs(5 if args.report else 1)
     print(format_runs(runs, failures=True), file=sys.stderr)
     return outcome.exit_status
+
+
+def _ingest(store: Store, sources: list, args: argparse.Namespace, holder: str, **options: object) -> RunOutcome:
+    """One run of the job with the extraction ``--workers`` / ``--scheduler`` name, started
+    once the lock is held."""
+    from pipeline.extract.options import open_extraction
+    from pipeline.store.ingest import run_ingestion
+
+    progress = None if args.quiet else (lambda url: print(f"stored {url}", file=sys.stderr, flush=True))
+    with open_extraction(args) as extractor:
+        return run_ingestion(
+            store, sources, extractor, article_progress=progress, holder=holder, max_article_bytes=args.max_article_size, **options  # type: ignore[arg-type]
+        )
+
+
+# ---------------------------------------------------------------------------- import
+def add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="Article JSONL (.jsonl), - for standard input, or a folder of .html pages")
+    _add_db_arguments(parser)
+    parser.add_argument("--url-map", type=Path, metavar="CSV", help="for folders of pages: CSV with the columns file,url (the page's path in the folder, the article's URL)")
+    parser.add_argument("--source", metavar="ID", help="source id given to articles read from pages (default none)")
+    parser.add_argument("--profile", default="generic", help="site profile reading the pages (default generic)")
+    parser.add_argument(
+        "--max-article-size", type=int, default=MAX_ARTICLE_BYTES, metavar="BYTES",
+        help=f"skip (and report) an article larger than this (default {MAX_ARTICLE_BYTES:,})",
+    )
+    parser.add_argument("--extract", action="store_true", help="then extract, store and merge what the store owes, as run --no-crawl does")
+    parser.add_argument("--quiet", action="store_true", help="no progress display")
+    add_scale_arguments(parser)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from pipeline.scraper.profiles import PROFILES
+    from pipeline.store.imports import import_articles, read_import_inputs
+
+    if args.profile not in PROFILES:
+        print(f"partnerships import: unknown profile {args.profile!r}; one of {', '.join(sorted(PROFILES))}", file=sys.stderr)
+        return EXIT_USAGE
+    holder = uuid.uuid4().hex
+    with open_store(args) as store, stop_on_signals():
+        try:
+            store.acquire_lock(holder, RUN_LEASE)  # a run re-extracting an article must not overwrite its import
+        except LockHeld as error:
+            print(f"partnerships import: {error}", file=sys.stderr)
+            return EXIT_LOCKED
+        try:
+            items = read_import_inputs(args.inputs, url_map=args.url_map, source=args.source, profile=args.profile, max_bytes=args.max_article_size)
+            report = import_articles(store, items, on_failure=lambda line: print(f"partnerships import: {line}", file=sys.stderr, flush=True))
+            print(f"partnerships import: {report.summary()}", file=sys.stderr)
+            status = EXIT_SOME_FAILED if report.failures else EXIT_OK
+            if args.extract:
+                outcome = _ingest(store, [], args, holder)
+                print(format_runs(store.recent_runs(1), failures=True), file=sys.stderr)
+                status = max(status, outcome.exit_status)
+        except Stopped as stop:
+            print(f"partnerships import: stopped by {stop}; what was committed stays, import again to finish", file=sys.stderr)
+            return 128 + stop.signum
+        finally:
+            store.release_lock(holder)
+    return status
 
 
 # ---------------------------------------------------------------------------- unlock
@@ -212,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.store.cli", description="The store's commands, standalone.")
     commands = parser.add_subparsers(dest="command", required=True)
     add_run_arguments(commands.add_parser("run", help="crawl, extract, store, merge"))
+    add_import_arguments(commands.add_parser("import", help="store articles from Article JSONL or folders of pages"))
     add_runs_arguments(commands.add_parser("runs", help="the last runs"))
     add_export_arguments(commands.add_parser("export", help="records for downstream registries"))
     add_unlock_arguments(commands.add_parser("unlock", help="release the lock of a run that will not come back"))
@@ -220,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    handlers = {"run": run_run, "runs": run_runs, "export": run_export, "unlock": run_unlock}
+    handlers = {"run": run_run, "import": run_import, "runs": run_runs, "export": run_export, "unlock": run_unlock}
     try:
         return handlers[args.command](args)
     except StoreUnavailable as error:

@@ -17,6 +17,12 @@ Incremental and idempotent: the crawl asks only for new or changed pages; an art
 text is unchanged and already extracted by this model version is not extracted again.
 ``reextract`` re-runs extraction from the stored articles (no refetching) for every article
 extracted by another model version; review decisions stay on top of the new values.
+
+At scale: stored articles are read in key ranges (``LOAD_BATCH`` URLs at a time, in URL order),
+never the whole archive at once, and the extraction may be a pool of processes or a Dask
+cluster (any ``ArticleExtractor``): this process alone writes to the store, in the order of the
+articles. A re-extraction killed at any point and started again goes on where it stopped: the
+articles committed with this model version are no longer owed.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from typing import Any
 
 import httpx
 
-from pipeline.extract import Extractor
+from pipeline.extract import ArticleExtractor
 from pipeline.inputs import MAX_ARTICLE_BYTES, too_large
 from pipeline.records import Article
 from pipeline.scraper.crawl import CrawlReport, ProgressCallback, crawl, text_hash
@@ -79,7 +85,7 @@ class _Timer:
 def run_ingestion(
     store: Store,
     sources: list[Source],
-    extractor: Extractor,
+    extractor: ArticleExtractor,
     *,
     settings: FetchSettings | None = None,
     reextract: bool = False,
@@ -121,7 +127,7 @@ def run_ingestion(
 
 class _Job:
     def __init__(
-        self, store: Store, extractor: Extractor, outcome: RunOutcome, holder: str, progress: ArticleProgress | None, max_article_bytes: int
+        self, store: Store, extractor: ArticleExtractor, outcome: RunOutcome, holder: str, progress: ArticleProgress | None, max_article_bytes: int
     ) -> None:
         self.store = store
         self.extractor = extractor
@@ -147,10 +153,8 @@ class _Job:
         self.timer.add("crawl", perf_counter() - started)
         self.store.save_sources((s.id, s.name, s.model_dump_json()) for s in sources)
         fresh = self._changed_articles(report.articles, state)
-        fresh_urls = {a.url for a in fresh}
-        owed = [u for u in self.store.urls_to_extract(self.extractor.model_version, reextract=reextract) if u not in fresh_urls]
-        self.count("owed", len(owed))
-        self._extract_and_store(_chain(fresh, self._stored_articles(owed)), state)
+        owed = self._owed_articles({a.url for a in fresh}, reextract)
+        self._extract_and_store(_chain(fresh, owed), state)
         state.flush()
 
     def _crawl(
@@ -194,9 +198,16 @@ class _Job:
                 changed.append(article)
         return changed
 
-    def _stored_articles(self, urls: list[str]) -> Iterator[Article]:
-        for start in range(0, len(urls), LOAD_BATCH):
-            yield from self.store.load_articles(urls[start : start + LOAD_BATCH])
+    def _owed_articles(self, fresh_urls: set[str], reextract: bool) -> Iterator[Article]:
+        """Stored articles whose extraction is owed, but for those the crawl just brought, read
+        one key range at a time as extraction asks for them."""
+        after = ""
+        while page := self.store.owed_articles(self.extractor.model_version, reextract=reextract, after=after, limit=LOAD_BATCH):
+            after = page[-1].url
+            for article in page:
+                if article.url not in fresh_urls:
+                    self.count("owed")
+                    yield article
 
     def _within_size_limit(self, articles: Iterator[Article]) -> Iterator[Article]:
         for article in articles:

@@ -172,15 +172,18 @@ class Store:
         with transaction(self.engine) as connection:
             write_pages(connection, pages)
 
-    def urls_to_extract(self, model_version: str, *, reextract: bool) -> list[str]:
-        """Stored articles whose extraction is owed: never done or failed; with ``reextract``
-        also those extracted by another model version."""
+    def owed_articles(self, model_version: str, *, reextract: bool, after: str = "", limit: int = 64) -> list[Article]:
+        """The next key range of stored articles whose extraction is owed (never done or failed;
+        with ``reextract`` also done by another model version): up to ``limit`` of them, by URL,
+        after ``after``. A run reads the archive range by range, never all of it at once."""
         column = schema.articles.c.extracted_with
         owed: sa.ColumnElement[bool] = column.is_(None)
         if reextract:
             owed = sa.or_(owed, column != model_version)
+        table = schema.articles
+        query = sa.select(table.c.document).where(owed, table.c.url > after).order_by(table.c.url).limit(limit)
         with reading(self.engine) as connection:
-            return list(connection.execute(sa.select(schema.articles.c.url).where(owed).order_by(schema.articles.c.url)).scalars())
+            return [Article.model_validate_json(document) for document in connection.execute(query).scalars()]
 
     def load_articles(self, urls: list[str]) -> list[Article]:
         with reading(self.engine) as connection:
