@@ -28,7 +28,9 @@ from pipeline.inputs import MAX_ARTICLE_BYTES, read_inputs, too_large
 from pipeline.records import Article
 from pipeline.scraper.crawl import text_hash
 from pipeline.store import schema
-from pipeline.store.repository import Store, canonical_json, merge_groups
+from pipeline.store.rebuild import merge_groups
+from pipeline.store.repository import Store
+from pipeline.store.schema import canonical_json
 
 IMPORT_BATCH = 500
 PAGE_SUFFIXES = (".html", ".htm")
@@ -151,7 +153,7 @@ def import_articles(store: Store, items: Iterable[Article | str], *, on_failure:
 def _store_batch(store: Store, articles: list[Article], report: ImportReport) -> None:
     """One transaction: each article new, changed (replaced, records removed) or unchanged."""
     table, records = schema.articles, schema.records
-    with store.engine.begin() as connection:
+    with store.changing_partnerships() as connection:
         regroup: set[str] = set()
         for article in articles:
             digest = text_hash(article)

@@ -6,7 +6,7 @@ clusters are corrected by the analysts' grouping decisions (``partnership_overri
 merge, move), and only the partnerships whose members changed are rebuilt, with their
 reviewed rows (``pipeline.store.reviewed``), in the caller's transaction: one that holds the
 partnership writers' lock, so that no analyst's decision is taken between the reading of a
-group and the writing of its partnerships (``Store._changing_partnerships``).
+group and the writing of its partnerships (``Store.changing_partnerships``).
 """
 
 from __future__ import annotations

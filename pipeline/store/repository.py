@@ -77,7 +77,7 @@ class Store:
             with reading(self.engine) as connection:
                 incomplete = bool(reviewed.missing(connection))
             if incomplete:  # a store upgraded from revision 3 (a read-only one has none missing)
-                with self._changing_partnerships() as connection:
+                with self.changing_partnerships() as connection:
                     reviewed.fill_missing(connection)
         except StoreTooNew as error:
             self.engine.dispose()
@@ -87,7 +87,7 @@ class Store:
             raise unavailable(url, error, connect_timeout) from None
 
     @contextlib.contextmanager
-    def _changing_partnerships(self) -> Iterator[sa.Connection]:
+    def changing_partnerships(self) -> Iterator[sa.Connection]:
         """The transaction of a change to partnerships: an article stored and merged, or an
         analyst's decision. One at a time, whole: the run and the analysts change the same
         partnerships, their records, history and reviewed rows, and a rebuild that read a
@@ -200,7 +200,7 @@ class Store:
         Returns the seconds spent storing and merging (for the run's stage times)."""
         article = item.article
         started = perf_counter()
-        with self._changing_partnerships() as connection:
+        with self.changing_partnerships() as connection:
             table = schema.records
             old_keys = set(connection.execute(sa.select(table.c.countries).where(table.c.article_url == article.url)).scalars())
             connection.execute(sa.delete(table).where(table.c.article_url == article.url))
@@ -240,7 +240,7 @@ class Store:
     # ------------------------------------------------------------------ review decisions (pipeline.store.decisions)
     def decide(self, partnership_id: str, field: str, value: Any, reviewer: str, note: str | None = None) -> None:
         """A field's reviewed value, or ``status`` accepted / rejected / new (``decisions.decide``)."""
-        with self._changing_partnerships() as connection:
+        with self.changing_partnerships() as connection:
             decisions.decide(connection, partnership_id, field, value, reviewer, note)
 
     def decide_versioned(
@@ -248,22 +248,22 @@ class Store:
     ) -> int:
         """The fields an analyst changed, in one transaction, if nobody decided since
         ``expected_version``; the new version (``decisions.decide_versioned``)."""
-        with self._changing_partnerships() as connection:
+        with self.changing_partnerships() as connection:
             return decisions.decide_versioned(connection, partnership_id, changes, reviewer, expected_version, note)
 
     def undo(self, partnership_id: str, reviewer: str, expected_version: int, note: str | None = None) -> list[str]:
         """Undo the partnership's latest decision; the fields given back (``decisions.undo``)."""
-        with self._changing_partnerships() as connection:
+        with self.changing_partnerships() as connection:
             return decisions.undo(connection, partnership_id, reviewer, expected_version, note)
 
     def split(self, partnership_id: str, article_url: str, reviewer: str, expected_version: int, note: str | None = None) -> Split:
         """Take one article's records out of a partnership for good (``decisions.split``)."""
-        with self._changing_partnerships() as connection:
+        with self.changing_partnerships() as connection:
             return decisions.split(connection, partnership_id, article_url, reviewer, expected_version, note)
 
     def merge(self, partnership_id: str, other_id: str, reviewer: str, expected_version: int, note: str | None = None) -> str:
         """Join another partnership into this one for good; the joined id (``decisions.merge``)."""
-        with self._changing_partnerships() as connection:
+        with self.changing_partnerships() as connection:
             return decisions.merge(connection, partnership_id, other_id, reviewer, expected_version, note)
 
     # ------------------------------------------------------------------ reading
