@@ -129,7 +129,7 @@ def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Dra
             continue  # "liées depuis 2001 par un accord … le nouvel accord a été signé": two agreements
         if not _dates_agree(own_date, draft.own_date):
             continue
-        if _two_kinds_in_one_sentence(anchor, draft):
+        if _two_kinds_in_one_sentence(anchor, draft) or _two_dated_kinds(anchor, own_date, draft):
             continue
         return draft
     return None
@@ -153,6 +153,15 @@ def _two_kinds_in_one_sentence(anchor: Mention, draft: Draft) -> bool:
     if anchor is draft.anchor or len(labels) == 1 or labels & {"other", "twinning"}:
         return False
     return any(a.block == anchor.block and a.span.sent.start == anchor.span.sent.start for a in draft.anchors)
+
+
+def _two_dated_kinds(anchor: Mention, own_date: Mention | None, draft: Draft) -> bool:
+    """"une lettre d'intention en 2018 … l'accord de coopération signé ce 4 septembre": two
+    instruments of different types, one of them dated and the other not, are two steps."""
+    kinds = {a.label for a in draft.anchors} - {"other", "twinning"}
+    if anchor.label in ("other", "twinning") or not kinds or anchor.label in kinds:
+        return False
+    return (own_date is None) != (draft.own_date is None)
 
 
 def same_parties(a: list[PartyMention], b: list[PartyMention]) -> bool:
