@@ -238,6 +238,8 @@ class PlaceMatcher:
                 for place, masks in self.places[pieces.doc[start:end].text]
                 if any(_capitals_agree(written, mask) for mask in masks) and not _acronym_of(text, masks)
             )
+            if candidates and _common_noun_use(doc, token_start, token_end):
+                candidates = tuple(place for place in candidates if PARTY_KIND[place.label] != "municipality")
             if candidates:
                 found[(token_start, token_end)] = candidates
         spans: list[Span] = []
@@ -255,6 +257,18 @@ def _capitals_agree(written: CapitalMask, spelling: CapitalMask) -> bool:
     villes" the commune "Les Deux-Villes"; adjectives ("marocaine") have no capital to require.
     """
     return all(w or not s for w, s in zip(written, spelling))
+
+
+# "la Croix de Hockenheim", "une Fontaine du XVIe siècle": a one-word town name between an article
+# that is not part of it and a complement is a common noun written with a capital (a monument).
+COMMON_NOUN_ARTICLES = frozenset({"la", "une", "un", "cette"})
+COMPLEMENT_WORDS = frozenset({"de", "d'", "d’", "du", "des"})
+
+
+def _common_noun_use(doc: Doc, start: int, end: int) -> bool:
+    if end - start != 1 or start == 0 or end >= len(doc):
+        return False
+    return doc[start - 1].text in COMMON_NOUN_ARTICLES and doc[end].lower_ in COMPLEMENT_WORDS
 
 
 def _acronym_of(text: str, spellings: frozenset[CapitalMask]) -> bool:
