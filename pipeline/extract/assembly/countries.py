@@ -91,7 +91,12 @@ def _followed_by_name(doc: Doc, locator: Mention) -> bool:
 
 
 def _names_inside(gap) -> bool:
-    return any(t.text[:1].isupper() and t.is_alpha for t in gap)
+    return any(_name_like(t) for t in gap)
+
+
+def _name_like(token) -> bool:
+    """A capitalised word, hyphenated ones included ("Fribourg-en-Brisgau" is one token)."""
+    return token.text[:1].isupper() and token.text.replace("-", "").replace("'", "").isalpha()
 
 
 def _located_before_names(gap) -> bool:
@@ -99,7 +104,7 @@ def _located_before_names(gap) -> bool:
     for token in gap:
         if token.lower_ in ("dans", "en", "près", "située", "situé", "située", "situées", "situés"):
             return True
-        if token.text[:1].isupper() and token.is_alpha:
+        if _name_like(token):
             return False
     return False
 

@@ -44,7 +44,7 @@ def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[
             twin = near[0]
             # the party the twinning sentence names, even as a place ("dans la vie de la ville de X")
             named = [p for p in parties if p.mention.block == index and twin.span.sent.start <= p.mention.span.start < twin.span.sent.end and p.country and p not in listed]
-            hub = (named[0] if named else None) or fallback
+            hub = twin_of(twin, named) or (named[0] if named else None) or fallback
             if hub is None:
                 continue
             base = view.orders[index]
@@ -55,6 +55,17 @@ def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[
                     relations.append(relation)
                     _bracket_year(view, index, party)
     return relations
+
+
+def twin_of(twinning: Mention, named: list[PartyMention]) -> PartyMention | None:
+    """"El Eulma devient la cinquième ville jumelle de Villeurbanne après A (Espagne), B …": the
+    party right after "jumelle de" is the one whose twins are listed, not the sentence's subject."""
+    doc = twinning.span.doc
+    end = twinning.span.end
+    if end >= len(doc) or doc[end].lower_ not in ("de", "d'", "d’", "du"):
+        return None
+    # the party's span may open on the generic word before ("ville jumelle de X" is read whole)
+    return next((p for p in named if p.mention.span.start <= end + 1 < p.mention.span.end or end < p.mention.span.start <= end + 3), None)
 
 
 def _bracketed(party: PartyMention) -> bool:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.clauses import clause_of
-from pipeline.extract.assembly.lists import bracket_lists, list_relations, pair_lines
+from pipeline.extract.assembly.lists import bracket_lists, list_relations, pair_lines, twin_of
 from pipeline.extract.assembly.members import Relation, distinct, valid
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
@@ -280,7 +280,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if len(territories) >= 2:
         # "la Ville de Tulle, la commune de Banfora et l'association X ont signé": coordinated signers
         named = [c for c in candidates if not c.state and (not c.organisation or _coordinated_before(c, anchor))]
-    hub = _twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), None)
+    hub = twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), None)
     if by_pairs and len(named) >= 3 and hub is not None:
         return [_Reading([hub, c], "twins") for c in named if c is not hub]
     if len(named) >= 2:
@@ -291,14 +291,6 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if not named and context.main_pair is not None and _speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
     return []
-
-
-def _twin_of(anchor: Mention, named: list[PartyMention]) -> PartyMention | None:
-    """"la cinquième ville jumelle de Villeurbanne après A, B et C": the town whose twins are listed."""
-    doc = anchor.span.doc
-    if anchor.span.end < len(doc) and doc[anchor.span.end].lower_ in ("de", "d'"):
-        return next((c for c in named if anchor.span.end < c.mention.span.start <= anchor.span.end + 3), None)
-    return None
 
 
 def _attaches_to(entre, anchor: Mention) -> bool:
