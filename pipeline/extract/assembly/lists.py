@@ -6,7 +6,9 @@
   countries with a dash, in an article about twinnings or agreements [``pair_line``];
 - "… pour la ville de X. Ainsi, après A (Tunisie 1969), B (Espagne 1989), C (Maroc 1989)…": a
   sentence listing three or more towns with their country in brackets, next to a twinning word
-  [``bracket_list``].
+  [``bracket_list``];
+- a table of twin towns, one pair per row and nothing else ("Hotton Izegem", "Wanze Koksijde"),
+  three rows or more right under a twinning word [``pair_row``].
 
 A bare year closing a pair's line, or in a listed town's brackets, dates that pair: it is added to
 the article's dates.
@@ -23,6 +25,8 @@ from pipeline.extract.blocks import BlockKind
 from pipeline.normalize import names_match
 
 MIN_BRACKET_LIST = 3
+MIN_PAIR_ROWS = 3
+MAX_ROW_TOKENS = 16
 
 
 def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[Mention], fallback: PartyMention | None) -> list[Relation]:
@@ -100,6 +104,58 @@ def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Men
                 relations.append(relation)
                 _line_year(view, index)
     return relations
+
+
+def pair_rows(view: ArticleView, parties: list[PartyMention]) -> list[Relation]:
+    """Rows of a twin-town table: a run of short blocks made of names only, right under a
+    twinning mention; each row naming two places (words in brackets aside) is a pair. A row whose
+    places the gazetteers miss names fewer and is left out, without ending the table."""
+    twinnings = [m for m in view.mentions("agreements") if m.label == "twinning" and m.span._.agreement_status not in ("planned", "negated")]
+    relations: list[Relation] = []
+    run: list[int] = []
+    for index in range(len(view.blocks) + 1):
+        if index < len(view.blocks) and _row_like(view, index):
+            run.append(index)
+            continue
+        pairs = [(row, pair) for row in run if (pair := _row_pair(view, parties, row)) is not None]
+        twinning = next((m for m in reversed(twinnings) if run and run[0] - 2 <= m.block < run[0]), None)
+        if len(pairs) >= MIN_PAIR_ROWS and twinning is not None:
+            for row, (left, right) in pairs:
+                relation = valid(twinning, [left, right], "pair_row", where=left.mention, scope=(view.orders[row], view.orders[row] + len(view.docs[row])))
+                if relation is not None:
+                    relations.append(relation)
+        run = []
+    return relations
+
+
+def _outside_brackets(doc) -> list:
+    depth, kept = 0, []
+    for token in doc:
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            kept.append(token)
+    return kept
+
+
+def _row_like(view: ArticleView, index: int) -> bool:
+    """A short block whose words outside brackets are all capitalised names."""
+    doc = view.docs[index]
+    if len(doc) > MAX_ROW_TOKENS or view.blocks[index].kind is BlockKind.title:
+        return False
+    words = [t for t in _outside_brackets(doc) if not t.is_punct and not t.is_space]
+    return len(words) >= 2 and all(t.text[:1].isupper() for t in words)
+
+
+def _row_pair(view: ArticleView, parties: list[PartyMention], index: int) -> tuple[PartyMention, PartyMention] | None:
+    outside = {t.i for t in _outside_brackets(view.docs[index])}
+    in_row = distinct([p for p in parties if p.mention.block == index and p.country and not p.state and p.mention.span.start in outside])
+    if len(in_row) != 2:
+        return None
+    left, right = sorted(in_row, key=lambda p: p.mention.span.start)
+    return left, right
 
 
 def _line_year(view: ArticleView, index: int) -> None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.clauses import clause_of
-from pipeline.extract.assembly.lists import bracket_lists, list_relations, pair_lines, twin_of
+from pipeline.extract.assembly.lists import bracket_lists, list_relations, pair_lines, pair_rows, twin_of
 from pipeline.extract.assembly.members import Relation, distinct, valid
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
@@ -138,6 +138,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
     found.extend(list_relations(view, parties, context.home))
     if anchors or weak:
         found.extend(pair_lines(view, parties, [*anchors, *weak]))
+        found.extend(pair_rows(view, parties))
         found.extend(bracket_lists(view, parties, [*anchors, *weak], context.home or context.dominant))
     return found
 
