@@ -95,6 +95,8 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
             continue
         if _common_noun_read_as_place(first) or (first.span._.place_ambiguous and not _written_as_name(first)) or _not_a_territory(first):
             continue
+        if _without_its_article(first):
+            continue
         keep(_gazetteer_party(view, group, locators))
     every_place = [(m.start, m.end) for m in places]
     vetted_people = [(m.start, m.end) for m in view.mentions("people")]
@@ -315,6 +317,28 @@ def _common_noun_read_as_place(place: Mention) -> bool:
 
 
 PLACE_PARTICLES = frozenset({"de", "du", "des", "d'", "la", "le", "les", "l'", "sur", "sous", "en", "lès", "lez", "aux", "et", "-"})
+
+
+# The article of a commune's name ("Le Mans", "L'Union") and what may stand before the bare name
+# when the match did not take the article itself: the preposition it merged into ("au Mans"), or
+# "la" written in lower case ("à la Rochelle"); a lower-case "l'" is the common noun's ("l'Union des
+# villes et communes").
+ARTICLE_CONTEXTS = {"le ": ("au", "du"), "les ": ("aux", "des"), "la ": ("la",), "l'": ()}
+
+
+def _without_its_article(place: Mention) -> bool:
+    """"l'Union européenne" is not the commune L'Union, nor is "Union" alone: the bare name of a
+    commune whose name holds an article needs, right before it, the preposition that article
+    merged into ("au Mans", "du Touquet")."""
+    name = (place.span._.place_name or "").lower()
+    article = next((a for a in ARTICLE_CONTEXTS if name.startswith(a)), None)
+    if article is None or place.span.text.lower().startswith(article.strip()):
+        return False
+    doc, start, end = place.span.doc, place.span.start, place.span.end
+    before = doc[start - 1].lower_ if start > 0 else ""
+    if end < len(doc) and doc[end].is_lower and doc[end].pos_ == "ADJ":
+        return True  # "l'Union européenne", "l'Union africaine"
+    return before not in ARTICLE_CONTEXTS[article]
 
 
 def _written_as_name(place: Mention) -> bool:
