@@ -100,6 +100,34 @@ def _future_forms(verb: str) -> list[str]:
     return [stem + ending for ending in ("a", "as", "ai", "ont", "ons", "ez", "ait", "aient", "ions", "iez")]
 
 
+SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
+OPENING_QUOTES = frozenset({"«", "“", '"'})
+
+
+def own_sentence(span: Span) -> Span:
+    """The span's sentence, cut where the parser missed a full stop ("… dans ce jumelage.  « L'histoire
+    … nous lie depuis quatre siècles »": the second sentence's words say nothing of this agreement)."""
+    sentence = span.sent
+    doc = span.doc
+    start, end = sentence.start, sentence.end
+    for i in range(span.start - 1, sentence.start, -1):
+        if _ends_sentence(doc, i):
+            start = i + 1
+            break
+    for i in range(span.end, sentence.end - 1):
+        if _ends_sentence(doc, i):
+            end = i + 1
+            break
+    return doc[start:end]
+
+
+def _ends_sentence(doc: Doc, i: int) -> bool:
+    if doc[i].text not in SENTENCE_ENDS:
+        return False
+    following = next((t for t in doc[i + 1 :] if not t.is_space), None)
+    return following is not None and (following.text[:1].isupper() or following.text in OPENING_QUOTES)
+
+
 class AgreementMentions:
     def __init__(self, nlp: Language, name: str, patterns_path: str, lexicon_path: str) -> None:
         self.name = name
@@ -123,7 +151,7 @@ class AgreementMentions:
         return doc
 
     def _annotate(self, span: Span) -> None:
-        sentence = span.sent
+        sentence = own_sentence(span)
         head = span.root
         status, cue = self._status(span, sentence, head)
         span._.agreement_status = status
