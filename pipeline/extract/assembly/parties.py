@@ -203,7 +203,21 @@ def _unknown_place(entity: Mention) -> bool:
     words = [t for t in span if t.is_alpha]
     if not words or all(span.doc.vocab[t.lower_].has_vector for t in words) or any(t.lower_ in _TITLE_WORDS for t in words):
         return False
+    if _inhabitants(span):
+        return False
     return root.pos_ == "PROPN" or (root.pos_ == "NOUN" and not span[0].is_sent_start)
+
+
+# Plural endings of the names of inhabitants ("les Fleurentins", "les Rennais", "des Tourangelles").
+_INHABITANT_ENDINGS = ("ins", "ines", "ois", "oises", "ais", "aises", "iens", "iennes", "ens", "ennes", "ains", "aines", "ots", "ottes", "elles", "ards")
+
+
+def _inhabitants(span) -> bool:
+    """One capitalised word in the plural after "les"/"des"/"aux": a town's inhabitants, not a town."""
+    if len(span) != 1 or span.start == 0:
+        return False
+    before = span.doc[span.start - 1].lower_
+    return before in ("les", "des", "aux", "nos", "ces") and span[0].lower_.endswith(_INHABITANT_ENDINGS)
 
 
 def _named_as_state(country: Mention) -> bool:
