@@ -377,8 +377,9 @@ def _group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]
             i = max(party.mention.span.end, i + 1)
             continue
         token = doc[i]
-        if token.lower_ in _GROUP_STOPS or token.lower_ in ("entre", "avec") or token.pos_ in ("VERB", "AUX"):
-            break
+        listed = group and doc[i - 1].text == "," and i + 1 < sentence.end and doc[i + 1].text in (",", "et")
+        if token.lower_ in _GROUP_STOPS or token.lower_ in ("entre", "avec") or (token.pos_ in ("VERB", "AUX") and not listed):
+            break  # a word between two commas of the list ("…, Elche, chongqing, Kiev") is an item the gazetteers miss
         if token.text == "," and not group:
             break  # "avec d'autres villes du monde, la ville de Nice est…": no list began
         i += 1
