@@ -365,6 +365,8 @@ def _written_as_name(place: Mention) -> bool:
     if not first.is_sent_start:
         return any(t.pos_ == "PROPN" for t in span)
     doc = span.doc
+    if all(t.pos_ == "PROPN" and t.ent_type_ == "LOC" for t in span):
+        return True  # "Paris n'est jumelée qu'avec Rome": the model reads it as a place name
     following = doc[span.end : span.end + 2]
     if following and following[0].text == "(":
         return True  # "Avion (Pas-de-Calais) – Thorez": a name with its locator
