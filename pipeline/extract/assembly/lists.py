@@ -8,7 +8,10 @@
   sentence listing three or more towns with their country in brackets, next to a twinning word
   [``bracket_list``];
 - a table of twin towns, one pair per row and nothing else ("Hotton Izegem", "Wanze Koksijde"),
-  three rows or more right under a twinning word [``pair_row``].
+  three rows or more right under a twinning word [``pair_row``];
+- "… ayant des accords de partenariat …, à savoir A, partenaire du conseil régional de B, C et
+  D, la municipalité de E, partenaire de F": each name with the ones it is said partner of, in a
+  sentence that speaks of agreements [``partner_of``].
 
 A bare year closing a pair's line, or in a listed town's brackets, dates that pair: it is added to
 the article's dates.
@@ -156,6 +159,61 @@ def _row_pair(view: ArticleView, parties: list[PartyMention], index: int) -> tup
         return None
     left, right = sorted(in_row, key=lambda p: p.mention.span.start)
     return left, right
+
+
+PARTNER_WORDS = frozenset({"partenaire", "partenaires"})
+BOTH_WORDS = frozenset({"tous", "toutes", "deux", "les", "trois"})
+ITEM_OPENERS = frozenset({"la", "le", "les", "l'", "l’", "un", "une", "et"})
+
+
+def partner_appositions(view: ArticleView, parties: list[PartyMention]) -> list[Relation]:
+    """"A, partenaire de B et C": A with each of B and C, in a sentence holding an agreement word
+    that is not planned, negated or generic. "A et B, toutes deux partenaires de C" gives both."""
+    relations: list[Relation] = []
+    for anchor in view.mentions("agreements"):
+        if anchor.span._.agreement_status in ("planned", "negated", "generic"):
+            continue
+        if any(r.anchor.block == anchor.block and r.anchor.span.sent.start == anchor.span.sent.start for r in relations):
+            continue
+        sentence = anchor.span.sent
+        doc = sentence.doc
+        in_sentence = [p for p in parties if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and p.country and p.introducer is None]
+        for token in sentence:
+            if token.lower_ not in PARTNER_WORDS or token.i + 1 >= sentence.end or doc[token.i + 1].lower_ not in ("de", "du", "d'", "d’", "des"):
+                continue
+            comma = token.i - 1
+            while comma > sentence.start and doc[comma].lower_ in BOTH_WORDS:
+                comma -= 1
+            if doc[comma].text != ",":
+                continue
+            left = [p for p in in_sentence if _item_start(doc, comma, sentence) <= p.mention.span.start and p.mention.span.end <= comma]
+            right = [p for p in in_sentence if token.i < p.mention.span.start < _item_end(doc, token.i, sentence)]
+            for one in left:
+                for other in right:
+                    relation = valid(anchor, [one, other], "partner_of", where=other.mention)
+                    if relation is not None:
+                        relations.append(relation)
+    return relations
+
+
+def _item_start(doc, comma: int, sentence: Span) -> int:
+    """Where the item before ", partenaire de" begins: after the previous comma, colon or "à savoir"."""
+    i = comma - 1
+    while i > sentence.start and doc[i].text not in (",", ":", ";") and doc[i].lower_ != "savoir":
+        i -= 1
+    return i + 1
+
+
+def _item_end(doc, start: int, sentence: Span) -> int:
+    """Where the partners after "partenaire de" end: at a comma that opens another item ("la
+    municipalité de …", "et la …"), a semicolon or the sentence's end; "ainsi que des villes de X"
+    goes on with the partners."""
+    for i in range(start + 1, sentence.end):
+        if doc[i].text in (";", ".", ":"):
+            return i
+        if doc[i].text == "," and i + 1 < sentence.end and doc[i + 1].lower_ in ITEM_OPENERS:
+            return i
+    return sentence.end
 
 
 def _line_year(view: ArticleView, index: int) -> None:

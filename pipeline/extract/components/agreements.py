@@ -191,6 +191,14 @@ class AgreementMentions:
             if "Fut" in force.morph.get("Tense") or "Cnd" in force.morph.get("Mood"):
                 return "planned", force.text
             return "in_force", force.text
+        owner = head.head
+        if head.dep_ == "obj" and owner.pos_ == "VERB" and owner.lemma_.lower() == "avoir" and owner.i != head.i:
+            # "des communes ayant des conventions de partenariat avec …": agreements they hold
+            if negation is not None:
+                return "negated", negation.text
+            if "Fut" in owner.morph.get("Tense") or "Cnd" in owner.morph.get("Mood"):
+                return "planned", owner.text
+            return "in_force", owner.text
         if self._marker(span) == "older" and self._dated_after(span):
             # "le premier accord, de 2003": an older agreement named with its year
             return "in_force", span.doc[span.end : span.end + 4].text
