@@ -43,13 +43,19 @@ def read_date_rules(path: str | Path) -> list[DateRule]:
         ]
 
 
+PERIOD_WORDS = ("à", "au")
+
+
 def starts_year_period(doc: Doc, span: Span) -> bool:
-    """A year followed by "-2027" opens a period ("2025-2027"): a duration, not a date."""
-    last = doc[span.end - 1]
+    """A year followed by "-2027" or "à 2027" opens a period ("2025-2027", "la période 2016 à
+    2021"), and "à 2021" after a year closes one: a duration, not a date."""
+    last, first = doc[span.end - 1], doc[span.start]
+    if first.lower_ in PERIOD_WORDS and span.start > 0 and YEAR_PATTERN.match(doc[span.start - 1].text) is not None:
+        return True
     return (
         YEAR_PATTERN.match(last.text) is not None
         and span.end + 1 < len(doc)
-        and doc[span.end].text in PERIOD_DASHES
+        and (doc[span.end].text in PERIOD_DASHES or doc[span.end].lower_ in PERIOD_WORDS)
         and YEAR_PATTERN.match(doc[span.end + 1].text) is not None
     )
 
