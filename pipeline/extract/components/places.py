@@ -238,6 +238,9 @@ class PlaceMatcher:
                 for place, masks in self.places[pieces.doc[start:end].text]
                 if any(_capitals_agree(written, mask) for mask in masks) and not _acronym_of(text, masks)
             )
+            if candidates and token_start > 0 and doc[token_start - 1].lower_ in SEA_WORDS:
+                # "l'océan Indien", "la mer Noire": a sea's adjective, not a country's
+                candidates = tuple(place for place in candidates if place.label != "demonym")
             if candidates and _common_noun_use(doc, token_start, token_end):
                 candidates = tuple(place for place in candidates if PARTY_KIND[place.label] != "municipality")
             if candidates:
@@ -261,6 +264,7 @@ def _capitals_agree(written: CapitalMask, spelling: CapitalMask) -> bool:
 
 # "la Croix de Hockenheim", "une Fontaine du XVIe siècle": a one-word town name between an article
 # that is not part of it and a complement is a common noun written with a capital (a monument).
+SEA_WORDS = frozenset({"océan", "mer", "golfe"})
 COMMON_NOUN_ARTICLES = frozenset({"la", "une", "un", "cette"})
 COMPLEMENT_WORDS = frozenset({"de", "d'", "d’", "du", "des"})
 
