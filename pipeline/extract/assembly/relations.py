@@ -68,8 +68,8 @@ class _Context:
 
     @property
     def main_pair(self) -> list[PartyMention] | None:
-        """What "les deux villes" refers to: the pair its section's heading names ("Grande-Synthe et
-        Sidi Ifni au Maroc"), else the title's, else the article's two most named parties."""
+        """What "les deux villes" refers to: the pair its section's heading names ("Lorient et
+        Thiès au Sénégal"), else the title's, else the article's two most named parties."""
         heading = self.headings.get(self.section, [])
         return heading if len(heading) == 2 else self.title_pair or self.frequent_pair
 
