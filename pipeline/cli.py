@@ -20,7 +20,7 @@ from typing import TextIO
 
 from pipeline import __version__
 from pipeline.extract.options import add_scale_arguments
-from pipeline.inputs import MAX_ARTICLE_BYTES
+from pipeline.inputs import add_max_article_size, positive_int
 
 log = logging.getLogger("pipeline")
 
@@ -34,12 +34,6 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
-
-
-def _positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) == 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
-    return int(value)
 
 
 def _worker_counts(value: str) -> list[int]:
@@ -65,8 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--published", type=_date, help="publication date for .txt/.html inputs (YYYY-MM-DD)")
     extract.add_argument("--url", help="article URL for a single .txt/.html input (default: file:// path)")
     extract.add_argument("--quiet", action="store_true", help="log only errors, no progress bar")
-    extract.add_argument("--max-article-size", type=_positive_int, default=MAX_ARTICLE_BYTES, metavar="BYTES", help=(
-        f"skip (and report) an article whose input is larger than this (default {MAX_ARTICLE_BYTES:,})"))
+    add_max_article_size(extract, "skip (and report)")
     add_scale_arguments(extract)
 
     evaluate = commands.add_parser("eval", help="score extraction against a gold file", description=(
@@ -94,11 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Extraction against raw nlp.pipe of the base model in one process; with --workers 1,2 (and --dask-workers or "
         "--scheduler) the speed-up of several processes, their peak memory, and the store's write rate."))
     bench.add_argument("--corpus", type=Path, help="gold or article JSONL to repeat (default: the bundled dev-like fixtures)")
-    bench.add_argument("--articles", type=_positive_int, default=1000, help="number of articles to process (default 1000)")
-    bench.add_argument("--rounds", type=_positive_int, default=1, help="time each run this many times, alternating, and keep the fastest (default 1)")
+    bench.add_argument("--articles", type=positive_int, default=1000, help="number of articles to process (default 1000)")
+    bench.add_argument("--rounds", type=positive_int, default=1, help="time each run this many times, alternating, and keep the fastest (default 1)")
     bench.add_argument("--profile", action="store_true", help="also time each stage of the extraction (model components, rule components, assembly)")
     bench.add_argument("--workers", type=_worker_counts, metavar="N,N,...", help="scaling: extract with these numbers of processes (1 = this process)")
-    bench.add_argument("--dask-workers", type=_positive_int, metavar="N", help="scaling: also through a local Dask cluster of N worker processes")
+    bench.add_argument("--dask-workers", type=positive_int, metavar="N", help="scaling: also through a local Dask cluster of N worker processes")
     bench.add_argument("--scheduler", metavar="ADDRESS", help="scaling: also through this Dask cluster (tcp://host:8786)")
     bench.add_argument("--db", action="append", default=[], metavar="URL", help="scaling: the store's write rate on this empty store (default: a temporary SQLite file)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -9,6 +9,7 @@ bounded whatever the input: no more than ``max_bytes`` of a line or file is ever
 
 from __future__ import annotations
 
+import argparse
 import codecs
 import datetime as dt
 import json
@@ -25,6 +26,21 @@ from pipeline.records import Article
 # is a mistake (a dump, a binary) that would take minutes and gigabytes to extract.
 MAX_ARTICLE_BYTES = 2_000_000
 _SKIP_CHUNK = 1 << 16
+
+
+def add_max_article_size(parser: argparse.ArgumentParser, what_happens: str) -> None:
+    """``--max-article-size`` as every command that reads articles takes it."""
+    parser.add_argument(
+        "--max-article-size", type=positive_int, default=MAX_ARTICLE_BYTES, metavar="BYTES",
+        help=f"{what_happens} an article larger than this (default {MAX_ARTICLE_BYTES:,})",
+    )
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number above 0."""
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
+    return int(value)
 
 
 def read_inputs(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from pipeline.extract.options import add_scale_arguments
-from pipeline.inputs import MAX_ARTICLE_BYTES
+from pipeline.inputs import add_max_article_size
 from pipeline.scraper.fetch import FetchSettings
 from pipeline.store.engine import DEFAULT_CONNECT_TIMEOUT, database_url
 from pipeline.store.errors import LockHeld, StoreUnavailable
@@ -71,10 +71,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--delay", type=float, default=FetchSettings.delay, help="seconds between requests to one host")
     parser.add_argument("--timeout", type=float, default=FetchSettings.timeout, help="seconds per request")
     parser.add_argument("--retries", type=int, default=FetchSettings.max_retries, help="retries on timeouts, 429 and 5xx")
-    parser.add_argument(
-        "--max-article-size", type=int, default=MAX_ARTICLE_BYTES, metavar="BYTES",
-        help=f"skip (and record as failed) an article whose text is larger than this (default {MAX_ARTICLE_BYTES:,})",
-    )
+    add_max_article_size(parser, "skip (and record as failed)")
     parser.add_argument("--report", action="store_true", help="print the last runs when done")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     add_scale_arguments(parser)
@@ -135,10 +132,7 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url-map", type=Path, metavar="CSV", help="for folders of pages: CSV with the columns file,url (the page's path in the folder, the article's URL)")
     parser.add_argument("--source", metavar="ID", help="source id given to articles read from pages (default none)")
     parser.add_argument("--profile", default="generic", help="site profile reading the pages (default generic)")
-    parser.add_argument(
-        "--max-article-size", type=int, default=MAX_ARTICLE_BYTES, metavar="BYTES",
-        help=f"skip (and report) an article larger than this (default {MAX_ARTICLE_BYTES:,})",
-    )
+    add_max_article_size(parser, "skip (and report)")
     parser.add_argument("--extract", action="store_true", help="then extract, store and merge what the store owes, as run --no-crawl does")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     add_scale_arguments(parser)
