@@ -68,6 +68,8 @@ class SigningLexicon:
         self.generic_words = frozenset(data["generic_words"])
         self.transparent_governors = frozenset(data["transparent_governors"])
         self.existence_verbs = frozenset(data["existence_verbs"])
+        # "le jumelage … date de 1958": "date" is tagged a noun, and its lemma is the noun's
+        self.existence_forms = frozenset(form for verb in self.existence_verbs for form in _inflections(verb))
         # the lemmatizer leaves some forms as they are ("signé" tagged ADJ, "signe" lemmatised "signe")
         self.signing_forms = frozenset(form for verb in self.signing_verbs for form in _inflections(verb))
         # and the tagger reads some future forms as participles ("signera"): the form decides
@@ -209,7 +211,10 @@ class AgreementMentions:
         if token.lemma_.lower() in lex.in_force_words or token.lower_ in lex.in_force_words:
             return True
         # "le protocole d'amitié qui existe depuis 2019", "un jumelage qui remonte à 1962"
-        return token.lemma_.lower() in lex.existence_verbs and any(t.lower_ == "depuis" or t.like_num for t in sentence if t.i > token.i)
+        existence = token.lemma_.lower() in lex.existence_verbs or (
+            token.lower_ in lex.existence_forms and token.i > 0 and token.nbor(-1).pos_ != "DET"
+        )
+        return existence and any(t.lower_ == "depuis" or t.like_num for t in sentence if t.i > token.i)
 
     @staticmethod
     def _dated_after(span: Span) -> bool:
