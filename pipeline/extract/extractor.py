@@ -33,7 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extract.assembly import ANCHOR_STATUSES, ArticleView, Assembler, AssemblyLexicon
-from pipeline.extract.blocks import split_blocks, normalise_text
+from pipeline.extract.blocks import BlockKind, normalise_text, split_blocks
 from pipeline.extract.model import read_model_config, shared_nlp
 from pipeline.extract.options import ARTICLES_PER_CHUNK, BATCH_SIZE
 from pipeline.records import Article, PartnershipRecord
@@ -141,10 +141,14 @@ class Extractor:
                     windows.append((index, text, window))
         parsed = iter(self.nlp.pipe(self._block_docs(articles, windows), batch_size=self.batch_size, disable=self.enrichment))
         results = [ArticleResult(article) for article in articles]
+        seen: set[int] = set()
         for index, text, blocks in windows:
             block_docs = [next(parsed) for _ in blocks]
             result = results[index]
-            if result.error or not any(_reports_agreement(doc) for doc in block_docs):
+            # a later window repeats the title: its agreement words there were the first window's
+            titled = index not in seen
+            seen.add(index)
+            if result.error or not any(_reports_agreement(doc, block.kind, titled) for doc, block in zip(block_docs, blocks)):
                 continue
             try:
                 block_docs = [self._enrich(doc) for doc in block_docs]
@@ -173,9 +177,12 @@ class Extractor:
         return doc
 
 
-def _reports_agreement(doc: Doc) -> bool:
-    """A block that reports an agreement, or a twinning word (which may introduce a list of twin towns)."""
-    return any(span._.agreement_status in ANCHOR_STATUSES or span.label_ == "twinning" for span in doc.spans.get("agreements", []))
+def _reports_agreement(doc: Doc, kind: BlockKind, titled: bool) -> bool:
+    """A block that reports an agreement, a twinning word (which may introduce a list of twin
+    towns), or a title or heading naming an agreement ("Convention-cadre … entre A et B")."""
+    headline = kind is BlockKind.heading or (kind is BlockKind.title and titled)
+    spans = doc.spans.get("agreements", [])
+    return any(headline or span._.agreement_status in ANCHOR_STATUSES or span.label_ == "twinning" for span in spans)
 
 
 def _windows(blocks: list) -> list[list]:

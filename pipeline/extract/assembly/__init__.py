@@ -27,6 +27,7 @@ from pipeline.extract.assembly.parties import PartyMention, party_mentions
 from pipeline.extract.assembly.relations import find_relations
 from pipeline.extract.assembly.segments import assign_segments
 from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention
+from pipeline.extract.blocks import BlockKind
 from pipeline.extract.components.agreements import TYPE_PRIORITY
 from pipeline.records import Evidence, PartnershipRecord, Party, Place, make_record_id
 
@@ -43,7 +44,11 @@ class Assembler:
     def assemble(self, view: ArticleView) -> list[PartnershipRecord]:
         agreements = view.mentions("agreements")
         anchors = [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES]
-        if not anchors and not any(a.label == "twinning" for a in agreements):
+        # with no agreement reported, a mention counts only as a twinning, or in a title or heading
+        # of an article that announces none for later ("feu vert à la convention avec X": signed later)
+        later = any(a.span._.agreement_status in ("planned", "negated") for a in agreements)
+        headlined = not later and any(view.blocks[a.block].kind in (BlockKind.title, BlockKind.heading) for a in agreements)
+        if not anchors and not headlined and not any(a.label == "twinning" for a in agreements):
             return []
         view.merge_sections_without(anchors)
         parties = party_mentions(view, self.lexicon)

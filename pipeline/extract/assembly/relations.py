@@ -304,12 +304,21 @@ def _attaches_to(entre, anchor: Mention) -> bool:
     "un jumelage …, avant le traité organisant une coopération entre la France et l'Allemagne"."""
     i = entre.i - 1
     doc = entre.doc
-    while i >= anchor.span.end and (doc[i].pos_ in ("ADJ", "ADV", "DET") or doc[i].text == ","):
+    while i >= anchor.span.end and (doc[i].pos_ in ("ADJ", "ADV", "DET") or doc[i].text == "," or _names_the_agreement(doc, i, anchor)):
         i -= 1
     if i < anchor.span.end:
         return True
     token = doc[i]
     return token.pos_ in ("VERB", "AUX") or token.lower_ in ("signature", "signé", "signée", "signés", "signées", "conclu", "conclue", "paraphé", "paraphée", "intervenu", "intervenue") or token.pos_ not in ("NOUN", "PROPN")
+
+
+# "convention-cadre de coopération décentralisée entre …": nouns that complete an agreement's name
+_AGREEMENT_COMPLEMENTS = frozenset({"coopération", "partenariat", "jumelage", "amitié", "collaboration", "de", "d'", "cadre", "-"})
+
+
+def _names_the_agreement(doc, i: int, anchor: Mention) -> bool:
+    """Every word from the agreement to ``doc[i]`` completes its name ("de coopération décentralisée")."""
+    return all(t.lower_ in _AGREEMENT_COMPLEMENTS or t.pos_ in ("ADJ", "DET") for t in doc[anchor.span.end : i + 1])
 
 
 def _coordinated_before(party: PartyMention, anchor: Mention) -> bool:
