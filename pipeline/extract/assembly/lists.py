@@ -11,7 +11,9 @@
   three rows or more right under a twinning word [``pair_row``];
 - "… ayant des accords de partenariat …, à savoir A, partenaire du conseil régional de B, C et
   D, la municipalité de E, partenaire de F": each name with the ones it is said partner of, in a
-  sentence that speaks of agreements [``partner_of``].
+  sentence that speaks of agreements [``partner_of``];
+- "Nagoya/Reims mais aussi Tours/Takamatsu": two places of two countries joined by a slash, in a
+  paragraph with a twinning word [``slash_pair``].
 
 A bare year closing a pair's line, or in a listed town's brackets, dates that pair: it is added to
 the article's dates.
@@ -214,6 +216,29 @@ def _item_end(doc, start: int, sentence: Span) -> int:
         if doc[i].text == "," and i + 1 < sentence.end and doc[i + 1].lower_ in ITEM_OPENERS:
             return i
     return sentence.end
+
+
+def slash_pairs(view: ArticleView, parties: list[PartyMention]) -> list[Relation]:
+    """Pairs written "A/B" in a paragraph that holds a twinning word (not planned, negated or
+    generic)."""
+    twinnings = [m for m in view.mentions("agreements") if m.label == "twinning" and m.span._.agreement_status not in ("planned", "negated", "generic")]
+    by_end = {(p.mention.block, p.mention.span.end): p for p in parties if p.country and p.introducer is None}
+    by_start = {(p.mention.block, p.mention.span.start): p for p in parties if p.country and p.introducer is None}
+    relations: list[Relation] = []
+    for index, doc in enumerate(view.docs):
+        for token in doc:
+            if token.text != "/" or token.whitespace_ or (token.i > 0 and doc[token.i - 1].whitespace_):
+                continue
+            left, right = by_end.get((index, token.i)), by_start.get((index, token.i + 1))
+            if left is None or right is None or left.country == right.country:
+                continue
+            twinning = next((m for m in twinnings if m.block == index), None)
+            if twinning is None:
+                continue
+            relation = valid(twinning, [left, right], "slash_pair", where=left.mention, scope=(view.orders[index] + token.i - 1, view.orders[index] + token.i + 2))
+            if relation is not None:
+                relations.append(relation)
+    return relations
 
 
 def _line_year(view: ArticleView, index: int) -> None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.clauses import clause_of
-from pipeline.extract.assembly.lists import bracket_lists, list_relations, pair_lines, pair_rows, partner_appositions, twin_of
+from pipeline.extract.assembly.lists import bracket_lists, list_relations, pair_lines, pair_rows, partner_appositions, slash_pairs, twin_of
 from pipeline.extract.assembly.members import Relation, distinct, valid
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
@@ -139,6 +139,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
     if anchors or weak:
         found.extend(pair_lines(view, parties, [*anchors, *weak]))
         found.extend(pair_rows(view, parties))
+        found.extend(slash_pairs(view, parties))
         partnered = partner_appositions(view, parties)
         if partnered:
             # the sentence that says who is partner of whom is not one agreement of all it names
