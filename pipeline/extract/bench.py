@@ -29,7 +29,7 @@ import spacy
 
 from pipeline.extract.assembly import ArticleView
 from pipeline.extract.blocks import normalise_text, split_blocks
-from pipeline.extract.extractor import Extractor, _reports_agreement, _windows
+from pipeline.extract.extractor import Extractor, _windows, window_reports_agreement
 from pipeline.extract.model import read_model_config
 from pipeline.records import Article
 
@@ -138,12 +138,12 @@ def profile_stages(extractor: Extractor, articles: list[Article]) -> dict[str, A
         seconds[stage] += time.process_time() - started
         return value
 
-    windows = timed("blocks", lambda: [(a, text, w) for a in articles for text in [normalise_text(a.text)] for w in _windows(split_blocks(text, a.title))])
-    kept = timed("lexical screen", lambda: [w for w in windows if extractor.may_report_agreement(w[2])])
+    windows = timed("blocks", lambda: [(i, a, text, w) for i, a in enumerate(articles) for text in [normalise_text(a.text)] for w in _windows(split_blocks(text, a.title))])
+    kept = timed("lexical screen", lambda: [w for w in windows if extractor.may_report_agreement(w[3])])
 
     def tokenize() -> list:
         docs = []
-        for article, _, blocks in kept:
+        for _, article, _, blocks in kept:
             for block in blocks:
                 doc = nlp.make_doc(block.text)
                 doc._.published = article.published
@@ -160,9 +160,12 @@ def profile_stages(extractor: Extractor, articles: list[Article]) -> dict[str, A
             docs = timed(name, lambda c=component, d=docs: [c(doc) for doc in d])
     records = 0
     position = 0
-    for article, text, blocks in kept:
+    seen: set[int] = set()
+    for index, article, text, blocks in kept:
         block_docs, position = docs[position : position + len(blocks)], position + len(blocks)
-        if not any(_reports_agreement(doc) for doc in block_docs):
+        titled = index not in seen
+        seen.add(index)
+        if not window_reports_agreement(block_docs, blocks, titled):
             continue
         for name in extractor.enrichment:
             component = nlp.get_pipe(name)

@@ -148,7 +148,7 @@ class Extractor:
             # a later window repeats the title: its agreement words there were the first window's
             titled = index not in seen
             seen.add(index)
-            if result.error or not any(_reports_agreement(doc, block.kind, titled) for doc, block in zip(block_docs, blocks)):
+            if result.error or not window_reports_agreement(block_docs, blocks, titled):
                 continue
             try:
                 block_docs = [self._enrich(doc) for doc in block_docs]
@@ -175,6 +175,12 @@ class Extractor:
         for name in self.enrichment:
             doc = self.nlp.get_pipe(name)(doc)
         return doc
+
+
+def window_reports_agreement(block_docs: list[Doc], blocks: list, titled: bool) -> bool:
+    """Whether a window is assembled; ``titled``: it is the article's first window (a later one
+    repeats the title, whose agreement words were the first window's)."""
+    return any(_reports_agreement(doc, block.kind, titled) for doc, block in zip(block_docs, blocks))
 
 
 def _reports_agreement(doc: Doc, kind: BlockKind, titled: bool) -> bool:
