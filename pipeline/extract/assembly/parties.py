@@ -322,12 +322,23 @@ def _common_noun_read_as_place(place: Mention) -> bool:
     token = span.root
     if token.pos_ == "PROPN" or not token.doc.vocab[token.lower_].has_vector:
         return False  # a proper noun, or a word French does not have ("Chalette-sur-Loing", "Huy")
+    if _subject_place(token, span):
+        return False  # "Grenoble entretient des liens …": tagged an adjective, a place to the model
     following = token.doc[span.end] if span.end < len(token.doc) else None
     if following is not None and following.text == "(" and token.text[:1].isupper():
         return False  # "Avion (Pas-de-Calais)": a name with its locator
     if token.pos_ != "NOUN":
         return True
     return token.is_sent_start or span.text != (span._.place_name or span.text)
+
+
+def _subject_place(token, span) -> bool:
+    """A name that opens its sentence before a verb, is no French word and is a place entity."""
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return (
+        token.is_sent_start and token.ent_type_ == "LOC" and not span._.place_ambiguous
+        and following is not None and following.pos_ in ("VERB", "AUX")
+    )
 
 
 PLACE_PARTICLES = frozenset({"de", "du", "des", "d'", "la", "le", "les", "l'", "sur", "sous", "en", "lès", "lez", "aux", "et", "-"})
