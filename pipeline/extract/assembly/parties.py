@@ -357,8 +357,8 @@ def _without_its_article(place: Mention) -> bool:
     merged into ("au Mans", "du Touquet")."""
     name = (place.span._.place_name or "").lower()
     article = next((a for a in ARTICLE_CONTEXTS if name.startswith(a)), None)
-    if article is None or place.span.text.lower().startswith(article.strip()):
-        return False
+    if article is None or place.span.text.lower().replace("’", "'").startswith(article):
+        return False  # the match holds the article ("Le Mans", "L'Union")
     doc, start, end = place.span.doc, place.span.start, place.span.end
     before = doc[start - 1].lower_ if start > 0 else ""
     if end < len(doc) and doc[end].is_lower and doc[end].pos_ == "ADJ":
