@@ -157,7 +157,13 @@ def _two_kinds_in_one_sentence(anchor: Mention, draft: Draft) -> bool:
 
 def _two_dated_kinds(anchor: Mention, own_date: Mention | None, draft: Draft) -> bool:
     """"une lettre d'intention en 2018 … l'accord de coopération signé ce 4 septembre": two
-    instruments of different types, one of them dated and the other not, are two steps."""
+    instruments of different types, one of them dated and the other not, are two steps. So are
+    an older agreement in force and a dated signature of another type ("les 50 ans du jumelage …
+    en 2018, un accord de partenariat")."""
+    if own_date is not None and draft.own_date is None and _era(draft.anchor) == "older":
+        labels = {anchor.label} | {a.label for a in draft.anchors}
+        if len(labels) > 1 and "other" not in labels:
+            return True
     kinds = {a.label for a in draft.anchors} - {"other", "twinning"}
     if anchor.label in ("other", "twinning") or not kinds or anchor.label in kinds:
         return False
@@ -185,6 +191,10 @@ def find_own_date(anchor: Mention, sentence: Segment | None, dates: list[Mention
     # "liées depuis 2001 par un accord": an agreement in force is dated by the year it holds since
     in_force = anchor.span._.agreement_status in ("in_force", "counted")
     candidates = [d for d in dates if low <= d.order < high and (signing_date_candidate(d) or (in_force and d.rule.startswith("year_depuis")))]
+    if in_force and anchor.span._.agreement_marker == "older":
+        # "a inauguré le 10 juin une exposition célébrant les 60 ans du jumelage": a day in the
+        # sentence of an older agreement in force dates something else
+        candidates = [d for d in candidates if len(date_value(d) or "") == 4]
     if not candidates:
         return None
     return min(candidates, key=lambda d: abs(d.order - anchor.order))

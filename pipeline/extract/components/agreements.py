@@ -68,6 +68,7 @@ class SigningLexicon:
         self.generic_words = frozenset(data["generic_words"])
         self.transparent_governors = frozenset(data["transparent_governors"])
         self.existence_verbs = frozenset(data["existence_verbs"])
+        self.anniversary_governors = frozenset(data["anniversary_governors"])
         # "le jumelage … date de 1958": "date" is tagged a noun, and its lemma is the noun's
         self.existence_forms = frozenset(form for verb in self.existence_verbs for form in _inflections(verb))
         # the lemmatizer leaves some forms as they are ("signé" tagged ADJ, "signe" lemmatised "signe")
@@ -163,6 +164,9 @@ class AgreementMentions:
     def _status(self, span: Span, sentence: Span, head: Token) -> tuple[str, str | None]:
         """The status the sentence gives the mention; a plural that would be signed or in force is
         ``counted``: the assembler keeps it only where the sentence names the parties."""
+        anniversary = self._celebrated_by(head)
+        if anniversary is not None:
+            return "in_force", anniversary.text
         if self._names_something_else(span):
             return "mention", head.head.text
         status, cue = self._clause_status(span, sentence, head)
@@ -225,6 +229,17 @@ class AgreementMentions:
         window = span.doc[max(span.sent.start, span.start - 6) : min(span.sent.end, span.end + 6)]
         return any(t.lower_ in self.lexicon.generic_words for t in window)
 
+    def _celebrated_by(self, head: Token) -> Token | None:
+        """"30 ans de jumelage", "le 50e anniversaire de leur jumelage": an agreement whose anniversary
+        is named exists, whatever the sentence does with the celebration (planned, held, attended)."""
+        governor = head.head
+        if head.dep_ == "nmod" and governor.i < head.i and governor.lower_ in self.lexicon.anniversary_governors:
+            # "30 ans de jumelage", but not "des années de jumelage"
+            if governor.lower_ in ("ans", "années", "décennies") and not any(t.like_num for t in governor.lefts):
+                return None
+            return governor
+        return None
+
     def _names_something_else(self, span: Span) -> bool:
         """"comité de jumelage", "fête du jumelage": the agreement word only qualifies another noun.
         "la signature d'une convention", "aux termes de cet accord" still speak of the agreement."""
@@ -282,6 +297,8 @@ class AgreementMentions:
 
     def _marker(self, span: Span) -> str | None:
         """"première convention" (an older agreement) or "nouvelle convention" (the latest one)."""
+        if self._celebrated_by(span.root) is not None:
+            return "older"  # "les 60 ans du jumelage" celebrate the original agreement
         window = span.doc[max(span.sent.start, span.start - 2) : min(span.sent.end, span.end + 2)]
         words = {t.lower_ for t in window}
         if words & self.lexicon.older_words:
