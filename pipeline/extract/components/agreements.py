@@ -245,6 +245,8 @@ class AgreementMentions:
         "la signature d'une convention", "aux termes de cet accord" still speak of the agreement."""
         head = span.root
         governor = head.head
+        if self._signed_by(governor):
+            return False
         return (
             head.dep_ == "nmod"
             and governor.pos_ == "NOUN"
@@ -253,6 +255,17 @@ class AgreementMentions:
             and governor.lower_ not in self.lexicon.transparent_governors
             and governor.lemma_.lower() not in TYPE_PRIORITY_HEADS
         )
+
+    def _signed_by(self, governor: Token) -> bool:
+        """"la signature par la Présidente de Région d'une déclaration": the parser hangs the
+        agreement on the signer, who is the agent of a signing noun."""
+        for _ in range(3):
+            if any(c.lower_ == "par" and c.dep_ == "case" for c in governor.children):
+                return governor.head.lower_ in self.lexicon.signing_nouns
+            if governor.head is governor or governor.pos_ not in ("NOUN", "PROPN"):
+                return False
+            governor = governor.head
+        return False
 
     def _is_signing_cue(self, token: Token) -> bool:
         lemma = token.lemma_.lower()
