@@ -241,6 +241,8 @@ class PlaceMatcher:
             if candidates and token_start > 0 and doc[token_start - 1].lower_ in SEA_WORDS:
                 # "l'océan Indien", "la mer Noire": a sea's adjective, not a country's
                 candidates = tuple(place for place in candidates if place.label != "demonym")
+            if candidates and _compass_compound(doc, token_start, token_end):
+                continue
             if candidates and _common_noun_use(doc, token_start, token_end):
                 candidates = tuple(place for place in candidates if PARTY_KIND[place.label] != "municipality")
             if candidates:
@@ -273,6 +275,24 @@ def _common_noun_use(doc: Doc, start: int, end: int) -> bool:
     if end - start != 1 or start == 0 or end >= len(doc):
         return False
     return doc[start - 1].text in COMMON_NOUN_ARTICLES and doc[end].lower_ in COMPLEMENT_WORDS
+
+
+# "la coopération Nord-Sud", "Sud-Sud": two points of the compass joined name a direction of
+# cooperation, not the Nord department or the Sud region of Cameroon or Haiti.
+COMPASS_WORDS = frozenset({"nord", "sud", "est", "ouest", "centre"})
+
+
+def _compass_compound(doc: Doc, start: int, end: int) -> bool:
+    if not _is_compass(doc[start:end].text):
+        return False
+    before = start >= 2 and doc[start - 1].text in _JOINERS and _is_compass(doc[start - 2].text)
+    after = end + 1 < len(doc) and doc[end].text in _JOINERS and _is_compass(doc[end + 1].text)
+    return before or after
+
+
+def _is_compass(text: str) -> bool:
+    pieces = name_pieces(text)
+    return len(pieces) == 1 and pieces[0] in COMPASS_WORDS
 
 
 def _acronym_of(text: str, spellings: frozenset[CapitalMask]) -> bool:
