@@ -45,6 +45,7 @@ _DETERMINERS = frozenset({"le", "la", "l'", "les", "un", "une", "son", "sa", "se
 _PHRASE_STOP_POS = frozenset({"VERB", "AUX", "ADV", "PRON", "SCONJ", "PUNCT", "NUM"})
 # What may follow "et" inside a name: "…Affaires étrangères et des…", "…Apprentissage et au Développement".
 _ET_CONTINUATIONS = frozenset({"des", "du", "de", "d'", "au", "aux", "à"})
+_COMPLEMENT_STARTS = frozenset({"de", "des", "du", "d'"})
 # Lower-case words skipped between a head and its name ("le réseau régional X", "la société d'économie mixte X").
 MAX_SKIPPED_DESCRIPTORS = 3
 
@@ -162,7 +163,11 @@ class ActorFinder:
         if head.name_side == "after" and not proper_head:
             run = self._name_after(doc, end)
             if run is not None:
-                return self._actor(doc, start, run.end, head.kind, head.rule_id, run.text)
+                # "l'association des régions du Maroc": a complement, not an epithet, before the
+                # capitalised word; the name is the whole phrase
+                described = any(t.lower_ in _COMPLEMENT_STARTS for t in doc[end : run.start])
+                name = doc[start : run.end].text if described and head.kind in ("association", "network") else run.text
+                return self._actor(doc, start, run.end, head.kind, head.rule_id, name)
         phrase_end = self._phrase_end(doc, end, keep_lower_tail=proper_head)
         if phrase_end is None:
             return None
