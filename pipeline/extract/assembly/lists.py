@@ -94,7 +94,7 @@ def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Men
     twinning = next((a for a in anchors if a.label == "twinning"), anchors[0])
     relations = []
     for index, block in enumerate(view.blocks):
-        if block.kind not in (BlockKind.list_item, BlockKind.paragraph) or len(view.docs[index]) > 40:
+        if block.kind not in (BlockKind.list_item, BlockKind.paragraph, BlockKind.heading) or len(view.docs[index]) > 40:
             continue
         doc = view.docs[index]
         dash = next((t for t in doc if t.text in ("–", "—", "-", "/") and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_ in ("", " ")), None)
