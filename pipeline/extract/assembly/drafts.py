@@ -50,7 +50,7 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
     for relation in relations:
         where = relation.where
         if relation.scope is not None:
-            own_date = _date_in(relation.scope, dates)
+            own_date = _date_in(relation.scope, dates, listed=relation.rule in IN_FORCE_RULES)
         else:
             in_anchors = any(a is where for a in anchors)
             own_date = find_own_date(where, segment_of(segments, where), dates, anchors if in_anchors else [where])
@@ -92,8 +92,10 @@ def _older_than(anchor: Mention, own_date: Mention | None, draft: Draft) -> bool
     return own_date is not None and not _dates_agree(own_date, draft.own_date)
 
 
-def _date_in(scope: tuple[int, int], dates: list[Mention]) -> Mention | None:
-    return next((d for d in dates if scope[0] <= d.order < scope[1] and signing_date_candidate(d)), None)
+def _date_in(scope: tuple[int, int], dates: list[Mention], listed: bool) -> Mention | None:
+    """The date of a relation read from its own stretch of text; on a list's line "depuis 1967"
+    dates the pair too (the list reports agreements in force, and that is when they began)."""
+    return next((d for d in dates if scope[0] <= d.order < scope[1] and (signing_date_candidate(d) or (listed and d.rule.startswith("year_depuis")))), None)
 
 
 def _take_date(draft: Draft, own_date: Mention | None) -> None:

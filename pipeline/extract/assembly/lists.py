@@ -90,9 +90,11 @@ def _previous_start(doc, sentence: Span) -> int | None:
 
 def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Mention]) -> list[Relation]:
     """"Avion (Pas-de-Calais) – Thorez (Donetsk), depuis 1967": a line that pairs two places of two
-    countries with a dash, in an article about twinnings or agreements, is one of them."""
+    countries with a dash, in an article about twinnings or agreements, is one of them. In a run
+    of such lines whose columns keep one country each, a name the gazetteers miss on one side
+    ("Pesmes - Alsheim (1974)") takes the country of its column."""
     twinning = next((a for a in anchors if a.label == "twinning"), anchors[0])
-    relations = []
+    lines = []
     for index, block in enumerate(view.blocks):
         if block.kind not in (BlockKind.list_item, BlockKind.paragraph, BlockKind.heading) or len(view.docs[index]) > 40:
             continue
@@ -103,12 +105,38 @@ def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Men
         in_line = [p for p in parties if p.mention.block == index and p.country and p.introducer is None]
         left = [p for p in in_line if p.mention.span.end <= dash.i]
         right = [p for p in in_line if p.mention.span.start > dash.i]
-        if left and right and left[0].country != right[0].country:
-            relation = valid(twinning, [left[0], right[0]], "pair_line", where=left[0].mention, scope=(view.orders[index], view.orders[index] + len(doc)))
-            if relation is not None:
-                relations.append(relation)
-                _line_year(view, index)
+        lines.append((index, dash.i, left[0] if left else None, right[0] if right else None))
+    full = [(left, right) for _, _, left, right in lines if left is not None and right is not None and left.country != right.country]
+    columns = {(left.country, right.country) for left, right in full}
+    column_countries = next(iter(columns)) if len(full) >= MIN_PAIR_ROWS - 1 and len(columns) == 1 else None
+    relations = []
+    for index, dash, left, right in lines:
+        if (left is None) != (right is None) and column_countries is not None:
+            side = _column_name(view, index, dash, left is None)
+            if side is not None:
+                missing = PartyMention(side, side.text, "municipality", column_countries[0 if left is None else 1], None, unknown=True)
+                left, right = (missing, right) if left is None else (left, missing)
+        if left is None or right is None or left.country == right.country:
+            continue
+        doc = view.docs[index]
+        relation = valid(twinning, [left, right], "pair_line", where=left.mention, scope=(view.orders[index], view.orders[index] + len(doc)))
+        if relation is not None:
+            relations.append(relation)
+            _line_year(view, index)
     return relations
+
+
+def _column_name(view: ArticleView, index: int, dash: int, before: bool) -> Mention | None:
+    """The capitalised words on one side of a pair line's dash, up to a bracket or a comma."""
+    doc = view.docs[index]
+    words = doc[:dash] if before else doc[dash + 1 :]
+    end = next((t.i for t in words if t.text in ("(", ",", "[")), words.end)
+    name = doc[words.start : end]
+    if not name or not all(t.text[:1].isupper() or t.text in ("-", "'") or t.lower_ in ("am", "an", "im", "de", "la", "le", "sur", "les", "di", "del") for t in name):
+        return None
+    if not name[0].text[:1].isupper() or not name[-1].text[:1].isupper() or len(name) > 5:
+        return None
+    return view.mention_of(index, name)
 
 
 def pair_rows(view: ArticleView, parties: list[PartyMention]) -> list[Relation]:

@@ -110,6 +110,10 @@ class ArticleView:
         self.mentions(key).append(mention)
         return mention
 
+    def mention_of(self, index: int, span: Span) -> Mention:
+        """A span of block ``index`` placed in the article, outside any span group."""
+        return self._mention(index, span)
+
     def _mention(self, index: int, span: Span) -> Mention:
         block = self.blocks[index]
         return Mention(span, index, block.start + span.start_char, block.start + span.end_char, self.orders[index] + span.start)
