@@ -324,12 +324,27 @@ def _common_noun_read_as_place(place: Mention) -> bool:
         return False  # a proper noun, or a word French does not have ("Chalette-sur-Loing", "Huy")
     if _subject_place(token, span):
         return False  # "Grenoble entretient des liens …": tagged an adjective, a place to the model
+    if _dash_paired(token):
+        return False  # "le jumelage Grenoble - Chisinau": one of two names a dash pairs
     following = token.doc[span.end] if span.end < len(token.doc) else None
     if following is not None and following.text == "(" and token.text[:1].isupper():
         return False  # "Avion (Pas-de-Calais)": a name with its locator
     if token.pos_ != "NOUN":
         return True
     return token.is_sent_start or span.text != (span._.place_name or span.text)
+
+
+PAIR_DASHES = frozenset({"-", "–", "—", "/"})
+
+
+def _dash_paired(token) -> bool:
+    """A capitalised word set against another by a spaced dash ("Grenoble - Chisinau")."""
+    doc = token.doc
+    if not token.text[:1].isupper() or token.is_sent_start:
+        return False
+    after = token.i + 2 < len(doc) and doc[token.i + 1].text in PAIR_DASHES and token.whitespace_ and doc[token.i + 2].text[:1].isupper()
+    before = token.i >= 2 and doc[token.i - 1].text in PAIR_DASHES and doc[token.i - 1].whitespace_ and doc[token.i - 2].text[:1].isupper()
+    return after or before
 
 
 def _subject_place(token, span) -> bool:
