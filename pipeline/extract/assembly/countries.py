@@ -34,6 +34,9 @@ RUBRIC_WEIGHT = 3
 LOCATING_VERBS = frozenset({"situer", "trouver", "localiser", "implanter", "nicher", "être"})
 # Nouns that describe a place before its demonym: "X, ville marocaine", "X, commune rurale sénégalaise".
 PLACE_NOUNS = frozenset({"ville", "commune", "cité", "capitale", "région", "province", "localité", "municipalité", "département", "préfecture", "wilaya", "gouvernorat", "oblast", "village", "port", "métropole", "district", "cercle", "état", "land"})
+# Words that end a name's locating phrase: another place or person comes next ("en Guyane puis au
+# Brésil", "à Paris, son homologue du Suriname", "Tulle et Banfora (Burkina)").
+NOT_LOCATING_WORDS = frozenset({"et", "avec", "entre", "ou", "puis", "son", "sa", "ses", "leur", "leurs"})
 # A French commune this small loses to a foreign city this large when the text says nothing.
 SMALL_COMMUNE = 2_000
 LARGE_CITY = 100_000
@@ -51,12 +54,13 @@ def stated_country(view: ArticleView, mention: Mention, locators: list[Mention])
 
 def country_after(view: ArticleView, mention: Mention, locators: list[Mention]) -> str | None:
     """A country (or demonym) the text attaches right after a name, through a bracket, a comma,
-    "au"/"en", or a short locating clause; never across "et", "avec" or another clause."""
+    "au"/"en", or a short locating clause; never across "et", "puis", "avec", a possessive or
+    another clause."""
     doc = view.docs[mention.block]
     end = mention.span.end
     for locator in sorted((m for m in locators if m.block == mention.block and m.span.start >= end), key=lambda m: m.span.start):
         gap = doc[end : locator.span.start]
-        if len(gap) > MAX_LOCATOR_GAP or any(t.text in (";", ".", ":") or t.lower_ in ("et", "avec", "entre", "ou") for t in gap):
+        if len(gap) > MAX_LOCATOR_GAP or any(t.text in (";", ".", ":") or t.lower_ in NOT_LOCATING_WORDS for t in gap):
             return None
         if _followed_by_name(doc, locator):
             continue  # "Maurice Dupont", "Dominique Martin": a first name, not a country
