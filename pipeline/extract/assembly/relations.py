@@ -128,9 +128,9 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
             relation = valid(anchor, reading.members, reading.rule, scope=scope)
             if relation is not None:
                 found.append(relation)
-    if not found and anchors and context.main_pair is not None and _title_speaks_of_it(view, anchors):
+    if not found and anchors and context.main_pair is not None:
         # "Kayes et Tambacounda paraphent une convention" / "… ont paraphé le document": the body's
-        # signature names no party, the title names the pair
+        # signature names no party; the pair is the title's, else the two the article names most
         strong = next((a for a in anchors if a.span._.agreement_status != "counted"), None)
         relation = valid(strong, context.main_pair, "title_pair") if strong is not None else None
         if relation is not None:
@@ -147,15 +147,6 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
             found = [r for r in found if not (r.rule == "sentence" and id(r.anchor) in read)] + partnered
         found.extend(bracket_lists(view, parties, [*anchors, *weak], context.home or context.dominant))
     return found
-
-
-def _title_speaks_of_it(view: ArticleView, anchors: list[Mention]) -> bool:
-    """The title reports a signature: it holds an agreement or a signing word."""
-    title = next((i for i, b in enumerate(view.blocks) if b.kind is BlockKind.title), None)
-    if title is None:
-        return False
-    doc = view.docs[title]
-    return bool(doc.spans.get("signing_cues")) or any(m.block == title for m in view.mentions("agreements"))
 
 
 def _right_after(anchor: Mention, clause: Span) -> bool:
