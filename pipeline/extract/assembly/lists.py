@@ -68,10 +68,13 @@ def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[
 
 def twin_of(twinning: Mention, named: list[PartyMention]) -> PartyMention | None:
     """"El Eulma devient la cinquième ville jumelle de Villeurbanne après A (Espagne), B …": the
-    party right after "jumelle de" is the one whose twins are listed, not the sentence's subject."""
+    party right after "jumelle de" (or a plural "jumelées à") is the one whose twins are listed,
+    not the sentence's subject."""
     doc = twinning.span.doc
     end = twinning.span.end
-    if end >= len(doc) or doc[end].lower_ not in ("de", "d'", "d’", "du"):
+    # "les villes jumelées à Niort de Cové et Atakpamé": a plural participle's complement is the hub
+    shared = twinning.span[-1].lower_ in ("jumelées", "jumelés") and end < len(doc) and doc[end].lower_ in ("à", "avec")
+    if end >= len(doc) or (doc[end].lower_ not in ("de", "d'", "d’", "du") and not shared):
         return None
     # the party's span may open on the generic word before ("ville jumelle de X" is read whole)
     return next((p for p in named if p.mention.span.start <= end + 1 < p.mention.span.end or end < p.mention.span.start <= end + 3), None)

@@ -63,6 +63,7 @@ class _Context:
     frequent_pair: list[PartyMention] | None
     headings: dict[int, list[PartyMention]]
     dominant: PartyMention | None
+    territories: list[PartyMention] = field(default_factory=list)  # every territory the article names
     section: int = 0
     carried: list[PartyMention] = field(default_factory=list)  # the subject of the sentence's first clause
 
@@ -80,8 +81,13 @@ class _Context:
         most named parties; the most named one alone only when the clause points at it ("son
         jumelage", "la commune a signé")."""
         pools = [self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.carried, self.frequent_pair or []]
-        if self.dominant is not None and _points_at_own_party(clause):
-            pools.append([self.dominant])
+        if _points_at_own_party(clause):
+            if self.dominant is not None:
+                pools.append([self.dominant])
+            # "La Ville est jumelée avec A et B" on a page that names one other territory: that one
+            others = distinct([p for p in self.territories if not any(names_match(p.name, n.name) for n in named)])
+            if len(others) == 1:
+                pools.append(others)
         for pool in pools:
             other = [p for p in pool if not any(names_match(p.name, n.name) for n in named)]
             pair = pool is self.title_pair or pool is self.frequent_pair
@@ -111,6 +117,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
     context = _Context(
         home_party(view, parties), titled if len(titled) == 2 else None, _frequent_pair(parties),
         _heading_parties(view, parties), _dominant_party(parties),
+        [p for p in parties if p.country and not p.state and not p.organisation and not p.signing_place_like],
     )
     found: list[Relation] = []
     every = [*anchors, *weak]
