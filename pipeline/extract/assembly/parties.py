@@ -121,12 +121,42 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     for country in (m for m in locators if m.label == "country"):
         if not overlaps(country, taken) and not overlaps(country, people) and _named_as_state(country):
             keep(PartyMention(country, country.span._.place_name or country.text, "national", country.span.kb_id_, None, explicit=True, state=True))
+    parties = _with_acronyms(view, parties)
     parties.sort(key=lambda p: p.mention.order)
     prominent = {i for i, b in enumerate(view.blocks) if b.kind in (BlockKind.title, BlockKind.heading)}
     prominent |= {m.block for m in view.mentions("agreements") if m.span._.agreement_status in ANCHOR_STATUSES}
     share_identity(parties, prominent)
     choose_by_context(parties, locators, title_rubric(view, locators))
     return parties
+
+
+def _with_acronyms(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention]:
+    """"l'Union des Maires de l'Arrondissement de Forbach (UMAF) … le président de l'UMAF": an
+    acronym the text defines after a party's name stands for that party wherever it is written."""
+    defined: dict[str, PartyMention] = {}
+    for party in parties:
+        doc = party.mention.span.doc
+        end = party.mention.span.end
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and _acronym(doc[end + 1].text):
+            defined.setdefault(doc[end + 1].text, party)
+    if not defined:
+        return parties
+    # an acronym the model read as an organisation of its own is the defined party
+    kept = [p for p in parties if p.name not in defined]
+    taken = [(p.mention.start, p.mention.end) for p in kept]
+    for index, doc in enumerate(view.docs):
+        for token in doc:
+            party = defined.get(token.text)
+            if party is None or (token.i > 0 and doc[token.i - 1].text == "("):
+                continue
+            mention = view.mention_of(index, doc[token.i : token.i + 1])
+            if not overlaps(mention, taken):
+                kept.append(replace(party, mention=mention, introducer=_introducer(mention)))
+    return kept
+
+
+def _acronym(text: str) -> bool:
+    return 2 <= len(text) <= 8 and text.isupper() and text.isalpha()
 
 
 def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], locators: list[Mention], lexicon: AssemblyLexicon) -> PartyMention:

@@ -285,6 +285,12 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if len(territories) >= 2:
         # "la Ville de Tulle, la commune de Banfora et l'association X ont signé": coordinated signers
         named = [c for c in candidates if not c.state and (not c.organisation or _coordinated_before(c, anchor))]
+    if len(territories) < 2:
+        # "X, président de l'UMAF, et Y, son homologue de l'ACAD, ont paraphé une charte": the
+        # signers' bodies, of two countries, named before the agreement
+        bodies = distinct([c for c in candidates if c.organisation and c.mention.span.end <= anchor.span.start])
+        if len({c.country for c in bodies}) >= 2:
+            named = bodies
     hub = twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), None)
     if by_pairs and len(named) >= 3 and hub is not None:
         return [_Reading([hub, c], "twins") for c in named if c is not hub]

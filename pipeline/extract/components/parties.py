@@ -98,8 +98,10 @@ class PartyMentions:
         self.name = name
         self.matcher = TokenPatternIndex(nlp.vocab)
         self.rules: dict[str, dict] = {}
+        self.order: dict[str, int] = {}
         for entry in srsly.read_jsonl(patterns_path):
             self.rules[entry["id"]] = entry
+            self.order[entry["id"]] = len(self.order)
             self.matcher.add(entry["id"], [entry["pattern"]], greedy="LONGEST")
 
     def __call__(self, doc: Doc) -> Doc:
@@ -109,6 +111,9 @@ class PartyMentions:
             span = self._party(doc, rule, start, end)
             if span is not None:
                 spans.append(span)
+        # among spans of equal length the rule listed first wins ("Union des maires de X" is an
+        # association before it is a state named "Union des …")
+        spans.sort(key=lambda span: self.order[span.id_])
         doc.spans[SPANS_KEY] = filter_spans(spans)
         return doc
 
@@ -128,7 +133,13 @@ class PartyMentions:
                 return None
             name_end = extend_name_right(doc, start)
             if name_end <= end:
-                return None
+                # "Association des régions du Maroc": lower-case words of the rule, then the name
+                j = end
+                while j < len(doc) and doc[j].lower_ in NAME_PARTICLES:
+                    j += 1
+                name_end = extend_name_right(doc, j) if j > end else j
+                if name_end <= j:
+                    return None
             span = Span(doc, start, name_end, label=rule["label"], span_id=rule["id"])
             span._.party_name = span.text
             return span
