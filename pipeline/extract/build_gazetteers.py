@@ -267,12 +267,29 @@ def build_foreign_subdivisions(folder: Path, overseas: set[str], words: FrenchWo
                 place.add(bare)
         place.extra["type"] = subdivision.type
         places.append(place)
+    add_subdivision_variants(folder, {place.id: place for place in places}, words)
     for row in read_hand_tsv(folder / "subdivision_additions.tsv"):
         name = row["name"]
         place = Place(id=f"subdivision:{row['country']}:{fold(name)}", label=row["label"], name=name, country=row["country"])
         place.add(name, ambiguous=name in words)
         places.append(place)
     return places
+
+
+def add_subdivision_variants(folder: Path, by_id: dict[str, Place], words: FrenchWords) -> None:
+    """The usual French names of ``subdivision_variants.tsv``: each is a spelling of its subdivision,
+    and the first one of a code becomes its canonical name (pycountry's French translation is wrong
+    or missing there: "Turinge", "Rhénanie du Nord-Westfalie", "Shandong Sheng")."""
+    renamed: set[str] = set()
+    for row in read_hand_tsv(folder / "subdivision_variants.tsv"):
+        place = by_id.get(f"iso3166-2:{row['code']}")
+        if place is None:
+            raise ValueError(f"subdivision_variants.tsv: {row['code']} is no ISO 3166-2 subdivision outside France")
+        name = straight(row["name"]).strip()
+        if place.id not in renamed:
+            place.name = name
+            renamed.add(place.id)
+        place.add(name, ambiguous=name in words)
 
 
 def french_readable(name: str) -> bool:

@@ -292,6 +292,8 @@ def _introducer(mention: Mention) -> str | None:
             return "à" if through_venue and not named_with_generic else None
         if token.lower_ in ("de", "d'", "du") and i > 0 and doc[i - 1].lower_ in _NEAR_WORDS:
             return "dans"  # "cette ville voisine de Bethléem", "non loin de Dakar": a landmark
+        if token.lower_ in ("de", "d'", "du") and _capital_of(doc, i):
+            return "dans"  # "Telavi, … la capitale de la Kakhétie": the unit locates its capital
         if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par") or token.lower_ in _CLAUSE_OPENERS:
             return None  # "le protocole que la commune a signé à Dakar avec la ville de Thiès": Thiès signs
         i -= 1
@@ -299,6 +301,21 @@ def _introducer(mention: Mention) -> str | None:
 
 
 _CLAUSE_OPENERS = frozenset({"que", "qu'", "qui", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles"})
+
+
+# "la capitale de la Kakhétie", "la capitale cosmopolite de la Catalogne", "chef-lieu du Borgou":
+# the unit after "de" is where another place lies, not a party.
+_CAPITAL_WORDS = frozenset({"capitale", "chef-lieu"})
+
+
+def _capital_of(doc, de: int) -> bool:
+    """The word before ``doc[de]`` ("de", "du"), past adjectives, is "capitale" or "chef-lieu"."""
+    i = de - 1
+    while i >= 0 and doc[i].pos_ == "ADJ" and doc[i].lower_ not in _CAPITAL_WORDS:
+        i -= 1
+    if i >= 2 and doc[i].lower_ == "lieu" and doc[i - 1].text == "-" and doc[i - 2].lower_ == "chef":
+        return True  # the tokenizer cuts "chef-lieu"
+    return i >= 0 and doc[i].lower_ in _CAPITAL_WORDS
 
 
 _NEAR_WORDS = frozenset({"voisine", "voisin", "voisines", "voisins", "près", "proche", "proches", "loin", "banlieue", "portes", "environs", "nord", "sud", "est", "ouest", "km", "kilomètres"})
