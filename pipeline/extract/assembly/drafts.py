@@ -50,7 +50,10 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
     for relation in relations:
         where = relation.where
         if relation.scope is not None:
-            own_date = _date_in(relation.scope, dates, listed=relation.rule in IN_FORCE_RULES)
+            # a list's line, or one twin of several in a sentence ("jumelée avec A depuis 1967, et
+            # avec B depuis 1992"), is dated by its own "depuis" too
+            listed = relation.rule in IN_FORCE_RULES or relation.anchor.label == "twinning"
+            own_date = _date_in(relation.scope, dates, listed=listed)
         else:
             in_anchors = any(a is where for a in anchors)
             own_date = find_own_date(where, segment_of(segments, where), dates, anchors if in_anchors else [where])

@@ -264,6 +264,11 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     with_token = min((t for t in sentence if t.lower_ == "avec"), key=lambda t: (t.i < anchor.span.start, abs(t.i - anchor.span.start)), default=None)
     if with_token is not None:
         partners = _group_after(doc, with_token.i, sentence, candidates)
+        if partners and by_pairs:
+            # "jumelée avec A en Allemagne depuis 1967, et avec B en Tchéquie depuis 1992"
+            for token in sentence:
+                if token.i > with_token.i and token.lower_ == "avec" and doc[token.i - 1].lower_ == "et":
+                    partners += [p for p in _group_after(doc, token.i, sentence, candidates) if p not in partners]
         if partners:
             subject = [c for c in candidates if c.mention.span.start < with_token.i and c not in partners and not (c.state and anchor.label == "twinning")]
             if not subject and status != "counted":
