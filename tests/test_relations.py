@@ -42,6 +42,8 @@ def test_signatories(extractor: Extractor, case: dict) -> None:
         assert sorted(r.signed_on or "" for r in records) == sorted(case["signed_on"])
     if "since" in case:
         assert sorted(r.since or 0 for r in records) == sorted(case["since"])
+    if "agreement_type" in case:
+        assert sorted(r.agreement_type for r in records) == sorted(case["agreement_type"])
 
 
 def test_every_signatory_has_its_evidence(extractor: Extractor) -> None:

@@ -28,7 +28,7 @@ from pipeline.extract.assembly.relations import find_relations
 from pipeline.extract.assembly.segments import assign_segments
 from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention
 from pipeline.extract.blocks import BlockKind
-from pipeline.extract.components.agreements import TYPE_PRIORITY
+from pipeline.extract.components.agreements import BARE_PARTNERSHIP, TYPE_PRIORITY
 from pipeline.records import Evidence, PartnershipRecord, Party, Place, make_record_id
 
 __all__ = ["ANCHOR_STATUSES", "ArticleView", "Assembler", "AssemblyLexicon"]
@@ -104,7 +104,7 @@ class Assembler:
             record_id=make_record_id(party_models, signed_on),
             article_url=view.article.url,
             source=view.article.source,
-            agreement_type=typed.label,
+            agreement_type=_agreement_type(typed),
             agreement_label=typed.text,
             signatories=party_models,
             signed_on=signed_on,
@@ -122,3 +122,9 @@ class Assembler:
 
 def _same_record(a: PartnershipRecord, b: PartnershipRecord) -> bool:
     return a.record_id == b.record_id and a.agreement_type == b.agreement_type and a.signed_on == b.signed_on
+
+
+def _agreement_type(typed: Mention) -> str:
+    """The draft's most specific label; a bare "partenariat" that refers back to no typed agreement
+    is a partnership agreement (CONVENTIONS C1)."""
+    return "partnership_agreement" if typed.rule == BARE_PARTNERSHIP else typed.label

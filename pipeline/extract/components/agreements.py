@@ -45,6 +45,8 @@ TYPE_PRIORITY = {
     "other": 9,
 }
 
+# "partenariat" alone names an agreement only when signed or celebrated (_partnership_signed)
+BARE_PARTNERSHIP = "partnership_bare"
 NEGATIONS = frozenset({"aucun", "aucune", "pas", "jamais", "ni", "non"})
 # nouns that may govern an agreement word without hiding it ("projet de convention" is planned anyway)
 TYPE_PRIORITY_HEADS = frozenset({"texte", "document", "acte", "cadre"})
@@ -146,12 +148,23 @@ class AgreementMentions:
             spans.append(Span(doc, start, end, label=label, span_id=rule_id))
         # longest first; among equal lengths the most specific type
         spans.sort(key=lambda s: (-(s.end - s.start), TYPE_PRIORITY[s.label_]))
-        kept = filter_spans(spans)
+        kept = [span for span in filter_spans(spans) if span.id_ != BARE_PARTNERSHIP or self._partnership_signed(span)]
         for span in kept:
             self._annotate(span)
         doc.spans[SPANS_KEY] = kept
         doc.spans[CUES_KEY] = [Span(doc, t.i, t.i + 1, label="signing", span_id="signing_word") for t in doc if self._is_signing_cue(t)]
         return doc
+
+    def _partnership_signed(self, span: Span) -> bool:
+        """A bare "partenariat" is an agreement only as what is signed or celebrated: "renouvellent
+        leur partenariat", "ce partenariat a été renouvelé", "le partenariat signé en 2014", "le 60e
+        anniversaire de leur partenariat"; not "en partenariat avec", nor a partnership in general."""
+        head = span.root
+        if head.dep_ in ("obj", "nsubj:pass") and head.head.lemma_.lower() in self.lexicon.signing_verbs:
+            return True
+        if any(child.dep_ in ("acl", "amod") and child.lemma_.lower() in self.lexicon.signing_verbs for child in head.children):
+            return True
+        return self._celebrated_by(head) is not None
 
     def _annotate(self, span: Span) -> None:
         sentence = own_sentence(span)
