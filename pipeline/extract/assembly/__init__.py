@@ -75,7 +75,9 @@ class Assembler:
         for party in signatories:
             evidence.append(party.mention.evidence("signatories", "party", source))
         in_segments = lambda m: any(s.start_order <= m.order < s.end_order for s in draft.segments)  # noqa: E731
-        signed_on, date_mention = fields.signing_date(view, draft, dates, in_segments, self.lexicon)
+        # a date another draft holds as its own ("qui remplace celui signé en 2003") dates that one
+        free = [d for d in dates if not any(other is not draft and other.own_date is d for other in drafts)]
+        signed_on, date_mention = fields.signing_date(view, draft, free, in_segments, self.lexicon)
         if date_mention is not None:
             evidence.append(date_mention.evidence("signed_on", "date", source))
         place = fields.signing_place(draft, parties, view, in_segments)

@@ -92,7 +92,8 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
 def _older_than(anchor: Mention, own_date: Mention | None, draft: Draft) -> bool:
     if anchor.span._.agreement_marker != "older" or draft.anchor.span._.agreement_marker == "older":
         return False
-    return own_date is not None and not _dates_agree(own_date, draft.own_date)
+    # "cet accord, qui remplace celui signé en 2003": a dated older agreement beside one of no date
+    return own_date is not None and (draft.own_date is None or not _dates_agree(own_date, draft.own_date))
 
 
 def _date_in(scope: tuple[int, int], dates: list[Mention], listed: bool) -> Mention | None:
