@@ -127,6 +127,8 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         context.carried = [p for p in _sentence_parties(anchor, anchor.span.sent, parties) if p.mention.span.start < clause.start][:1]
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
+            if _hypothetical(anchor.span.sent):
+                continue  # "un autre projet serait la concrétisation du jumelage entre A et B"
             headline = view.blocks[anchor.block].kind in (BlockKind.title, BlockKind.heading)
             readings = [r for r in readings if r.rule == "dash_pair" or (r.rule in ("between", "with") and (headline or _right_after(anchor, clause)))]
         base = view.orders[anchor.block]
@@ -154,6 +156,11 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
             found = [r for r in found if not (r.rule == "sentence" and id(r.anchor) in read)] + partnered
         found.extend(bracket_lists(view, parties, [*anchors, *weak], context.home or context.dominant))
     return found
+
+
+def _hypothetical(sentence: Span) -> bool:
+    """A sentence in the conditional or the future speaks of what may be, not of what is."""
+    return any("Cnd" in t.morph.get("Mood") or "Fut" in t.morph.get("Tense") for t in sentence if t.pos_ in ("VERB", "AUX"))
 
 
 def _right_after(anchor: Mention, clause: Span) -> bool:
