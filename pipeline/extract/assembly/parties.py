@@ -277,6 +277,8 @@ def _introducer(mention: Mention) -> str | None:
     i = mention.span.start - 1
     if i >= 0 and doc[i].text == "(" and (not named_with_generic or (i > 0 and doc[i - 1].text[:1].isupper())):
         return "("  # "(Loire)", and "Sidi Bel Abbès (wilaya de Sidi Bel Abbès)": a locator of the name before it
+    if _inside_locating_bracket(doc, mention.span.start):
+        return "("  # "Mamoudzou (Département d'outre-mer de Mayotte)": the bracket locates the name before it
     sentence_start = mention.span.sent.start
     while i >= sentence_start and mention.span.start - i <= 10:
         token = doc[i]
@@ -298,6 +300,18 @@ def _introducer(mention: Mention) -> str | None:
             return None  # "le protocole que la commune a signé à Dakar avec la ville de Thiès": Thiès signs
         i -= 1
     return None
+
+
+def _inside_locating_bracket(doc, start: int) -> bool:
+    """A name a few words into a bracket that opens right after another name, with no verb, bracket
+    or other name before it inside: "X (Département d'outre-mer de Mayotte)", "X (région de Y)"."""
+    for j in range(start - 1, max(start - 8, 0) - 1, -1):
+        token = doc[j]
+        if token.text == "(":
+            return j > 0 and doc[j - 1].text[:1].isupper() and j < start - 1
+        if token.text in (")", ",", ";") or token.pos_ in ("VERB", "AUX") or (token.pos_ == "PROPN" and j < start - 1 and token.text[:1].isupper() and doc[j + 1].lower_ not in ("de", "d'", "du", "des")):
+            return False
+    return False
 
 
 _CLAUSE_OPENERS = frozenset({"que", "qu'", "qui", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles"})
