@@ -344,3 +344,7 @@ def run_bench(args: argparse.Namespace) -> int:
     result = run_benchmark(corpus=args.corpus, articles=args.articles, rounds=args.rounds, profile=args.profile)
     print(json.dumps(result, indent=2) if args.json else format_bench(result))
     return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -25,6 +27,12 @@ def test_parse_args_is_pure_and_reads_dates():
 def test_usage_error_exits_2(capsys):
     assert main(["extract", "a.txt", "--published", "14/03/2025"]) == 2
     assert "not a date" in capsys.readouterr().err
+
+
+def test_module_runs_as_the_entry_point():
+    """`python -m pipeline.cli` is the same command as `partnerships` (for machines without the script)."""
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", "a.txt", "--published", "14/03/2025"], capture_output=True, text=True)
+    assert done.returncode == 2 and "not a date" in done.stderr
 
 
 def test_schema_prints_the_record_schema(capsys):
