@@ -76,7 +76,8 @@ class Assembler:
             evidence.append(party.mention.evidence("signatories", "party", source))
         in_segments = lambda m: any(s.start_order <= m.order < s.end_order for s in draft.segments)  # noqa: E731
         # a date another draft holds as its own ("qui remplace celui signé en 2003") dates that one
-        free = [d for d in dates if not any(other is not draft and other.own_date is d for other in drafts)]
+        claimed = {id(other.own_date) for other in drafts if other is not draft and other.own_date is not None}
+        free = [d for d in dates if id(d) not in claimed]
         signed_on, date_mention = fields.signing_date(view, draft, free, in_segments, self.lexicon)
         if date_mention is not None:
             evidence.append(date_mention.evidence("signed_on", "date", source))

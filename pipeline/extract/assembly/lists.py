@@ -24,7 +24,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.members import Relation, distinct, valid
-from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.parties import PAIR_DASHES, PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention
 from pipeline.extract.blocks import BlockKind
 from pipeline.normalize import names_match
@@ -102,7 +102,7 @@ def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Men
         if block.kind not in (BlockKind.list_item, BlockKind.paragraph, BlockKind.heading) or len(view.docs[index]) > 40:
             continue
         doc = view.docs[index]
-        dash = next((t for t in doc if t.text in ("–", "—", "-", "/") and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_ in ("", " ")), None)
+        dash = next((t for t in doc if t.text in PAIR_DASHES and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_ in ("", " ")), None)
         if dash is None:
             continue
         in_line = [p for p in parties if p.mention.block == index and p.country and p.introducer is None]

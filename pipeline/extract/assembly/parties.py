@@ -395,6 +395,7 @@ def _common_noun_read_as_place(place: Mention) -> bool:
     return token.is_sent_start or span.text != (span._.place_name or span.text)
 
 
+# The dashes that set two names against each other ("Grenoble - Chisinau", "Toul/Hamm").
 PAIR_DASHES = frozenset({"-", "–", "—", "/"})
 
 

@@ -34,9 +34,10 @@ from spacy.tokens import Span
 from pipeline.extract.assembly.clauses import clause_of
 from pipeline.extract.assembly.lists import bracket_lists, list_relations, pair_lines, pair_rows, partner_appositions, slash_pairs, twin_of
 from pipeline.extract.assembly.members import Relation, distinct, valid
-from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.parties import PAIR_DASHES, PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
 from pipeline.extract.blocks import BlockKind
+from pipeline.extract.components.agreements import is_hypothetical
 from pipeline.normalize import name_words, names_match
 
 # Words a list of parties may hold between its names: "la ville de A, la commune rurale de B et C".
@@ -160,7 +161,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
 
 def _hypothetical(sentence: Span) -> bool:
     """A sentence in the conditional or the future speaks of what may be, not of what is."""
-    return any("Cnd" in t.morph.get("Mood") or "Fut" in t.morph.get("Tense") for t in sentence if t.pos_ in ("VERB", "AUX"))
+    return any(is_hypothetical(t) for t in sentence if t.pos_ in ("VERB", "AUX"))
 
 
 def _right_after(anchor: Mention, clause: Span) -> bool:
@@ -359,7 +360,7 @@ def _dash_pair(anchor: Mention, parties: list[PartyMention]) -> list[PartyMentio
     if first is None:
         return None
     dash = first.mention.span.end
-    if dash >= len(doc) or doc[dash].text not in ("-", "–", "—", "/"):
+    if dash >= len(doc) or doc[dash].text not in PAIR_DASHES:
         return None
     second = by_start.get(dash + 1)
     if second is None or second.country == first.country:

@@ -105,6 +105,11 @@ def _future_forms(verb: str) -> list[str]:
     return [stem + ending for ending in ("a", "as", "ai", "ont", "ons", "ez", "ait", "aient", "ions", "iez")]
 
 
+def is_hypothetical(token: Token) -> bool:
+    """A verb in the future or the conditional: what may be, not what is ("signera", "serait")."""
+    return "Fut" in token.morph.get("Tense") or "Cnd" in token.morph.get("Mood")
+
+
 SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
 OPENING_QUOTES = frozenset({"«", "“", '"'})
 
@@ -207,7 +212,7 @@ class AgreementMentions:
         if force is not None:
             if negation is not None:
                 return "negated", negation.text
-            if "Fut" in force.morph.get("Tense") or "Cnd" in force.morph.get("Mood"):
+            if is_hypothetical(force):
                 return "planned", force.text
             return "in_force", force.text
         owner = head.head
@@ -215,7 +220,7 @@ class AgreementMentions:
             # "des communes ayant des conventions de partenariat avec …": agreements they hold
             if negation is not None:
                 return "negated", negation.text
-            if "Fut" in owner.morph.get("Tense") or "Cnd" in owner.morph.get("Mood"):
+            if is_hypothetical(owner):
                 return "planned", owner.text
             return "in_force", owner.text
         if self._marker(span) == "older" and self._dated_after(span):
@@ -296,14 +301,9 @@ class AgreementMentions:
         if token.lower_ in self.lexicon.planned_words or token.lower_ in self.lexicon.future_forms:
             return True
         if token.lemma_.lower() in self.lexicon.signing_verbs:
-            morph = token.morph
-            if "Fut" in morph.get("Tense") or "Cnd" in morph.get("Mood"):
+            if is_hypothetical(token):
                 return True
-            aux_future = any(
-                "Fut" in c.morph.get("Tense") or "Cnd" in c.morph.get("Mood")
-                for c in token.children
-                if c.dep_.startswith("aux")
-            )
+            aux_future = any(is_hypothetical(c) for c in token.children if c.dep_.startswith("aux"))
             governor = token.head if token.head is not token else None
             governed = governor is not None and token.dep_ == "xcomp" and governor.lemma_.lower() in self.lexicon.planned_governors
             return aux_future or governed
