@@ -81,6 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("gold", type=Path, nargs="+", metavar="GOLD.jsonl")
     corpus.add_argument("--texts", type=Path, help="texts folder (default: texts/ beside each gold file)")
 
+    train_pairs = commands.add_parser("train-pairs", help="train the learned pair scorer on a gold file", description=(
+        "Fit the pair scorer the assembler uses where its rules give no record (pipeline/extract/assembly/pair_model.py) "
+        "on the candidate pairs of a gold file's articles, and write its weights. The shipped model is trained on "
+        "fixtures/real/tune.jsonl; never train on the test part."))
+    train_pairs.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    train_pairs.add_argument("--texts", type=Path, help="folder of the real pages' texts (default: texts/ beside the gold file)")
+    train_pairs.add_argument("-o", "--output", type=Path, required=True, help="model file to write (the shipped one: models/pairs/pair_model.json)")
+    train_pairs.add_argument("--l2", type=float, default=10.0, help="L2 penalty of the logistic regression (default 10)")
+    train_pairs.add_argument("--threshold", type=float, default=0.3, help="probability a pair needs to give a record (default 0.3)")
+    train_pairs.add_argument("--quiet", action="store_true", help="log only errors")
+
     commands.add_parser("schema", help="print the JSON Schema of a partnership record")
 
     bench = commands.add_parser("bench", help="throughput of extraction against raw spaCy on the same texts", description=(
@@ -162,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "extract": run_extract,
         "eval": run_eval,
         "corpus": run_corpus,
+        "train-pairs": run_train_pairs,
         "schema": run_schema,
         "bench": run_bench,
         "crawl": run_crawl,
@@ -318,6 +330,25 @@ def run_corpus(args: argparse.Namespace) -> int:
             print(status.line())
             incomplete += status.state != "ok"
     return EXIT_SOME_FAILED if incomplete else EXIT_OK
+
+
+# ---------------------------------------------------------------------------- train-pairs
+def run_train_pairs(args: argparse.Namespace) -> int:
+    from pipeline.evaluation.train_pairs import train
+
+    if not args.gold.is_file():
+        log.error("%s: no such gold file", args.gold)
+        return EXIT_USAGE
+    try:
+        model, data, problems = train(args.gold, args.texts, l2=args.l2, threshold=args.threshold)
+    except ValueError as error:
+        log.error("%s: %s", args.gold, error)
+        return EXIT_SOME_FAILED
+    for problem in problems:
+        log.error("%s", problem)
+    model.save(args.output)
+    print(f"{args.output}: trained on {data.pages} pages, {len(data.labels)} candidate pairs ({int(data.labels.sum())} positive)")
+    return EXIT_SOME_FAILED if problems else EXIT_OK
 
 
 # ---------------------------------------------------------------------------- schema

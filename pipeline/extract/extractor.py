@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extract.assembly import ANCHOR_STATUSES, ArticleView, Assembler, AssemblyLexicon
+from pipeline.extract.assembly.pair_model import PairModel
 from pipeline.extract.blocks import BlockKind, normalise_text, split_blocks
 from pipeline.extract.model import read_model_config, shared_nlp
 from pipeline.extract.options import ARTICLES_PER_CHUNK, BATCH_SIZE
@@ -98,7 +99,8 @@ def trigger_words(config: dict[str, Any]) -> frozenset[str] | None:
 class Extractor:
     """Loads the pipeline once (or takes one) and extracts records from a stream of articles."""
 
-    def __init__(self, nlp: Language | None = None, batch_size: int = BATCH_SIZE, chunk_size: int = ARTICLES_PER_CHUNK) -> None:
+    def __init__(self, nlp: Language | None = None, batch_size: int = BATCH_SIZE, chunk_size: int = ARTICLES_PER_CHUNK, learned_pairs: bool = True) -> None:
+        """``learned_pairs=False``: the rules alone, without the learned pair scorer (to train it)."""
         self.nlp = nlp or shared_nlp()
         self.batch_size = batch_size
         self.chunk_size = chunk_size
@@ -112,7 +114,8 @@ class Extractor:
         self.enrichment = [name for name in ours if name not in screening]
         triggers = trigger_words(config)
         self.screen = None if triggers is None else re.compile("|".join(re.escape(word) for word in sorted(triggers, key=len, reverse=True)))
-        self.assembler = Assembler(self.model_version, lexicon)
+        pair_model = PairModel.load(assembly["pair_model_path"]) if learned_pairs else None
+        self.assembler = Assembler(self.model_version, lexicon, pair_model)
 
     def extract(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
         chunk: list[Article] = []
@@ -131,8 +134,23 @@ class Extractor:
         return result.records
 
     def _extract_chunk(self, articles: list[Article]) -> Iterator[ArticleResult]:
+        results = [ArticleResult(article) for article in articles]
+        for index, window in self.reporting_windows(articles):
+            result = results[index]
+            if result.error:
+                continue
+            try:
+                result.records.extend(self.assembler.assemble(window.view()))
+            except Exception as exc:  # one bad article must not stop the batch
+                log.exception("extraction failed for %s", articles[index].url)
+                result.error = f"{type(exc).__name__}: {exc}"
+                result.records.clear()
+        yield from results
+
+    def reporting_windows(self, articles: list[Article]) -> Iterator[tuple[int, ReportingWindow]]:
         """Screen every block with the base model and the agreement finder in one ``nlp.pipe``;
-        run the other rule components only on the windows that report an agreement."""
+        yield (article index, window) for the windows that report an agreement, whose view runs
+        the other rule components only when asked for."""
         windows = []  # (article index, normalised text, blocks)
         for index, article in enumerate(articles):
             text = normalise_text(article.text)
@@ -140,25 +158,14 @@ class Extractor:
                 if self.may_report_agreement(window):
                     windows.append((index, text, window))
         parsed = iter(self.nlp.pipe(self._block_docs(articles, windows), batch_size=self.batch_size, disable=self.enrichment))
-        results = [ArticleResult(article) for article in articles]
         seen: set[int] = set()
         for index, text, blocks in windows:
             block_docs = [next(parsed) for _ in blocks]
-            result = results[index]
             # a later window repeats the title: its agreement words there were the first window's
             titled = index not in seen
             seen.add(index)
-            if result.error or not window_reports_agreement(block_docs, blocks, titled):
-                continue
-            try:
-                block_docs = [self._enrich(doc) for doc in block_docs]
-                view = ArticleView(articles[index], text, blocks, block_docs)
-                result.records.extend(self.assembler.assemble(view))
-            except Exception as exc:  # one bad article must not stop the batch
-                log.exception("extraction failed for %s", articles[index].url)
-                result.error = f"{type(exc).__name__}: {exc}"
-                result.records.clear()
-        yield from results
+            if window_reports_agreement(block_docs, blocks, titled):
+                yield index, ReportingWindow(self, articles[index], text, blocks, block_docs)
 
     def may_report_agreement(self, window: list) -> bool:
         """False when no block of the window holds a word an agreement mention starts with."""
@@ -171,10 +178,24 @@ class Extractor:
                 doc._.published = articles[index].published
                 yield doc
 
-    def _enrich(self, doc: Doc) -> Doc:
+    def enrich(self, doc: Doc) -> Doc:
         for name in self.enrichment:
             doc = self.nlp.get_pipe(name)(doc)
         return doc
+
+
+@dataclass
+class ReportingWindow:
+    """A window that reports an agreement, screened but not yet enriched."""
+
+    extractor: Extractor
+    article: Article
+    text: str
+    blocks: list
+    block_docs: list[Doc]
+
+    def view(self) -> ArticleView:
+        return ArticleView(self.article, self.text, self.blocks, [self.extractor.enrich(doc) for doc in self.block_docs])
 
 
 def window_reports_agreement(block_docs: list[Doc], blocks: list, titled: bool) -> bool:

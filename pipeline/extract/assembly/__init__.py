@@ -13,6 +13,11 @@ module per decision:
 4. ``segments``: each sentence (or clause) of a draft's sections goes to the draft it speaks of;
 5. ``fields``: each field is read from the draft's own segments first, then wider context.
 
+Where the rules find no record in a view that names an agreement, ``pair_model`` (a logistic
+regression trained on the real-page corpus) may propose the page's most probable pair; its record
+goes through steps 3–5 like any other, its signatories' evidence says ``learned_pair`` and its
+confidence is at most the pair's probability.
+
 A record needs two signatories with a country, not all French; an agreement without them (a
 general definition, a training course) gives no record. Every value keeps the span it was read
 from and the id of the rule that produced it, as evidence.
@@ -23,23 +28,29 @@ from __future__ import annotations
 from pipeline.extract.assembly import fields
 from pipeline.extract.assembly.drafts import Draft, build_drafts
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
+from pipeline.extract.assembly.members import Relation
+from pipeline.extract.assembly.pair_model import CandidatePair, PairModel
 from pipeline.extract.assembly.parties import PartyMention, party_mentions
-from pipeline.extract.assembly.relations import find_relations
+from pipeline.extract.assembly.relations import find_relations, hypothetical
 from pipeline.extract.assembly.segments import assign_segments
-from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention
+from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, segment_of
 from pipeline.extract.blocks import BlockKind
 from pipeline.extract.components.agreements import BARE_PARTNERSHIP, TYPE_PRIORITY
 from pipeline.records import Evidence, PartnershipRecord, Party, Place, make_record_id
 
 __all__ = ["ANCHOR_STATUSES", "ArticleView", "Assembler", "AssemblyLexicon"]
 
+LEARNED_PAIR_RULE = "learned_pair"
+"""The relation rule (and evidence prefix) of a pair chosen by the learned scorer."""
+
 
 class Assembler:
     """Turns an ArticleView into records; holds the model version and the word lists the rules need."""
 
-    def __init__(self, model_version: str, lexicon: AssemblyLexicon) -> None:
+    def __init__(self, model_version: str, lexicon: AssemblyLexicon, pair_model: PairModel | None = None) -> None:
         self.model_version = model_version
         self.lexicon = lexicon
+        self.pair_model = pair_model
 
     def assemble(self, view: ArticleView) -> list[PartnershipRecord]:
         agreements = view.mentions("agreements")
@@ -48,32 +59,53 @@ class Assembler:
         # of an article that announces none for later ("feu vert à la convention avec X": signed later)
         later = any(a.span._.agreement_status in ("planned", "negated") for a in agreements)
         headlined = not later and any(view.blocks[a.block].kind in (BlockKind.title, BlockKind.heading) for a in agreements)
-        if not anchors and not headlined and not any(a.label == "twinning" for a in agreements):
+        rules_apply = bool(anchors) or headlined or any(a.label == "twinning" for a in agreements)
+        if not rules_apply and self.pair_model is None:
             return []
-        view.merge_sections_without(anchors)
+        if rules_apply:
+            view.merge_sections_without(anchors)
         parties = party_mentions(view, self.lexicon)
         dates = view.mentions("dates")
         fields.resolve_anaphoric(dates, view.mentions("since"))
+        records: list[PartnershipRecord] = []
+        if rules_apply:
+            weak = [a for a in agreements if a.span._.agreement_status == "mention"]
+            relations = find_relations(view, anchors, parties, view.sentences(), weak)
+            records = self._records(view, relations, anchors, parties, dates)
+        # an agreement announced for later, refused or only wished for is no record, whoever the
+        # pair (ANNOTATION 1); on a page that announces one, a bare mention is taken to be that one
+        reported = anchors if later else [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES or not hypothetical(a.span.sent)]
+        if not records and self.pair_model is not None and reported:
+            # the rules found no record: the learned scorer may still name the page's pair
+            pair = self.pair_model.best_pair(view, parties)
+            if pair is not None:
+                anchor = _pair_anchor(view, reported, pair)
+                relation = Relation(anchor, pair.representatives(), LEARNED_PAIR_RULE, anchor)
+                records = self._records(view, [relation], anchors, parties, dates, ceiling=pair.probability)
+        return records
+
+    def _records(self, view: ArticleView, relations: list[Relation], anchors: list[Mention], parties: list[PartyMention], dates: list[Mention], ceiling: float = 1.0) -> list[PartnershipRecord]:
+        """The records of the relations found: one per draft (relations that are one agreement)."""
         segments = view.sentences()
-        weak = [a for a in agreements if a.span._.agreement_status == "mention"]
-        relations = find_relations(view, anchors, parties, segments, weak)
         sections = {i: block.section for i, block in enumerate(view.blocks)}
         drafts = build_drafts(relations, dates, segments, anchors, sections)
-        assign_segments(view, drafts, segments, agreements, parties)
+        assign_segments(view, drafts, segments, view.mentions("agreements"), parties)
         records: list[PartnershipRecord] = []
         for draft in drafts:
-            record = self._record(view, draft, drafts, parties, dates)
+            record = self._record(view, draft, drafts, parties, dates, ceiling)
             if record is not None and not any(_same_record(record, kept) for kept in records):
                 records.append(record)
         return records
 
-    def _record(self, view: ArticleView, draft: Draft, drafts: list[Draft], parties: list[PartyMention], dates: list[Mention]) -> PartnershipRecord | None:
+    def _record(self, view: ArticleView, draft: Draft, drafts: list[Draft], parties: list[PartyMention], dates: list[Mention], ceiling: float) -> PartnershipRecord | None:
         source = view.article.text
         typed = min(draft.anchors, key=lambda a: TYPE_PRIORITY.get(a.label, 9))
         evidence: list[Evidence] = [m.evidence("agreement", "agreement", source) for m in draft.anchors]
         signatories = draft.signatories
+        # a pair the learned scorer chose says so, so the review page shows why
+        party_prefix = LEARNED_PAIR_RULE if draft.rule == LEARNED_PAIR_RULE else "party"
         for party in signatories:
-            evidence.append(party.mention.evidence("signatories", "party", source))
+            evidence.append(party.mention.evidence("signatories", party_prefix, source))
         in_segments = lambda m: any(s.start_order <= m.order < s.end_order for s in draft.segments)  # noqa: E731
         # a date another draft holds as its own ("qui remplace celui signé en 2003") dates that one
         claimed = {id(other.own_date) for other in drafts if other is not draft and other.own_date is not None}
@@ -118,13 +150,32 @@ class Assembler:
             people=[p for _, p in people],
             actors=[a for _, a in actors],
             evidence=evidence,
-            confidence=fields.confidence(draft, signed_on, signatories),
+            confidence=min(fields.confidence(draft, signed_on, signatories), round(ceiling, 2)),
             model_version=self.model_version,
         )
 
 
 def _same_record(a: PartnershipRecord, b: PartnershipRecord) -> bool:
     return a.record_id == b.record_id and a.agreement_type == b.agreement_type and a.signed_on == b.signed_on
+
+
+def _pair_anchor(view: ArticleView, agreements: list[Mention], pair: CandidatePair) -> Mention:
+    """The agreement mention a learned pair's record hangs on: one in a sentence naming both
+    parties, else one in a sentence naming either, else the first; reported ones before bare
+    mentions."""
+    segments = view.sentences()
+
+    def sentence(mention: Mention) -> int | None:
+        found = segment_of(segments, mention)
+        return found.sentence if found is not None else None
+
+    named = [{sentence(p.mention) for p in group.mentions} for group in (pair.first, pair.second)]
+
+    def rank(agreement: Mention) -> tuple[int, bool, int]:
+        where = sentence(agreement)
+        return (-sum(where in sentences for sentences in named), agreement.span._.agreement_status not in ANCHOR_STATUSES, agreement.order)
+
+    return min(agreements, key=rank)
 
 
 def _agreement_type(typed: Mention) -> str:

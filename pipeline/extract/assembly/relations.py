@@ -128,7 +128,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         context.carried = [p for p in _sentence_parties(anchor, anchor.span.sent, parties) if p.mention.span.start < clause.start][:1]
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
-            if _hypothetical(anchor.span.sent):
+            if hypothetical(anchor.span.sent):
                 continue  # "un autre projet serait la concrétisation du jumelage entre A et B"
             headline = view.blocks[anchor.block].kind in (BlockKind.title, BlockKind.heading)
             readings = [r for r in readings if r.rule == "dash_pair" or (r.rule in ("between", "with") and (headline or _right_after(anchor, clause)))]
@@ -159,7 +159,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
     return found
 
 
-def _hypothetical(sentence: Span) -> bool:
+def hypothetical(sentence: Span) -> bool:
     """A sentence in the conditional or the future speaks of what may be, not of what is."""
     return any(is_hypothetical(t) for t in sentence if t.pos_ in ("VERB", "AUX"))
 
