@@ -18,6 +18,7 @@ drift apart silently.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass
@@ -153,6 +154,7 @@ class _PageFacts:
     def __init__(self, view: ArticleView) -> None:
         self.view = view
         self.sentences = view.sentences()
+        self.sentence_starts = [s.start_order for s in self.sentences]
         self.agreements = view.mentions("agreements")
         self.last_order = max([1] + [s.end_order for s in self.sentences])
         self.agreements_by_sentence: dict[int, list[Mention]] = {}
@@ -163,7 +165,10 @@ class _PageFacts:
         self.agreement_tokens = {(a.block, token.i) for a in self.agreements for token in a.span}
 
     def sentence_of(self, mention: Mention) -> int:
-        return next((i for i, s in enumerate(self.sentences) if s.start_order <= mention.order < s.end_order), -1)
+        """The index of the sentence holding the mention (-1: none), by bisection: a long list page
+        has thousands of candidate pairs, each asking this of every mention of its two parties."""
+        i = bisect.bisect_right(self.sentence_starts, mention.order) - 1
+        return i if i >= 0 and mention.order < self.sentences[i].end_order else -1
 
     def party_features(self, group: PartyGroup) -> dict[str, float]:
         mentions = group.mentions
