@@ -40,6 +40,8 @@ from pipeline.records import Evidence, PartnershipRecord, Party, Place, make_rec
 
 __all__ = ["ANCHOR_STATUSES", "ArticleView", "Assembler", "AssemblyLexicon"]
 
+# Agreement rules of a noun that says no type by itself ("la charte", "l'accord", "celui signé").
+BARE_NOUN_RULES = frozenset({"other_bare", "other_pronoun_signed"})
 LEARNED_PAIR_RULE = "learned_pair"
 """The relation rule (and evidence prefix) of a pair chosen by the learned scorer."""
 
@@ -139,7 +141,7 @@ class Assembler:
             record_id=make_record_id(party_models, signed_on),
             article_url=view.article.url,
             source=view.article.source,
-            agreement_type=_agreement_type(typed),
+            agreement_type=_agreement_type(view, typed),
             agreement_label=typed.text,
             signatories=party_models,
             signed_on=signed_on,
@@ -178,7 +180,21 @@ def _pair_anchor(view: ArticleView, agreements: list[Mention], pair: CandidatePa
     return min(agreements, key=rank)
 
 
-def _agreement_type(typed: Mention) -> str:
-    """The draft's most specific label; a bare "partenariat" that refers back to no typed agreement
+def _agreement_type(view: ArticleView, typed: Mention) -> str:
+    """The draft's most specific label. A bare noun ("la charte", "l'accord", "celui signé") takes
+    the type of the one typed label the title and lead give ("Jumelage : …", "la convention-cadre
+    signée hier …"; CONVENTIONS C17); a bare "partenariat" that refers back to no typed agreement
     is a partnership agreement (CONVENTIONS C1)."""
+    if typed.rule in BARE_NOUN_RULES:
+        headline_types = {a.label for a in _title_and_lead(view) if a.label != "other" and a.rule != BARE_PARTNERSHIP}
+        if len(headline_types) == 1:
+            return headline_types.pop()
     return "partnership_agreement" if typed.rule == BARE_PARTNERSHIP else typed.label
+
+
+def _title_and_lead(view: ArticleView) -> list[Mention]:
+    """The agreement mentions of the title and of the first paragraph after it, that the article
+    does not announce for later or refuse."""
+    title = next((i for i, b in enumerate(view.blocks) if b.kind is BlockKind.title), None)
+    lead = next((i for i, b in enumerate(view.blocks) if b.kind is BlockKind.paragraph), None)
+    return [a for a in view.mentions("agreements") if a.block in (title, lead) and a.span._.agreement_status not in ("planned", "negated")]
