@@ -105,8 +105,10 @@ def test_rules_records_are_not_second_guessed(always: Extractor) -> None:
     "text",
     [
         # announced for later: the bare mention in the title is the one to be signed
-        "Feu vert à la convention de coopération avec Djenné\n\nLe conseil municipal de Tulle a approuvé le projet de "
-        "convention de coopération avec la commune de Djenné, au Mali. Cette convention sera signée en juin à Tulle.",
+        (
+            "Feu vert à la convention de coopération avec Djenné\n\nLe conseil municipal de Tulle a approuvé le projet de "
+            "convention de coopération avec la commune de Djenné, au Mali. Cette convention sera signée en juin à Tulle."
+        ),
         # only wished for
         "Des coopérations à dynamiser\n\nUn autre projet prometteur serait un jumelage de Tulle avec Djenné, au Mali.",
     ],

@@ -213,9 +213,9 @@ class _PageFacts:
 
     def pair_features(self, first: PartyGroup, second: PartyGroup, first_features: dict[str, float], second_features: dict[str, float]) -> dict[str, float]:
         features = {"bias": 1.0}
-        for name in first_features:
-            features[f"max_{name}"] = max(first_features[name], second_features[name])
-            features[f"min_{name}"] = min(first_features[name], second_features[name])
+        for name, value in first_features.items():
+            features[f"max_{name}"] = max(value, second_features[name])
+            features[f"min_{name}"] = min(value, second_features[name])
         features["fr_foreign"] = float((first.country == "FR") != (second.country == "FR"))
         features["same_country"] = float(first.country == second.country)
         shared = {self.sentence_of(p.mention) for p in first.mentions} & {self.sentence_of(p.mention) for p in second.mentions}
