@@ -87,7 +87,8 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         taken.append((party.mention.start, party.mention.end))
 
     for mention in view.mentions("parties"):
-        keep(_generic_party(view, mention, places, locators, lexicon))
+        if not _unit_of_a_country(mention, locators):
+            keep(_generic_party(view, mention, places, locators, lexicon))
     blocked = people + [(m.start, m.end) for m in organisations if m.label != "school"]
     for group in _hyphen_compounds(view, _place_groups(places)):
         first = group[0]
@@ -153,6 +154,20 @@ def _with_acronyms(view: ArticleView, parties: list[PartyMention]) -> list[Party
             if not overlaps(mention, taken):
                 kept.append(replace(party, mention=mention, introducer=_introducer(mention)))
     return kept
+
+
+def _unit_of_a_country(mention: Mention, locators: list[Mention]) -> bool:
+    """"une ville du Mali", "les communes du Sénégal", "une région de la France": the generic word
+    and an article before a country name speak of some unit of that country, not of one named after
+    it ("la ville de Luxembourg", "la ville de Djibouti" name the city)."""
+    span = mention.span
+    if mention.label in ("association", "other", "national") or span._.party_name is None:
+        return False
+    name = [m for m in locators if m.label == "country" and m.block == mention.block and m.span.start >= span.start and m.span.end == span.end]
+    if not name:
+        return False
+    before = span.doc[name[0].span.start - 1].lower_ if name[0].span.start > span.start else ""
+    return before in _ARTICLES or before in ("du", "des")
 
 
 def _acronym(text: str) -> bool:
