@@ -35,7 +35,7 @@ from pipeline.extract.assembly.relations import find_relations, hypothetical
 from pipeline.extract.assembly.segments import assign_segments
 from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, segment_of
 from pipeline.extract.blocks import BlockKind
-from pipeline.extract.components.agreements import BARE_PARTNERSHIP, TYPE_PRIORITY
+from pipeline.extract.components.agreements import BARE_PARTNERSHIP, TYPE_PRIORITY, is_hypothetical
 from pipeline.records import Evidence, PartnershipRecord, Party, Place, make_record_id
 
 __all__ = ["ANCHOR_STATUSES", "ArticleView", "Assembler", "AssemblyLexicon"]
@@ -59,7 +59,7 @@ class Assembler:
         anchors = [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES]
         # with no agreement reported, a mention counts only as a twinning, or in a title or heading
         # of an article that announces none for later ("feu vert à la convention avec X": signed later)
-        later = any(a.span._.agreement_status in ("planned", "negated") for a in agreements)
+        later = any(a.span._.agreement_status in ("planned", "negated") for a in agreements) or _signature_to_come(view)
         headlined = not later and any(view.blocks[a.block].kind in (BlockKind.title, BlockKind.heading) for a in agreements)
         rules_apply = bool(anchors) or headlined or any(a.label == "twinning" for a in agreements)
         if not rules_apply and self.pair_model is None:
@@ -159,6 +159,16 @@ class Assembler:
 
 def _same_record(a: PartnershipRecord, b: PartnershipRecord) -> bool:
     return a.record_id == b.record_id and a.agreement_type == b.agreement_type and a.signed_on == b.signed_on
+
+
+def _signature_to_come(view: ArticleView) -> bool:
+    """A signing verb in the future or the conditional ("Elle sera signée en juin", "signerait"):
+    the article announces a signature, whatever its agreement nouns say."""
+    for cue in view.mentions("signing_cues"):
+        verb = cue.span.root
+        if is_hypothetical(verb) or any(is_hypothetical(child) for child in verb.children if child.dep_.startswith("aux")):
+            return True
+    return False
 
 
 def _pair_anchor(view: ArticleView, agreements: list[Mention], pair: CandidatePair) -> Mention:
