@@ -300,8 +300,8 @@ def _introducer(mention: Mention) -> str | None:
         if token.lower_ == "en" and i == mention.span.start - 1 and mention.label in ("region", "department"):
             return "dans"  # "Görlitz, en Saxe": the region locates a town
         if token.lower_ in ("à", "au", "dans"):
-            if token.lower_ == "à" and i > 0 and _relating(doc[i - 1]):
-                return None
+            if token.lower_ == "à" and ((i > 0 and _relating(doc[i - 1])) or (mention.span.root.dep_.startswith("obl") and _relating(mention.span.root.head))):
+                return None  # "jumelée à X"; "un accord lie désormais A à B": the verb relates B
             chain = [t for t in doc[i + 1 : mention.span.start] if t.pos_ != "DET"]
             through_venue = not chain or chain[0].lower_ in VENUE_HEADS
             if token.lower_ == "dans":
