@@ -53,6 +53,8 @@ def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[
             twin = near[0]
             # the party the twinning sentence names, even as a place ("dans la vie de la ville de X")
             named = [p for p in parties if p.mention.block == index and twin.span.sent.start <= p.mention.span.start < twin.span.sent.end and p.country and p not in listed]
+            # not a partner the twinning verb governs ("La capitale est jumelée avec A et B : …")
+            named = [p for p in named if not _partner_of(twin, p)]
             hub = twin_of(twin, named) or (named[0] if named else None) or fallback
             if hub is None:
                 continue
@@ -64,6 +66,16 @@ def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[
                     relations.append(relation)
                     _bracket_year(view, index, party)
     return relations
+
+
+def _partner_of(twinning: Mention, party: PartyMention) -> bool:
+    """A name after the twinning word, introduced by "avec" or "à" ("jumelée avec A, B et C")."""
+    doc = twinning.span.doc
+    start = party.mention.span.start
+    if start < twinning.span.end:
+        return False
+    between = [t.lower_ for t in doc[twinning.span.end : start]]
+    return bool(between) and between[0] in ("avec", "à")
 
 
 def twin_of(twinning: Mention, named: list[PartyMention]) -> PartyMention | None:

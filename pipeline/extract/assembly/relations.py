@@ -307,6 +307,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     hub = twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), None)
     if by_pairs and len(named) >= 3 and hub is not None:
         return [_Reading([hub, c], "twins") for c in named if c is not hub]
+    if anchor.label == "twinning" and len(named) >= 3 and home is not None and not any(names_match(c.name, home.name) or _subject(c) for c in named):
+        # "La capitale est jumelée avec sept villes : A, B … et G": a twinning is between two towns,
+        # the page's own town (the clause's subject names none) and each one its list names
+        return [_Reading([home, c], "twins") for c in named]
     if len(named) >= 2:
         return [_Reading(named, "sentence")]
     if len(named) == 1 and status != "counted":
@@ -315,6 +319,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if not named and context.main_pair is not None and _speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
     return []
+
+
+def _subject(party: PartyMention) -> bool:
+    return party.mention.span.root.dep_.startswith("nsubj")
 
 
 def _attaches_to(entre, anchor: Mention) -> bool:
