@@ -110,6 +110,20 @@ def is_hypothetical(token: Token) -> bool:
     return "Fut" in token.morph.get("Tense") or "Cnd" in token.morph.get("Mood")
 
 
+def _bears_on(word: Token, head: Token) -> bool:
+    """``word`` is the agreement word, modifies it, or governs it within three steps of the parse."""
+    if word == head or word.head == head:
+        return True
+    ancestor = head
+    for _ in range(3):
+        if ancestor.head == ancestor:
+            return False
+        ancestor = ancestor.head
+        if ancestor == word:
+            return True
+    return False
+
+
 SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
 OPENING_QUOTES = frozenset({"«", "“", '"'})
 
@@ -206,8 +220,12 @@ class AgreementMentions:
             if self._generic_near(span) and self._indefinite(span):
                 return "generic", cue.text
             return "signed", cue.text
-        if planned_words:
-            return "planned", planned_words[0].text
+        # with no signing word, a planning word counts where it bears on the agreement ("un jumelage
+        # est prévu", "le futur jumelage"), not on something else ("son prochain voyage à X, la
+        # jumelle de Y": the trip lies ahead, the twinning exists)
+        bearing = [t for t in planned_words if _bears_on(t, head)]
+        if bearing:
+            return "planned", bearing[0].text
         force = next((t for t in sentence if self._is_in_force_word(t, sentence)), None)
         if force is not None:
             if negation is not None:
