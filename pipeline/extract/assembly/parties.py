@@ -478,10 +478,11 @@ def _written_as_name(place: Mention) -> bool:
 
 def _french_generic(mention: Mention, named: list[Mention]) -> bool:
     """Generic words only French units carry: communauté de communes, métropole, "le Département
-    du…", "la Région …", unless the name inside is a foreign place ("la Région de Nouakchott")."""
-    if mention.label == "intermunicipal":
-        return True
+    du…", "la Région …", unless the name inside is a foreign place ("la Région de Nouakchott", "la
+    Communauté urbaine de Douala")."""
     if named and all(p.span.kb_id_ != "FR" for p in named):
         return False
+    if mention.label == "intermunicipal":
+        return True
     first = mention.span[0].text
     return first in ("Département", "Région") and mention.span._.party_name is not None and len(mention.span) > 1
