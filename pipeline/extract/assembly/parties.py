@@ -77,7 +77,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     locators = [m for m in places if m.label in ("country", "demonym")]
     people = [(m.start, m.end) for m in view.mentions("people")]
     # a first name that is also a commune ("Yves" in "Yves Le Dréau"), inside a longer person entity
-    people += [(m.start, m.end) for m in view.entities(("PER",)) if len(m.span) > 1]
+    people += [(m.start, m.end) for m in view.entities(("PER",)) if len(m.span) > 1 and not _dash_joined_places(m, places)]
     organisations = [m for m in view.mentions("actors") if m.label in ORGANISATION_KINDS]
     parties: list[PartyMention] = []
     taken: list[tuple[int, int]] = []
@@ -154,6 +154,16 @@ def _with_acronyms(view: ArticleView, parties: list[PartyMention]) -> list[Party
             if not overlaps(mention, taken):
                 kept.append(replace(party, mention=mention, introducer=_introducer(mention)))
     return kept
+
+
+def _dash_joined_places(entity: Mention, places: list[Mention]) -> bool:
+    """"le jumelage Tulle-Schlitz": two places joined by a dash, which the model may read as one
+    person's double name, are two places."""
+    span = entity.span
+    if len(span) != 3 or span[1].text not in PAIR_DASHES:
+        return False
+    single = {(p.block, p.span.start) for p in places if len(p.span) == 1}
+    return (entity.block, span.start) in single and (entity.block, span.start + 2) in single
 
 
 def _unit_of_a_country(mention: Mention, locators: list[Mention]) -> bool:
