@@ -305,6 +305,11 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         if len({c.country for c in bodies}) >= 2:
             named = bodies
     hub = twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), None)
+    if hub is None and anchor.label == "twinning":
+        # "Tulle compte trois villes jumelles : A, B et C": the one subject among them, or the one
+        # name before the twinning word when the others all follow it
+        subjects = [c for c in named if _subject(c)] or [c for c in named if c.mention.span.end <= anchor.span.start]
+        hub = subjects[0] if len(subjects) == 1 else None
     if by_pairs and len(named) >= 3 and hub is not None:
         return [_Reading([hub, c], "twins") for c in named if c is not hub]
     if anchor.label == "twinning" and len(named) >= 3 and home is not None and not any(names_match(c.name, home.name) or _subject(c) for c in named):
