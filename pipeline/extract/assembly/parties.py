@@ -307,8 +307,8 @@ def _introducer(mention: Mention) -> str | None:
     sentence_start = mention.span.sent.start
     while i >= sentence_start and mention.span.start - i <= 10:
         token = doc[i]
-        if token.lower_ == "en" and i == mention.span.start - 1 and mention.label in ("region", "department"):
-            return "dans"  # "Görlitz, en Saxe": the region locates a town
+        if token.lower_ == "en" and i == mention.span.start - 1:
+            return "dans"  # "Görlitz, en Saxe", "Schlitz, en Hesse": French puts "en" before a region, "à" before a town
         if token.lower_ in ("à", "au", "dans"):
             if token.lower_ == "à" and ((i > 0 and _relating(doc[i - 1])) or (mention.span.root.dep_.startswith("obl") and _relating(mention.span.root.head))):
                 return None  # "jumelée à X"; "un accord lie désormais A à B": the verb relates B

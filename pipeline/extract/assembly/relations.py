@@ -418,7 +418,8 @@ def _group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]
     while i < sentence.end:
         if i in by_start:
             party = by_start[i]
-            group.append(party)
+            if party.introducer not in ("dans", "("):  # "avec Schlitz, en Hesse": Hesse locates Schlitz
+                group.append(party)
             i = max(party.mention.span.end, i + 1)
             continue
         token = doc[i]
