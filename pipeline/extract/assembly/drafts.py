@@ -59,7 +59,12 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
             own_date = find_own_date(where, segment_of(segments, where), dates, anchors if in_anchors else [where])
         target = _merge_target(relation, own_date, drafts)
         if target is None:
-            drafts.append(Draft(relation.anchor, {sections[relation.anchor.block]}, list(relation.parties), own_date, relation.rule, relation.scope, anchors=[relation.anchor]))
+            section = {sections[relation.anchor.block]}
+            if own_date is not None and _dates_the_original(relation.anchor, own_date):
+                # "ont renouvelé leur accord, signé en 2011": the original of 2011 and its renewal
+                drafts.append(Draft(relation.anchor, set(section), list(relation.parties), own_date, "older_of", anchors=[relation.anchor]))
+                own_date = None
+            drafts.append(Draft(relation.anchor, section, list(relation.parties), own_date, relation.rule, relation.scope, anchors=[relation.anchor]))
             continue
         if not any(a is relation.anchor for a in target.anchors):
             target.anchors.append(relation.anchor)
@@ -87,6 +92,27 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
         if draft.sections == {0} and lead is not None and all(sections[a.block] == 0 for a in draft.anchors):
             draft.sections.add(lead)
     return drafts
+
+
+_SIGNING_PARTICIPLES = frozenset({"signer", "conclure", "parapher", "sceller"})
+_RENEWAL_CUES = ("renouvel", "reconduit", "reconduis", "reconduir", "prolong")
+
+
+def _dates_the_original(anchor: Mention, date: Mention) -> bool:
+    """A renewal ("ont renouvelé leur accord") whose date hangs on a bare participle of signing that
+    qualifies the agreement ("…, signé en 2011"): that date is the original signature's."""
+    cue = (anchor.span._.agreement_cue or "").lower()
+    governor = anchor.span.root.head
+    renewed = cue.startswith(_RENEWAL_CUES) or (governor.pos_ == "VERB" and governor.lemma_.lower().startswith(_RENEWAL_CUES))
+    if not renewed or anchor.block != date.block:
+        return False
+    verb = date.span.root.head
+    if verb.pos_ != "VERB" or "Part" not in verb.morph.get("VerbForm") or verb.lemma_.lower() not in _SIGNING_PARTICIPLES:
+        return False
+    if any(child.dep_.startswith("aux") for child in verb.children):
+        return False  # "l'accord a été signé en 2011" reports the signature itself
+    root = anchor.span.root
+    return (verb.dep_.startswith("acl") and verb.head == root) or (verb.dep_ == "advcl" and verb.head == root.head)
 
 
 def _older_than(anchor: Mention, own_date: Mention | None, draft: Draft) -> bool:
