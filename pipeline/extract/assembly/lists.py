@@ -1,7 +1,7 @@
 """Relations a page gives as lists: twin towns one per line or in a sentence, pairs on dashed lines.
 
-- a list introduced by a twinning word ("Villes jumelles :") pairs each item's party with the
-  page's own party [``twin_list``];
+- a list introduced by a twinning word ("Villes jumelles :", a title "Jumelages de Tulle") pairs
+  each item's party with the page's own party [``twin_list``];
 - "Avion (Pas-de-Calais) – Thorez (Donetsk), depuis 1967": a line pairing two places of two
   countries with a dash, in an article about twinnings or agreements [``pair_line``];
 - "… pour la ville de X. Ainsi, après A (Tunisie 1969), B (Espagne 1989), C (Maroc 1989)…": a
@@ -323,6 +323,8 @@ def list_relations(view: ArticleView, parties: list[PartyMention], home: PartyMe
     intro: Mention | None = None
     for index, block in enumerate(view.blocks):
         if block.kind is BlockKind.list_item and intro is not None:
+            if view.blocks[intro.block].kind is BlockKind.title and len(view.docs[index]) > MAX_ROW_TOKENS:
+                continue  # under a title, only short lines are a list of twins, not numbered sections
             item = distinct([p for p in parties if p.mention.block == index and p.country and not names_match(p.name, home.name)])
             if item:
                 relation = valid(intro, [home, item[0]], "twin_list", where=item[0].mention)
@@ -334,9 +336,10 @@ def list_relations(view: ArticleView, parties: list[PartyMention], home: PartyMe
 
 
 def _twin_intro(view: ArticleView, index: int) -> Mention | None:
-    """The twinning mention of a block that introduces a list (a heading, or a line ending with ':')."""
+    """The twinning mention of a block that introduces a list (the title, a heading, or a line
+    ending with ':')."""
     block = view.blocks[index]
-    if block.kind is not BlockKind.heading and not block.text.rstrip().endswith(":"):
+    if block.kind not in (BlockKind.title, BlockKind.heading) and not block.text.rstrip().endswith(":"):
         return None
     mentions = [m for m in view.mentions("agreements") if m.block == index and m.label == "twinning"]
     if any(m.span._.agreement_status in ("planned", "negated", "generic") for m in mentions):
