@@ -287,6 +287,9 @@ class AgreementMentions:
             head.dep_ == "nmod"
             and governor.pos_ == "NOUN"
             and governor.i < head.i
+            # "comité de jumelage", not "ont signé jeudi 2 mai un mémorandum" (the parser hangs the
+            # agreement on the date: no preposition joins them)
+            and any(child.dep_ == "case" for child in head.children)
             and governor.lower_ not in self.lexicon.signing_nouns
             and governor.lower_ not in self.lexicon.transparent_governors
             and governor.lemma_.lower() not in TYPE_PRIORITY_HEADS
