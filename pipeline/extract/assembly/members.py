@@ -62,6 +62,6 @@ def _contains_another(party: PartyMention, members: list[PartyMention]) -> bool:
     """"Chisinau" beside "la Moldavie", "Trois-Pistoles" beside "Québec": a state or region of the
     same country as a smaller member locates it rather than signing beside it."""
     rank = _LARGER_KINDS.get(party.kind, 0)
-    if rank == 0 or party.organisation:
-        return False
+    if rank == 0 or party.organisation or (party.generic and party.introducer is None):
+        return False  # "le Département de la Corrèze, la Région Nouvelle-Aquitaine et …": both sign
     return any(m is not party and m.country == party.country and _LARGER_KINDS.get(m.kind, 0) < rank and not m.organisation for m in members)
