@@ -18,6 +18,15 @@ from pipeline.records import Actor, Person, Theme
 
 
 def signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segments, lexicon: AssemblyLexicon) -> tuple[str | None, Mention | None]:
+    value, mention = _signing_date(view, draft, dates, in_segments, lexicon)
+    published = view.article.published
+    if value is not None and published is not None and all(a.span._.agreement_celebrated for a in draft.anchors) and int(value[:4]) >= published.year - 1:
+        # "Tulle fête cette année les 60 ans de son jumelage": a recent date is the celebration's
+        return None, None
+    return value, mention
+
+
+def _signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segments, lexicon: AssemblyLexicon) -> tuple[str | None, Mention | None]:
     if draft.own_date is not None:
         return date_value(draft.own_date), draft.own_date
     anchor = draft.anchor

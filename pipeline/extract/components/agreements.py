@@ -54,6 +54,9 @@ TYPE_PRIORITY_HEADS = frozenset({"texte", "document", "acte", "cadre"})
 for _name in ("agreement_status", "agreement_cue", "agreement_marker"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
+# "les 60 ans de leur jumelage": the mention exists because its anniversary is named
+if not Span.has_extension("agreement_celebrated"):
+    Span.set_extension("agreement_celebrated", default=False)
 
 
 class SigningLexicon:
@@ -192,6 +195,7 @@ class AgreementMentions:
         span._.agreement_status = status
         span._.agreement_cue = cue
         span._.agreement_marker = self._marker(span)
+        span._.agreement_celebrated = self._celebrated_by(head) is not None
 
     def _status(self, span: Span, sentence: Span, head: Token) -> tuple[str, str | None]:
         """The status the sentence gives the mention; a plural that would be signed or in force is
