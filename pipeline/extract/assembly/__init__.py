@@ -33,9 +33,9 @@ from pipeline.extract.assembly.pair_model import CandidatePair, PairModel
 from pipeline.extract.assembly.parties import PartyMention, party_mentions
 from pipeline.extract.assembly.relations import find_relations, hypothetical
 from pipeline.extract.assembly.segments import assign_segments
-from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, segment_of
+from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, Segment, segment_of
 from pipeline.extract.blocks import BlockKind
-from pipeline.extract.components.agreements import BARE_PARTNERSHIP, TYPE_PRIORITY, is_hypothetical
+from pipeline.extract.components.agreements import BARE_PARTNERSHIP, TYPE_PRIORITY, hypothetical_verb
 from pipeline.records import Evidence, PartnershipRecord, Party, Place, make_record_id
 
 __all__ = ["ANCHOR_STATUSES", "ArticleView", "Assembler", "AssemblyLexicon"]
@@ -69,26 +69,29 @@ class Assembler:
         parties = party_mentions(view, self.lexicon)
         dates = view.mentions("dates")
         fields.resolve_anaphoric(dates, view.mentions("since"))
+        segments = view.sentences()
         records: list[PartnershipRecord] = []
         if rules_apply:
             weak = [a for a in agreements if a.span._.agreement_status == "mention"]
-            relations = find_relations(view, anchors, parties, view.sentences(), weak)
-            records = self._records(view, relations, anchors, parties, dates)
+            relations = find_relations(view, anchors, parties, segments, weak)
+            records = self._records(view, relations, anchors, parties, dates, segments)
+        if records or self.pair_model is None:
+            return records
         # an agreement announced for later, refused or only wished for is no record, whoever the
         # pair (ANNOTATION 1); on a page that announces one, a bare mention is taken to be that one
         reported = anchors if later else [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES or not hypothetical(a.span.sent)]
-        if not records and self.pair_model is not None and reported:
-            # the rules found no record: the learned scorer may still name the page's pair
-            pair = self.pair_model.best_pair(view, parties)
-            if pair is not None:
-                anchor = _pair_anchor(view, reported, pair)
-                relation = Relation(anchor, pair.representatives(), LEARNED_PAIR_RULE, anchor)
-                records = self._records(view, [relation], anchors, parties, dates, ceiling=pair.probability)
-        return records
+        # the rules found no record: the learned scorer may still name the page's pair
+        pair = self.pair_model.best_pair(view, parties) if reported else None
+        if pair is None:
+            return []
+        anchor = _pair_anchor(segments, reported, pair)
+        relation = Relation(anchor, pair.representatives(), LEARNED_PAIR_RULE, anchor)
+        return self._records(view, [relation], anchors, parties, dates, segments, ceiling=pair.probability)
 
-    def _records(self, view: ArticleView, relations: list[Relation], anchors: list[Mention], parties: list[PartyMention], dates: list[Mention], ceiling: float = 1.0) -> list[PartnershipRecord]:
+    def _records(
+        self, view: ArticleView, relations: list[Relation], anchors: list[Mention], parties: list[PartyMention], dates: list[Mention], segments: list[Segment], ceiling: float = 1.0
+    ) -> list[PartnershipRecord]:
         """The records of the relations found: one per draft (relations that are one agreement)."""
-        segments = view.sentences()
         sections = {i: block.section for i, block in enumerate(view.blocks)}
         drafts = build_drafts(relations, dates, segments, anchors, sections)
         assign_segments(view, drafts, segments, view.mentions("agreements"), parties)
@@ -164,18 +167,13 @@ def _same_record(a: PartnershipRecord, b: PartnershipRecord) -> bool:
 def _signature_to_come(view: ArticleView) -> bool:
     """A signing verb in the future or the conditional ("Elle sera signée en juin", "signerait"):
     the article announces a signature, whatever its agreement nouns say."""
-    for cue in view.mentions("signing_cues"):
-        verb = cue.span.root
-        if is_hypothetical(verb) or any(is_hypothetical(child) for child in verb.children if child.dep_.startswith("aux")):
-            return True
-    return False
+    return any(hypothetical_verb(cue.span.root) for cue in view.mentions("signing_cues"))
 
 
-def _pair_anchor(view: ArticleView, agreements: list[Mention], pair: CandidatePair) -> Mention:
+def _pair_anchor(segments: list[Segment], agreements: list[Mention], pair: CandidatePair) -> Mention:
     """The agreement mention a learned pair's record hangs on: one in a sentence naming both
     parties, else one in a sentence naming either, else the first; reported ones before bare
     mentions."""
-    segments = view.sentences()
 
     def sentence(mention: Mention) -> int | None:
         found = segment_of(segments, mention)

@@ -113,6 +113,11 @@ def is_hypothetical(token: Token) -> bool:
     return "Fut" in token.morph.get("Tense") or "Cnd" in token.morph.get("Mood")
 
 
+def hypothetical_verb(verb: Token) -> bool:
+    """The verb, or its auxiliary, in the future or the conditional ("signera", "sera signée")."""
+    return is_hypothetical(verb) or any(is_hypothetical(child) for child in verb.children if child.dep_.startswith("aux"))
+
+
 def _bears_on(word: Token, head: Token) -> bool:
     """``word`` is the agreement word, modifies it, or governs it within three steps of the parse."""
     if word == head or word.head == head:
@@ -191,26 +196,28 @@ class AgreementMentions:
     def _annotate(self, span: Span) -> None:
         sentence = own_sentence(span)
         head = span.root
-        status, cue = self._status(span, sentence, head)
+        anniversary = self._celebrated_by(head)
+        era = self._era(span, anniversary)
+        status, cue = self._status(span, sentence, head, anniversary, era)
         span._.agreement_status = status
         span._.agreement_cue = cue
-        span._.agreement_marker = self._marker(span)
-        span._.agreement_celebrated = self._celebrated_by(head) is not None
+        # "renouvellent leur accord", "le renouvellement de la convention": the signature is a renewal
+        span._.agreement_marker = era or ("newer" if (cue or "").lower().startswith("renouvel") else None)
+        span._.agreement_celebrated = anniversary is not None
 
-    def _status(self, span: Span, sentence: Span, head: Token) -> tuple[str, str | None]:
+    def _status(self, span: Span, sentence: Span, head: Token, anniversary: Token | None, era: str | None) -> tuple[str, str | None]:
         """The status the sentence gives the mention; a plural that would be signed or in force is
         ``counted``: the assembler keeps it only where the sentence names the parties."""
-        anniversary = self._celebrated_by(head)
         if anniversary is not None:
             return "in_force", anniversary.text
         if self._names_something_else(span):
             return "mention", head.head.text
-        status, cue = self._clause_status(span, sentence, head)
+        status, cue = self._clause_status(span, sentence, head, era)
         if status in ("signed", "in_force") and head.morph.get("Number") == ["Plur"]:
             return "counted", cue
         return status, cue
 
-    def _clause_status(self, span: Span, sentence: Span, head: Token) -> tuple[str, str | None]:
+    def _clause_status(self, span: Span, sentence: Span, head: Token, era: str | None) -> tuple[str, str | None]:
         negation = next((t for t in sentence if t.lower_ in NEGATIONS and abs(t.i - head.i) <= 8), None)
         cues = [t for t in sentence if self._is_signing_cue(t)]
         planned_words = [t for t in sentence if self._is_planned(t)]
@@ -245,7 +252,7 @@ class AgreementMentions:
             if is_hypothetical(owner):
                 return "planned", owner.text
             return "in_force", owner.text
-        if self._marker(span) == "older" and self._dated_after(span):
+        if era == "older" and self._dated_after(span):
             # "le premier accord, de 2003": an older agreement named with its year
             return "in_force", span.doc[span.end : span.end + 4].text
         return "mention", None
@@ -326,12 +333,10 @@ class AgreementMentions:
         if token.lower_ in self.lexicon.planned_words or token.lower_ in self.lexicon.future_forms:
             return True
         if token.lemma_.lower() in self.lexicon.signing_verbs:
-            if is_hypothetical(token):
+            if hypothetical_verb(token):
                 return True
-            aux_future = any(is_hypothetical(c) for c in token.children if c.dep_.startswith("aux"))
             governor = token.head if token.head is not token else None
-            governed = governor is not None and token.dep_ == "xcomp" and governor.lemma_.lower() in self.lexicon.planned_governors
-            return aux_future or governed
+            return governor is not None and token.dep_ == "xcomp" and governor.lemma_.lower() in self.lexicon.planned_governors
         return False
 
     @staticmethod
@@ -346,18 +351,16 @@ class AgreementMentions:
         before = span.doc[span.start - 1] if span.start > 0 else None
         return before is not None and before.lower_ in ("un", "une", "d'un", "d'une", "des")
 
-    def _marker(self, span: Span) -> str | None:
-        """"première convention" (an older agreement) or "nouvelle convention" (the latest one)."""
-        if self._celebrated_by(span.root) is not None:
+    def _era(self, span: Span, anniversary: Token | None) -> str | None:
+        """"première convention" (an older agreement) or "nouvelle convention" (the latest one), as
+        the words around the mention say; a renewal verb also makes it the latest (``_annotate``)."""
+        if anniversary is not None:
             return "older"  # "les 60 ans du jumelage" celebrate the original agreement
         window = span.doc[max(span.sent.start, span.start - 2) : min(span.sent.end, span.end + 2)]
         words = {t.lower_ for t in window}
         if words & self.lexicon.older_words:
             return "older"
         if words & self.lexicon.newer_words:
-            return "newer"
-        # "renouvellent leur accord", "le renouvellement de la convention": the signature is a renewal
-        if (span._.agreement_cue or "").lower().startswith("renouvel"):
             return "newer"
         return None
 
