@@ -37,6 +37,11 @@ def load_nlp(models: Path | None = None) -> Language:
     config = read_model_config(models)
     base = config["model"]["base"]
     nlp = spacy.load(base, exclude=list(config["model"].get("exclude", [])))
+    # corrections of how the base model reads every block, placed before its parser
+    for name, component in config.get("before_parser", {}).items():
+        settings = dict(component)
+        factory = settings.pop("factory")
+        nlp.add_pipe(factory, name=name, config=settings, before="parser")
     for name, component in config.get("components", {}).items():
         settings = dict(component)
         factory = settings.pop("factory")

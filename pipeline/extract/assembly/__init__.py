@@ -31,7 +31,7 @@ from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.members import Relation
 from pipeline.extract.assembly.pair_model import CandidatePair, PairModel
 from pipeline.extract.assembly.parties import PartyMention, party_mentions
-from pipeline.extract.assembly.relations import find_relations, hypothetical
+from pipeline.extract.assembly.relations import find_relations, hypothetical, respective
 from pipeline.extract.assembly.segments import assign_segments
 from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, Segment, segment_of
 from pipeline.extract.blocks import BlockKind
@@ -80,6 +80,8 @@ class Assembler:
         # an agreement announced for later, refused or only wished for is no record, whoever the
         # pair (ANNOTATION 1); on a page that announces one, a bare mention is taken to be that one
         reported = anchors if later else [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES or not hypothetical(a.span.sent)]
+        if any(respective(a) for a in agreements):
+            reported = []  # "A, B et C fêtent leur jumelage respectif": each has its own partner, unnamed
         # the rules found no record: the learned scorer may still name the page's pair
         pair = self.pair_model.best_pair(view, parties) if reported else None
         if pair is None:

@@ -65,6 +65,10 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
                 drafts.append(Draft(relation.anchor, set(section), list(relation.parties), own_date, "older_of", anchors=[relation.anchor]))
                 own_date = None
             drafts.append(Draft(relation.anchor, section, list(relation.parties), own_date, relation.rule, relation.scope, anchors=[relation.anchor]))
+            renewal = _renewal_date(relation.anchor, dates)
+            if own_date is not None and renewal is not None and not _dates_agree(own_date, renewal):
+                # "ont signé en 2006 un accord-cadre, renouvelé en 2008": the signature and its renewal
+                drafts.append(Draft(relation.anchor, set(section), list(relation.parties), renewal, "renewal_of", anchors=[relation.anchor]))
             continue
         if not any(a is relation.anchor for a in target.anchors):
             target.anchors.append(relation.anchor)
@@ -113,6 +117,26 @@ def _dates_the_original(anchor: Mention, date: Mention) -> bool:
         return False  # "l'accord a été signé en 2011" reports the signature itself
     root = anchor.span.root
     return (verb.dep_.startswith("acl") and verb.head == root) or (verb.dep_ == "advcl" and verb.head == root.head)
+
+
+def _renewal_date(anchor: Mention, dates: list[Mention]) -> Mention | None:
+    """The date of a bare participle of renewal that qualifies the agreement or its signing verb
+    ("un accord-cadre, renouvelé en 2008"; "signé en 2006 et reconduit en 2010")."""
+    root = anchor.span.root
+    # the agreement, the verb it depends on, and a participle qualifying it ("signée en 2006 … et
+    # renouvelée en 2012")
+    heads = {root.i, root.head.i} | {child.i for child in root.children if child.dep_.startswith("acl")}
+    for date in dates:
+        if date.block != anchor.block or date.order < anchor.order:
+            continue
+        verb = date.span.root.head
+        if verb.pos_ != "VERB" or "Part" not in verb.morph.get("VerbForm") or not verb.lemma_.lower().startswith(_RENEWAL_CUES):
+            continue
+        if any(child.dep_.startswith("aux") for child in verb.children):
+            continue  # "l'accord a été renouvelé en 2008" reports the renewal as the sentence's event
+        if verb.head.i in heads and (verb.dep_.startswith(("acl", "advcl", "conj"))):
+            return date
+    return None
 
 
 def _older_than(anchor: Mention, own_date: Mention | None, draft: Draft) -> bool:

@@ -280,12 +280,21 @@ def _named_as_state(country: Mention) -> bool:
     not a locator ("au Maroc", "en France", "de la France") or a first name ("Maurice Dupont")."""
     doc = country.span.doc
     i = country.span.start
-    if i == 0 or doc[i - 1].lower_ not in _ARTICLES:
-        return False
-    if i >= 2 and doc[i - 2].lower_ in _LOCATING_WORDS:
-        return False
     following = doc[country.span.end] if country.span.end < len(doc) else None
-    return following is None or not (following.text[:1].isupper() and following.pos_ == "PROPN")
+    if following is not None and following.text[:1].isupper() and following.pos_ == "PROPN":
+        return False
+    if i > 0 and doc[i - 1].lower_ in _ARTICLES:
+        return i < 2 or doc[i - 2].lower_ not in _LOCATING_WORDS
+    # a state whose name takes no article: "la France et Madagascar", "avec Haïti", "entre Cuba et …"
+    return i > 0 and (doc[i - 1].lower_ in ("avec", "entre") or (doc[i - 1].lower_ == "et" and _state_before(doc, i - 1)))
+
+
+def _state_before(doc, conjunction: int) -> bool:
+    """The name coordinated before "et" is a state named with its article ("la France et …")."""
+    j = conjunction - 1
+    while j > 0 and doc[j].pos_ == "PROPN" and doc[j - 1].pos_ == "PROPN":
+        j -= 1
+    return j >= 1 and doc[j].pos_ == "PROPN" and doc[j - 1].lower_ in _ARTICLES and (j < 2 or doc[j - 2].lower_ not in _LOCATING_WORDS)
 
 
 def _introducer(mention: Mention) -> str | None:

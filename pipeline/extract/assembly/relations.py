@@ -159,6 +159,12 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
     return found
 
 
+def respective(agreement: Mention) -> bool:
+    """"leurs jumelages respectifs": each party named has its own agreement, not one with the others."""
+    doc = agreement.span.doc
+    return agreement.span.end < len(doc) and doc[agreement.span.end].lower_.startswith("respecti")
+
+
 def hypothetical(sentence: Span) -> bool:
     """A sentence in the conditional or the future speaks of what may be, not of what is."""
     return any(is_hypothetical(t) for t in sentence if t.pos_ in ("VERB", "AUX"))
@@ -249,6 +255,12 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     by_pairs = anchor.label == "twinning" or status == "counted"
     home = context.home
     doc = anchor.span.doc
+    if respective(anchor):
+        # "A et B fêtent leurs jumelages respectifs avec C et D": the i-th before with the i-th after;
+        # "A, B et C fêtent un jubilé de leur jumelage respectif": each has its own partner, unnamed
+        before = distinct([c for c in candidates if c.mention.span.end <= anchor.span.start])
+        after = distinct([c for c in candidates if c.mention.span.start >= anchor.span.end])
+        return [_Reading([a, b], "respective") for a, b in zip(before, after)] if len(before) == len(after) >= 2 else []
     if anchor.label == "twinning":
         paired = _dash_pair(anchor, parties)
         if paired is not None:
@@ -311,11 +323,11 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         subjects = [c for c in named if _subject(c)] or [c for c in named if c.mention.span.end <= anchor.span.start]
         hub = subjects[0] if len(subjects) == 1 else None
     if by_pairs and len(named) >= 3 and hub is not None:
-        return [_Reading([hub, c], "twins") for c in named if c is not hub]
+        return _twins(hub, [c for c in named if c is not hub], sentence)
     if anchor.label == "twinning" and len(named) >= 3 and home is not None and not any(names_match(c.name, home.name) or _subject(c) for c in named):
         # "La capitale est jumelée avec sept villes : A, B … et G": a twinning is between two towns,
         # the page's own town (the clause's subject names none) and each one its list names
-        return [_Reading([home, c], "twins") for c in named]
+        return _twins(home, named, sentence)
     if len(named) >= 2:
         return [_Reading(named, "sentence")]
     if len(named) == 1 and status != "counted":
@@ -324,6 +336,17 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if not named and context.main_pair is not None and _speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
     return []
+
+
+def _twins(hub: PartyMention, twins: list[PartyMention], sentence: Span) -> list[_Reading]:
+    """One twinning per twin. Where the list itself holds dates, each twin is scoped from its name
+    to the next twin's, so that its year stays its own ("après A (Allemagne, en 1980), B (Portugal,
+    en 2004)"); otherwise a date of the sentence is every twin's ("depuis 1990, … avec A, B et C")."""
+    twins = sorted(twins, key=lambda c: c.mention.span.start)
+    starts = [c.mention.span.start for c in twins] + [sentence.end]
+    if not any(starts[0] <= date.start < sentence.end for date in sentence.doc.spans.get("dates", [])):
+        return [_Reading([hub, twin], "twins") for twin in twins]
+    return [_Reading([hub, twin], "twins", (start, end)) for twin, start, end in zip(twins, starts, starts[1:])]
 
 
 def _subject(party: PartyMention) -> bool:
