@@ -32,7 +32,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.clauses import clause_of
-from pipeline.extract.assembly.lists import bracket_lists, list_relations, pair_lines, pair_rows, partner_appositions, slash_pairs, twin_of
+from pipeline.extract.assembly.lists import (
+    bracket_lists,
+    list_relations,
+    pair_lines,
+    pair_rows,
+    partner_appositions,
+    slash_pairs,
+    twin_of,
+)
 from pipeline.extract.assembly.members import Relation, distinct, valid
 from pipeline.extract.assembly.parties import PAIR_DASHES, PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of

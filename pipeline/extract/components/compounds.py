@@ -24,7 +24,7 @@ HYPHENS = frozenset({"-", "‐", "‑"})
     requires=["token.text"],
     assigns=["token.is_sent_start"],
 )
-def make_compounds(nlp: Language, name: str) -> "HyphenCompounds":
+def make_compounds(nlp: Language, name: str) -> HyphenCompounds:
     return HyphenCompounds()
 
 
