@@ -77,7 +77,16 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
             target.signatories = list(relation.parties)
         _take_date(target, own_date)
     for anchor in anchors:
-        if anchor.span._.agreement_status == "counted" or any(a is anchor for d in drafts for a in d.anchors):
+        if any(a is anchor for d in drafts for a in d.anchors):
+            continue
+        sibling = _coordinated_with(anchor, drafts)
+        if sibling is not None:
+            # "ont signé une convention de coopération et un mémorandum d'entente": the same
+            # signatories' agreement of another type at that ceremony
+            own_date = find_own_date(anchor, segment_of(segments, anchor), dates, anchors) or sibling.own_date
+            drafts.append(Draft(anchor, {sections[anchor.block]}, list(sibling.signatories), own_date, "coordinated", anchors=[anchor]))
+            continue
+        if anchor.span._.agreement_status == "counted":
             continue
         target = _orphan_target(anchor, drafts, sections)
         if target is None:
@@ -119,6 +128,22 @@ def _dates_the_original(anchor: Mention, date: Mention) -> bool:
     return (verb.dep_.startswith("acl") and verb.head == root) or (verb.dep_ == "advcl" and verb.head == root.head)
 
 
+def _coordinated_with(anchor: Mention, drafts: list[Draft]) -> Draft | None:
+    """The draft of an agreement of another type that this one is coordinated with in one sentence
+    ("une convention de coopération et un mémorandum d'entente")."""
+    root = anchor.span.root
+    for draft in drafts:
+        other = draft.anchor
+        if other.block != anchor.block or other.label == anchor.label or "other" in (other.label, anchor.label) or draft.scope is not None:
+            continue
+        # coordinated nouns, or a noun coordinated with the other's signing verb ("ont signé une
+        # charte d'amitié en 2010, puis un accord de jumelage en 2015")
+        theirs = other.span.root
+        if (root.dep_ == "conj" and root.head in (theirs, theirs.head)) or (theirs.dep_ == "conj" and theirs.head in (root, root.head)):
+            return draft
+    return None
+
+
 def _renewal_date(anchor: Mention, dates: list[Mention]) -> Mention | None:
     """The date of a bare participle of renewal that qualifies the agreement or its signing verb
     ("un accord-cadre, renouvelé en 2008"; "signé en 2006 et reconduit en 2010")."""
@@ -140,7 +165,9 @@ def _renewal_date(anchor: Mention, dates: list[Mention]) -> Mention | None:
 
 
 def _older_than(anchor: Mention, own_date: Mention | None, draft: Draft) -> bool:
-    if anchor.span._.agreement_marker != "older" or draft.anchor.span._.agreement_marker == "older":
+    # "jumelées depuis 1987, … ont renouvelé leur serment le 6 mai 2017": in force beside a renewal
+    in_force_beside_renewal = _era(anchor) == "older" and draft.anchor.span._.agreement_marker == "newer"
+    if (anchor.span._.agreement_marker != "older" and not in_force_beside_renewal) or draft.anchor.span._.agreement_marker == "older":
         return False
     # "cet accord, qui remplace celui signé en 2003": a dated older agreement beside one of no date
     return own_date is not None and (draft.own_date is None or not _dates_agree(own_date, draft.own_date))

@@ -16,8 +16,9 @@ brackets):
 - a clause naming one side only takes its partner from, in order: its section heading, the title's
   pair, the page's own party, the subject of its sentence's earlier clause, the article's two most
   named parties, and the most named one only when the clause points at it ("son jumelage", "la
-  commune a signé") [``with_home``]; "les deux villes" is the pair of the heading, the title or
-  the article [``the_two``]; a signature whose sentence names nobody takes the title's pair
+  commune a signé") [``with_home``]; "les deux villes" is the two the sentence names, the place it
+  is set in included [``both_named``], else the pair of the heading, the title or the article
+  [``the_two``]; "leurs jumelages respectifs" pairs in order [``respective``]; a signature whose sentence names nobody takes the title's pair
   [``title_pair``].
 
 Lists are read by :mod:`pipeline.extract.assembly.lists`, the rules every relation obeys are in
@@ -27,6 +28,7 @@ conventions") names no parties and gives nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span
@@ -139,7 +141,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
             if hypothetical(anchor.span.sent):
                 continue  # "un autre projet serait la concrétisation du jumelage entre A et B"
             headline = view.blocks[anchor.block].kind in (BlockKind.title, BlockKind.heading)
-            readings = [r for r in readings if r.rule == "dash_pair" or (r.rule in ("between", "with") and (headline or _right_after(anchor, clause)))]
+            readings = [r for r in readings if r.rule in ("dash_pair", "both_named") or (r.rule in ("between", "with") and (headline or _right_after(anchor, clause)))]
         base = view.orders[anchor.block]
         for reading in readings:
             scope = (base + reading.scope[0], base + reading.scope[1]) if reading.scope else None
@@ -338,6 +340,12 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         return _twins(home, named, sentence)
     if len(named) >= 2:
         return [_Reading(named, "sentence")]
+    if _speaks_of_both(sentence, definite=True):
+        # "une délégation de Djenné, reçue à Tulle dans le cadre du jumelage entre les deux villes":
+        # the two the sentence names, the one it places included
+        both = distinct([p for p in parties if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and p.country])
+        if len(both) == 2 and both[0].country != both[1].country:
+            return [_Reading(both, "both_named")]
     if len(named) == 1 and status != "counted":
         partner = context.partner_for(named, sentence)
         return [_Reading([partner, named[0]], "with_home")] if partner is not None else []
@@ -412,9 +420,16 @@ def _dash_pair(anchor: Mention, parties: list[PartyMention]) -> list[PartyMentio
     return [first, second]
 
 
-def _speaks_of_both(sentence: Span) -> bool:
-    """"les deux villes", "entre les deux régions", "les deux parties ont signé"."""
-    return any(t.lower_ == "deux" and t.i + 1 < sentence.end and t.nbor(1).lower_ in _BOTH_NOUNS for t in sentence)
+def _speaks_of_both(sentence: Span, definite: bool = False) -> bool:
+    """"les deux villes", "entre les deux régions", "les deux parties ont signé"; ``definite``: only
+    with a determiner ("un rapprochement entre deux communes" speaks of any two)."""
+    return any(
+        t.lower_ == "deux" and t.i + 1 < sentence.end and t.nbor(1).lower_ in _BOTH_NOUNS and (not definite or (t.i > 0 and t.nbor(-1).lower_ in _BOTH_DETERMINERS))
+        for t in sentence
+    )
+
+
+_BOTH_DETERMINERS = frozenset({"les", "des", "aux", "ces", "leurs", "nos"})
 
 
 def _paired_by_a(doc, sentence: Span, parties: list[PartyMention], block: int) -> list[list[PartyMention]]:
@@ -436,9 +451,22 @@ def _paired_by_a(doc, sentence: Span, parties: list[PartyMention], block: int) -
 def _sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
     inside = [
         p for p in parties
-        if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and not p.signing_place_like and p.country
+        if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and p.country
+        and (not p.signing_place_like or _twin_by_apposition(p, anchor))
     ]
     return distinct(inside)
+
+
+_APPOSITION = re.compile(r"\s*(\([^()]*\))?\s*,\s*((sa|son|notre|leur|la|une)\s+)?((ville|commune|cité|région|province)\s+)?", re.IGNORECASE)
+
+
+def _twin_by_apposition(party: PartyMention, anchor: Mention) -> bool:
+    """"se sont rendus à Schlitz (Allemagne), ville jumelle": the place visited is the twin itself."""
+    if anchor.label != "twinning" or anchor.order < party.mention.order:
+        return False
+    doc = anchor.span.doc
+    between = doc.text[party.mention.span.end_char : anchor.span.start_char]
+    return _APPOSITION.fullmatch(between) is not None
 
 
 def _group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]) -> list[PartyMention]:
