@@ -42,6 +42,8 @@ def test_signatories(extractor: Extractor, case: dict) -> None:
         assert sorted(r.signed_on or "" for r in records) == sorted(case["signed_on"])
     if "since" in case:
         assert sorted(r.since or 0 for r in records) == sorted(case["since"])
+    if "signing_place" in case:
+        assert sorted(r.signing_place.name if r.signing_place else "" for r in records) == sorted(case["signing_place"])
     if "agreement_type" in case:
         assert sorted(r.agreement_type for r in records) == sorted(case["agreement_type"])
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 from pipeline.extract.assembly.drafts import Draft, date_value, signing_date_candidate
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
-from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.parties import PartyMention, in_venue
 from pipeline.extract.assembly.view import ArticleView, Mention
 from pipeline.extract.blocks import BULLETS, BlockKind
 from pipeline.normalize import names_match
@@ -65,7 +65,7 @@ def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, 
     for party in parties:
         m = party.mention
         in_signing_sentence = (m.block, m.span.sent.start) in signing_sentences
-        if party.introducer == "à" and in_signing_sentence and party.kind not in ("association", "other", "national") and party.country:
+        if (party.introducer == "à" or in_venue(m)) and in_signing_sentence and party.kind not in ("association", "other", "national") and party.country:
             candidates.append(party)
     for place in places:
         if place.label == "country" and in_segments(place) and (place.block, place.span.sent.start) in anchor_sentences:

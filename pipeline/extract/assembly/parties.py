@@ -316,6 +316,8 @@ def _introducer(mention: Mention) -> str | None:
     sentence_start = mention.span.sent.start
     while i >= sentence_start and mention.span.start - i <= 10:
         token = doc[i]
+        if token.lower_ == "en" and doc[i + 1].lower_ in _SEAT_WORDS:
+            return "à"  # "signée en mairie de Lichtenwald"
         if token.lower_ == "en" and i == mention.span.start - 1:
             return "dans"  # "Görlitz, en Saxe", "Schlitz, en Hesse": French puts "en" before a region, "à" before a town
         if token.lower_ in ("à", "au", "dans"):
@@ -336,6 +338,20 @@ def _introducer(mention: Mention) -> str | None:
     return None
 
 
+def in_venue(mention: Mention) -> bool:
+    """A name that completes a venue ("au siège de la mairie de Strasbourg", "à l'hôtel de ville
+    de Reims"): the town the venue is in, whether or not that town also signs."""
+    doc = mention.span.doc
+    i = mention.span.start - 1
+    while i > mention.span.sent.start and mention.span.start - i <= 6:
+        if doc[i].lower_ in VENUE_HEADS:
+            return doc[i - 1].lower_ in ("à", "au", "dans", "en") or (doc[i - 1].pos_ == "DET" and i > 1 and doc[i - 2].lower_ in ("à", "dans"))
+        if doc[i].pos_ in ("VERB", "AUX", "PUNCT", "CCONJ", "PROPN"):
+            return False
+        i -= 1
+    return False
+
+
 def _inside_locating_bracket(doc, start: int) -> bool:
     """A name a few words into a bracket that opens right after another name, with no verb, bracket
     or other name before it inside: "X (Département d'outre-mer de Mayotte)", "X (région de Y)"."""
@@ -348,6 +364,8 @@ def _inside_locating_bracket(doc, start: int) -> bool:
     return False
 
 
+# "en mairie de X", "en préfecture de X": where a signature takes place
+_SEAT_WORDS = frozenset({"mairie", "préfecture", "sous-préfecture"})
 _CLAUSE_OPENERS = frozenset({"que", "qu'", "qui", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles"})
 
 
