@@ -13,6 +13,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.util import load_config
 
 import pipeline.extract.components  # noqa: F401  (registers the partnerships_* factories)
@@ -37,6 +38,9 @@ def load_nlp(models: Path | None = None) -> Language:
     config = read_model_config(models)
     base = config["model"]["base"]
     nlp = spacy.load(base, exclude=list(config["model"].get("exclude", [])))
+    joined = config["model"].get("joined_words_path")
+    if joined:
+        keep_joined(nlp, Path(joined))
     # corrections of how the base model reads every block, placed before its parser
     for name, component in config.get("before_parser", {}).items():
         settings = dict(component)
@@ -53,3 +57,15 @@ def load_nlp(models: Path | None = None) -> Language:
 def shared_nlp() -> Language:
     """One pipeline per process: loading the model takes seconds, so every caller shares it."""
     return load_nlp()
+
+
+def keep_joined(nlp: Language, path: Path) -> None:
+    """Makes each hyphenated noun of ``path`` one token ("accord-cadre"), in lower case, capitalised,
+    title case and upper case: the parser reads a sentence holding it as one sentence."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.strip()
+        if not word or word.startswith("#"):
+            continue
+        for spelling in {word, word.capitalize(), word.title(), word.upper()}:
+            nlp.tokenizer.add_special_case(spelling, [{ORTH: spelling}])
+
