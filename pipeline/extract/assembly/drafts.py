@@ -20,7 +20,7 @@ from pipeline.extract.assembly.view import Mention, Segment, segment_of
 from pipeline.normalize import names_match
 
 # Relations read from lists and pairs of a page about twinnings report agreements in force.
-IN_FORCE_RULES = frozenset({"twin_list", "pair_line", "pairs", "twins", "bracket_list"})
+IN_FORCE_RULES = frozenset({"twin_list", "pair_line", "pairs", "twins", "bracket_list", "colon_list"})
 
 
 @dataclass

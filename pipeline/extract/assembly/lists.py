@@ -68,6 +68,37 @@ def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[
     return relations
 
 
+def colon_lists(view: ArticleView, parties: list[PartyMention], anchors: list[Mention], fallback: PartyMention | None) -> list[Relation]:
+    """"Villes jumelées : A (Allemagne) depuis 1962 ; B (Portugal) depuis 1995 ; C …" and "Tulle est
+    jumelée avec : A, B et C": a twinning word followed by a colon lists twins up to the end of the
+    line's sentence, however the parser cut it. The hub is the one town named before the word, else
+    the page's own party."""
+    relations: list[Relation] = []
+    for twin in anchors:
+        if twin.label != "twinning" or twin.span._.agreement_status in ("planned", "negated", "generic"):
+            continue
+        doc = twin.span.doc
+        colon = next((t.i for t in doc[twin.span.end : twin.span.end + 3] if t.text == ":"), None)
+        if colon is None or any(t.text == ":" for t in doc[twin.span.end : colon] if t.i != colon) or any(t.lower_ not in ("avec", "à", ":") for t in doc[twin.span.end : colon + 1]):
+            continue
+        end = next((t.i for t in doc[colon + 1 :] if t.text in (".", "!", "?")), len(doc))
+        start = max((t.i + 1 for t in doc[: twin.span.start] if t.text in (".", "!", "?")), default=0)
+        in_block = [p for p in parties if p.mention.block == twin.block and p.country]
+        before = distinct([p for p in in_block if start <= p.mention.span.start < twin.span.start])
+        hub = before[0] if len(before) == 1 else fallback
+        listed = distinct([p for p in in_block if colon < p.mention.span.start < end and not p.state])
+        if hub is None or len(listed) < 2:
+            continue
+        listed = [p for p in listed if not names_match(p.name, hub.name)]
+        base = view.orders[twin.block]
+        starts = [p.mention.span.start for p in listed] + [end]
+        for party, low, high in zip(listed, starts, starts[1:]):
+            relation = valid(twin, [hub, party], "colon_list", where=party.mention, scope=(base + low, base + high))
+            if relation is not None:
+                relations.append(relation)
+    return relations
+
+
 def _partner_of(twinning: Mention, party: PartyMention) -> bool:
     """A name after the twinning word, introduced by "avec" or "à" ("jumelée avec A, B et C")."""
     doc = twinning.span.doc
@@ -316,22 +347,28 @@ def _add_year(view: ArticleView, index: int, token, rule: str) -> None:
 
 
 def list_relations(view: ArticleView, parties: list[PartyMention], home: PartyMention | None) -> list[Relation]:
-    """"Villes jumelles :" followed by list items, one twin town each."""
-    if home is None:
-        return []
+    """"Villes jumelles :" followed by list items, one twin town each. The hub is the one town the
+    introducing line names ("La ville de Tulle est jumelée avec :"), else the page's own party."""
     relations: list[Relation] = []
     intro: Mention | None = None
+    hub: PartyMention | None = None
     for index, block in enumerate(view.blocks):
-        if block.kind is BlockKind.list_item and intro is not None:
+        introduces = block.text.rstrip().endswith(":")
+        if block.kind is BlockKind.list_item and intro is not None and not introduces:
             if view.blocks[intro.block].kind is BlockKind.title and len(view.docs[index]) > MAX_ROW_TOKENS:
                 continue  # under a title, only short lines are a list of twins, not numbered sections
-            item = distinct([p for p in parties if p.mention.block == index and p.country and not names_match(p.name, home.name)])
+            item = distinct([p for p in parties if p.mention.block == index and p.country and not names_match(p.name, hub.name)])
             if item:
-                relation = valid(intro, [home, item[0]], "twin_list", where=item[0].mention)
+                line = (view.orders[index], view.orders[index] + len(view.docs[index]))
+                relation = valid(intro, [hub, item[0]], "twin_list", where=item[0].mention, scope=line)
                 if relation is not None:
                     relations.append(relation)
             continue
         intro = _twin_intro(view, index)
+        named = distinct([p for p in parties if p.mention.block == index and p.country]) if intro is not None else []
+        hub = named[0] if len(named) == 1 else home
+        if hub is None:
+            intro = None
     return relations
 
 

@@ -36,6 +36,7 @@ from spacy.tokens import Span
 from pipeline.extract.assembly.clauses import clause_of
 from pipeline.extract.assembly.lists import (
     bracket_lists,
+    colon_lists,
     list_relations,
     pair_lines,
     pair_rows,
@@ -166,6 +167,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
             read = {id(r.anchor) for r in partnered}
             found = [r for r in found if not (r.rule == "sentence" and id(r.anchor) in read)] + partnered
         found.extend(bracket_lists(view, parties, [*anchors, *weak], context.home or context.dominant))
+        found.extend(colon_lists(view, parties, [*anchors, *weak], context.home))
     return found
 
 
