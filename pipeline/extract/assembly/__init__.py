@@ -33,9 +33,19 @@ from pipeline.extract.assembly.pair_model import CandidatePair, PairModel
 from pipeline.extract.assembly.parties import PartyMention, party_mentions
 from pipeline.extract.assembly.relations import find_relations, hypothetical, respective
 from pipeline.extract.assembly.segments import assign_segments
-from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, Segment, segment_of
+from pipeline.extract.assembly.view import (
+    ANCHOR_STATUSES,
+    ArticleView,
+    Mention,
+    Segment,
+    segment_of,
+)
 from pipeline.extract.blocks import BlockKind
-from pipeline.extract.components.agreements import BARE_PARTNERSHIP, TYPE_PRIORITY, hypothetical_verb
+from pipeline.extract.components.agreements import (
+    BARE_PARTNERSHIP,
+    TYPE_PRIORITY,
+    hypothetical_verb,
+)
 from pipeline.records import Evidence, PartnershipRecord, Party, Place, make_record_id
 
 __all__ = ["ANCHOR_STATUSES", "ArticleView", "Assembler", "AssemblyLexicon"]
