@@ -86,10 +86,13 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         parties.append(party)
         taken.append((party.mention.start, party.mention.end))
 
+    some_units: list[tuple[int, int]] = []
     for mention in view.mentions("parties"):
-        if not _unit_of_a_country(mention, locators):
+        if _some_unit_of(mention, places):
+            some_units.append((mention.start, mention.end))
+        elif not _unit_of_a_country(mention, locators):
             keep(_generic_party(view, mention, places, locators, lexicon))
-    blocked = people + [(m.start, m.end) for m in organisations if m.label != "school"]
+    blocked = people + some_units + [(m.start, m.end) for m in organisations if m.label != "school"]
     for group in _hyphen_compounds(view, _place_groups(places)):
         first = group[0]
         if first.label in ("country", "demonym") or overlaps(first, taken) or inside(first, blocked):
@@ -178,6 +181,20 @@ def _unit_of_a_country(mention: Mention, locators: list[Mention]) -> bool:
         return False
     before = span.doc[name[0].span.start - 1].lower_ if name[0].span.start > span.start else ""
     return before in _ARTICLES or before in ("du", "des")
+
+
+# "une ville de Bourgogne", "des communes du Finistère": some unit of a larger one, not one named
+_INDEFINITES = frozenset({"une", "un", "des", "plusieurs", "quelques", "deux", "trois", "certaines", "certains", "autre", "autres"})
+
+
+def _some_unit_of(mention: Mention, places: list[Mention]) -> bool:
+    """"le premier jumelage entre une ville de Bourgogne et une cité de Rhénanie-Palatinat": an
+    indefinite generic word before a region or department speaks of some town inside it."""
+    span = mention.span
+    if span._.party_name is None or span.start == 0 or span.doc[span.start - 1].lower_ not in _INDEFINITES:
+        return False
+    inside = [m for m in places if m.block == mention.block and span.start <= m.span.start and m.span.end == span.end]
+    return bool(inside) and all(m.label in ("region", "department", "country") for m in inside)
 
 
 def _acronym(text: str) -> bool:
@@ -430,6 +447,8 @@ def _common_noun_read_as_place(place: Mention) -> bool:
     """
     span = place.span
     if len(span) != 1:
+        if span.text == span._.place_name and span[0].text[:1].isupper():
+            return False  # written exactly as the gazetteer names it: "Neustadt an der Weinstraße"
         # "Les deux villes" is a commune of the Ardennes, and an ordinary phrase: names capitalise their words
         return any(t.is_alpha and t.lower_ not in PLACE_PARTICLES and not t.text[0].isupper() for t in span)
     token = span.root
