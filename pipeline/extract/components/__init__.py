@@ -15,4 +15,4 @@ from spacy.tokens import Doc
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
 
-from pipeline.extract.components import actors, agreements, compounds, dates, durations, parties, people, places, themes  # noqa: E402,F401  (registers the factories)
+from pipeline.extract.components import actors, agreements, dates, durations, parties, people, places, sentence_bounds, themes  # noqa: E402,F401  (registers the factories)

@@ -1,5 +1,6 @@
-"""Keeps hyphenated compounds inside one sentence, before the base model's parser runs.
+"""Sentence boundaries the parser must not draw, set before the base model's parser runs.
 
+Hyphenated compounds first.
 The French tokenizer splits "accord-cadre", "Nouvelle-Calédonie" or "Commentry-Chojnów" at the
 hyphen, and the parser of ``fr_core_news_md`` then often starts a new sentence at the hyphen or
 just after it: "Un accord-cadre entre la Nouvelle-Calédonie et le Vanuatu a été signé" became
@@ -9,6 +10,11 @@ real-page corpus about one sentence start in twenty fell inside such a compound.
 The parser keeps boundaries already set on a Doc, so this component marks the hyphen and the
 word after it (when the hyphen touches a word on both sides) as no sentence start. A hyphen with
 a space on either side ("Tulle - Djenné", a dash) is punctuation and stays free.
+
+Then words no French sentence ends on: the parser also opened sentences after an article, a
+preposition, a conjunction or a comma ("L'association Cités Unies | France et l'Association des
+maires … ont signé", "… ministre de la Pêche par intérim, | ont signé"), and on a comma or a
+full stop. A sentence does not start there.
 """
 
 from __future__ import annotations
@@ -17,21 +23,28 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 HYPHENS = frozenset({"-", "‐", "‑"})
+# Words a sentence never ends on, and tokens a sentence never starts with.
+NEVER_LAST = frozenset({",", "et", "ou", "de", "d'", "du", "des", "la", "le", "les", "l'", "un", "une", "à", "au", "aux", "en", "par", "pour", "avec", "entre", "sur", "dans", "que", "qu'", "qui", "dont"})
+NEVER_FIRST = frozenset({",", ")", ";", ":", "."})
 
 
 @Language.factory(
-    "partnerships_compounds",
+    "partnerships_sentence_bounds",
     requires=["token.text"],
     assigns=["token.is_sent_start"],
 )
-def make_compounds(nlp: Language, name: str) -> HyphenCompounds:
-    return HyphenCompounds()
+def make_sentence_bounds(nlp: Language, name: str) -> SentenceBounds:
+    return SentenceBounds()
 
 
-class HyphenCompounds:
-    """Marks the inside of hyphen-joined words as no sentence start."""
+class SentenceBounds:
+    """Marks the inside of hyphen-joined words, and tokens after a word no sentence ends on, as no
+    sentence start."""
 
     def __call__(self, doc: Doc) -> Doc:
+        for token in doc[1:]:
+            if doc[token.i - 1].lower_ in NEVER_LAST or token.text in NEVER_FIRST:
+                token.is_sent_start = False
         for hyphen in doc[1:-1]:
             before = doc[hyphen.i - 1]
             after = doc[hyphen.i + 1]

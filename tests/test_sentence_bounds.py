@@ -1,5 +1,5 @@
 """The hyphen-compound component keeps "accord-cadre" and "Nouvelle-Calédonie" inside one sentence
-(pipeline/extract/components/compounds.py)."""
+(pipeline/extract/components/sentence_bounds.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from spacy.language import Language
 
 def test_the_component_runs_before_the_parser(nlp: Language) -> None:
     names = nlp.pipe_names
-    assert names.index("partnerships_compounds") < names.index("parser")
+    assert names.index("partnerships_sentence_bounds") < names.index("parser")
 
 
 def test_a_hyphenated_compound_does_not_split_the_sentence(nlp: Language) -> None:
@@ -19,9 +19,21 @@ def test_a_hyphenated_compound_does_not_split_the_sentence(nlp: Language) -> Non
 
 def test_only_a_hyphen_touching_two_words_is_marked(nlp: Language) -> None:
     # "Tulle - Djenné" and a dash opening a line are punctuation: the parser stays free there
-    doc = nlp.get_pipe("partnerships_compounds")(nlp.make_doc("Le jumelage Tulle - Djenné. - Le comité Commentry-Chojnów"))
+    bounds = nlp.get_pipe("partnerships_sentence_bounds")
+    doc = bounds(nlp.make_doc("Jumelage Tulle - Djenné. - Comité Commentry-Chojnów"))
     marked = [t.text for t in doc if t.is_sent_start is False]
-    assert marked == ["-", "Chojnów"]
+    assert marked == [".", "-", "Chojnów"]  # the full stop opens no sentence either
+    spaced = [t for t in doc if t.text == "-" and t.whitespace_]
+    assert spaced and all(t.is_sent_start is None for t in spaced)
+
+
+def test_no_sentence_starts_after_a_word_no_sentence_ends_on(nlp: Language) -> None:
+    bounds = nlp.get_pipe("partnerships_sentence_bounds")
+    doc = bounds(nlp.make_doc("Le ministre de la Pêche par intérim, Ousmane Diallo et le maire de Tulle ont signé"))
+    after = {doc[t.i - 1].text for t in doc[1:] if t.is_sent_start is False}
+    assert {"Le", "de", "la", "par", ",", "et", "le"} <= after
+    after_noun = next(t for t in doc if t.text == "par")
+    assert after_noun.is_sent_start is None  # after a noun the parser still decides
 
 
 def test_agreement_compounds_are_one_token(nlp: Language) -> None:
