@@ -454,9 +454,25 @@ def _sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMentio
     inside = [
         p for p in parties
         if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and p.country
-        and (not p.signing_place_like or _twin_by_apposition(p, anchor))
+        and (not p.signing_place_like or _twin_by_apposition(p, anchor)) and not _supporting(p)
     ]
     return distinct(inside)
+
+
+# "avec le soutien de la Région Bretagne", "sous l'égide du ministère", "en présence du wali":
+# the body that supports or witnesses a signature does not sign it
+_SUPPORT_NOUNS = frozenset({"soutien", "appui", "aide", "concours", "accompagnement", "financement", "égide", "patronage", "parrainage", "présence"})
+
+
+def _supporting(party: PartyMention) -> bool:
+    doc = party.mention.span.doc
+    i = party.mention.span.start - 1
+    # back over articles, prepositions and a role ("en présence du maire de Dakar")
+    while i >= 0 and party.mention.span.start - i <= 6 and (doc[i].pos_ in ("DET", "ADP", "NOUN") or doc[i].lower_ in ("de", "d'", "du", "des")):
+        if doc[i].lower_ in _SUPPORT_NOUNS:
+            return True
+        i -= 1
+    return False
 
 
 _APPOSITION = re.compile(r"\s*(\([^()]*\))?\s*,\s*((sa|son|notre|leur|la|une)\s+)?((ville|commune|cité|région|province)\s+)?", re.IGNORECASE)
