@@ -42,7 +42,7 @@ from pipeline.normalize import name_words
 
 PARTY_PROVINCE_FALLBACK = "region"
 # Organisations of the actors component that can sign, with their party kind.
-ORGANISATION_KINDS = {"association": "association", "school": "other", "public_body": "national", "company": "other", "network": "association", "other": "other"}
+ORGANISATION_KINDS = {"association": "association", "school": "other", "public_body": "national", "company": "other", "network": "association", "funder": "national", "other": "other"}
 # Words before a country that make it a locator or a complement, not a signing state.
 _LOCATING_WORDS = frozenset({"à", "au", "aux", "en", "dans", "de", "d'", "du", "des", "vers", "pour", "par", "sur", "depuis", "hors"})
 _ARTICLES = frozenset({"le", "la", "l'", "les"})

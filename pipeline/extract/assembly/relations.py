@@ -326,8 +326,13 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         # "X, président de l'UMAF, et Y, son homologue de l'ACAD, ont paraphé une charte": the
         # signers' bodies, of two countries, named before the agreement
         bodies = distinct([c for c in candidates if c.organisation and c.mention.span.end <= anchor.span.start])
+        # "L'Agence française de développement et la Région Souss-Massa ont signé": the coordinated
+        # subjects of the signing, an organisation among them
+        subjects = distinct([c for c in candidates if not c.state and c.mention.span.end <= anchor.span.start and _coordinated_subject(c)])
         if len({c.country for c in bodies}) >= 2:
             named = bodies
+        elif len(subjects) >= 2 and len({c.country for c in subjects}) >= 2:
+            named = subjects
     hub = twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), None)
     if hub is None and anchor.label == "twinning":
         # "Tulle compte trois villes jumelles : A, B et C": the one subject among them, or the one
@@ -391,6 +396,14 @@ _AGREEMENT_COMPLEMENTS = frozenset({"coopération", "partenariat", "jumelage", "
 def _names_the_agreement(doc, i: int, anchor: Mention) -> bool:
     """Every word from the agreement to ``doc[i]`` completes its name ("de coopération décentralisée")."""
     return all(t.lower_ in _AGREEMENT_COMPLEMENTS or t.pos_ in ("ADJ", "DET") for t in doc[anchor.span.end : i + 1])
+
+
+def _coordinated_subject(party: PartyMention) -> bool:
+    """The subject of the sentence's verb, or a name coordinated with it."""
+    root = party.mention.span.root
+    while root.dep_ in ("conj", "appos", "flat:name") and root.head is not root:
+        root = root.head
+    return root.dep_.startswith("nsubj")
 
 
 def _coordinated_before(party: PartyMention, anchor: Mention) -> bool:
