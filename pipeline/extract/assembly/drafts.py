@@ -96,6 +96,11 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
             # "la première convention, signée en 2019": the same parties' earlier agreement
             drafts.append(Draft(anchor, {sections[anchor.block]}, list(target.signatories), own_date, "older_of", anchors=[anchor]))
             continue
+        if anchor.span._.agreement_marker == "newer" and _era(target.anchor) == "older" and all(_era(a) == "older" for a in target.anchors):
+            # "Jumelées depuis 1987, Toul et Hamm ont renouvelé leur serment le 6 mai 2017": the
+            # twinning in force and its renewal
+            drafts.append(Draft(anchor, {sections[anchor.block]}, list(target.signatories), own_date, "renewal_of", anchors=[anchor]))
+            continue
         target.anchors.append(anchor)
         target.sections.add(sections[anchor.block])
         _take_date(target, own_date)

@@ -333,6 +333,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             named = bodies
         elif len(subjects) >= 2 and len({c.country for c in subjects}) >= 2:
             named = subjects
+    if status == "signed" and len(named) >= 3 and all(_coordinated_subject(c) and c.mention.span.end <= anchor.span.start for c in named):
+        # "Les villes de Dakar, de Kinshasa et de Brazzaville ont signé un accord de jumelage": one
+        # agreement the three signed together
+        return [_Reading(named, "sentence")]
     hub = twin_of(anchor, named) or next((c for c in named if home is not None and names_match(c.name, home.name)), None)
     if hub is None and anchor.label == "twinning":
         # "Tulle compte trois villes jumelles : A, B et C": the one subject among them, or the one
@@ -399,9 +403,10 @@ def _names_the_agreement(doc, i: int, anchor: Mention) -> bool:
 
 
 def _coordinated_subject(party: PartyMention) -> bool:
-    """The subject of the sentence's verb, or a name coordinated with it."""
+    """The subject of the sentence's verb, a name coordinated with it, or the name that completes it
+    ("Les villes de Dakar, de Kinshasa et de Brazzaville ont signé", "le maire de Tulle")."""
     root = party.mention.span.root
-    while root.dep_ in ("conj", "appos", "flat:name") and root.head is not root:
+    while root.head is not root and (root.dep_ in ("conj", "appos", "flat:name") or (root.dep_ == "nmod" and root.head.pos_ in ("NOUN", "PROPN"))):
         root = root.head
     return root.dep_.startswith("nsubj")
 

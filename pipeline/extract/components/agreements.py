@@ -118,6 +118,11 @@ def hypothetical_verb(verb: Token) -> bool:
     return is_hypothetical(verb) or any(is_hypothetical(child) for child in verb.children if child.dep_.startswith("aux"))
 
 
+def _dated_since(head: Token) -> bool:
+    """The agreement word governs its own "depuis" + year ("jumelées depuis 1987")."""
+    return any(child.like_num and any(g.lower_ == "depuis" for g in child.children) for child in head.children)
+
+
 def _bears_on(word: Token, head: Token) -> bool:
     """``word`` is the agreement word, modifies it, or governs it within three steps of the parse."""
     if word == head or word.head == head:
@@ -221,6 +226,10 @@ class AgreementMentions:
         negation = next((t for t in sentence if t.lower_ in NEGATIONS and abs(t.i - head.i) <= 8), None)
         cues = [t for t in sentence if self._is_signing_cue(t)]
         planned_words = [t for t in sentence if self._is_planned(t)]
+        if cues and negation is None and _dated_since(head):
+            # "Jumelées depuis 1987, Toul et Hamm ont renouvelé leur serment": the twinning that holds
+            # since a year is in force, whatever else the sentence signs
+            return "in_force", next(c for c in head.children if any(g.lower_ == "depuis" for g in c.children)).text
         if cues:
             cue = min(cues, key=lambda t: abs(t.i - head.i))
             if negation is not None:

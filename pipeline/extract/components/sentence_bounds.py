@@ -13,8 +13,9 @@ a space on either side ("Tulle - Djenné", a dash) is punctuation and stays free
 
 Then words no French sentence ends on: the parser also opened sentences after an article, a
 preposition, a conjunction or a comma ("L'association Cités Unies | France et l'Association des
-maires … ont signé", "… ministre de la Pêche par intérim, | ont signé"), and on a comma or a
-full stop. A sentence does not start there.
+maires … ont signé", "… ministre de la Pêche par intérim, | ont signé"), on a comma or a full
+stop, and on a word in lower case that no sentence-final mark precedes ("Tulle et Djenné (Mali) |
+ont signé samedi 4 mai 2024 | une convention"). A sentence does not start there.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ HYPHENS = frozenset({"-", "‐", "‑"})
 # Words a sentence never ends on, and tokens a sentence never starts with.
 NEVER_LAST = frozenset({",", "et", "ou", "de", "d'", "du", "des", "la", "le", "les", "l'", "un", "une", "à", "au", "aux", "en", "par", "pour", "avec", "entre", "sur", "dans", "que", "qu'", "qui", "dont"})
 NEVER_FIRST = frozenset({",", ")", ";", ":", "."})
+# After these, a sentence may open even in lower case (a list, a quotation, careless text).
+SENTENCE_ENDS = frozenset({".", "!", "?", "…", "...", ":", ";", "»", '"', "-", "–", "—", "•", "|", "*"})
 
 
 @Language.factory(
@@ -43,8 +46,11 @@ class SentenceBounds:
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc[1:]:
-            if doc[token.i - 1].lower_ in NEVER_LAST or token.text in NEVER_FIRST:
+            previous = doc[token.i - 1]
+            if previous.lower_ in NEVER_LAST or token.text in NEVER_FIRST:
                 token.is_sent_start = False
+            elif token.text[:1].islower() and previous.text not in SENTENCE_ENDS:
+                token.is_sent_start = False  # "Tulle et Djenné (Mali) | ont signé samedi 4 mai 2024 | une convention"
         for hyphen in doc[1:-1]:
             before = doc[hyphen.i - 1]
             after = doc[hyphen.i + 1]
