@@ -92,6 +92,13 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
         if target is None:
             continue
         own_date = find_own_date(anchor, segment_of(segments, anchor), dates, anchors)
+        if own_date is not None and _dates_the_original(anchor, own_date):
+            # "La convention, signée en 2015, a été renouvelée jeudi": the original, and the renewal
+            # the article's agreement is
+            drafts.append(Draft(anchor, {sections[anchor.block]}, list(target.signatories), own_date, "older_of", anchors=[anchor]))
+            target.anchors.append(anchor)
+            target.sections.add(sections[anchor.block])
+            continue
         if _older_than(anchor, own_date, target):
             # "la première convention, signée en 2019": the same parties' earlier agreement
             drafts.append(Draft(anchor, {sections[anchor.block]}, list(target.signatories), own_date, "older_of", anchors=[anchor]))

@@ -131,6 +131,10 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         _heading_parties(view, parties), _dominant_party(parties),
         [p for p in parties if p.country and not p.state and not p.organisation and not p.signing_place_like],
     )
+    # "Les élus de Tulle en visite à Djenné": the title's two towns, the one visited included
+    visited = distinct([p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.state and not p.organisation])
+    if context.main_pair is None and len(visited) == 2 and visited[0].country != visited[1].country:
+        context.title_pair = visited
     found: list[Relation] = []
     every = [*anchors, *weak]
     for anchor in every:
