@@ -299,14 +299,19 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             return [_Reading(pair, "pairs", (start, end)) for pair, start, end in zip(paired, starts, starts[1:])]
     with_token = min((t for t in sentence if t.lower_ == "avec"), key=lambda t: (t.i < anchor.span.start, abs(t.i - anchor.span.start)), default=None)
     if with_token is not None:
-        partners = _group_after(doc, with_token.i, sentence, candidates)
+        partners = [p for p in _group_after(doc, with_token.i, sentence, candidates) if not _agent(p)]
+        # "un accord avec A et un autre avec B", "deux conventions : l'une avec A, l'autre avec B"
+        others = [t for t in sentence if t.i > with_token.i and t.lower_ == "avec" and doc[t.i - 1].lower_ in ("et", "autre", ",")]
+        by_pairs = by_pairs or any(doc[t.i - 1].lower_ == "autre" for t in others)
         if partners and by_pairs:
             # "jumelée avec A en Allemagne depuis 1967, et avec B en Tchéquie depuis 1992"
-            for token in sentence:
-                if token.i > with_token.i and token.lower_ == "avec" and doc[token.i - 1].lower_ == "et":
-                    partners += [p for p in _group_after(doc, token.i, sentence, candidates) if p not in partners]
+            for token in others:
+                partners += [p for p in _group_after(doc, token.i, sentence, candidates) if p not in partners]
         if partners:
             subject = [c for c in candidates if c.mention.span.start < with_token.i and c not in partners and not (c.state and anchor.label == "twinning")]
+            if not subject:
+                # "Trois conventions ont été signées, avec A, B et C, par la ville de Tulle": the agent
+                subject = [c for c in candidates if c not in partners and _agent(c)][:1]
             if not subject and status != "counted":
                 partner = context.partner_for(partners, sentence)
                 subject = [partner] if partner is not None else []
@@ -404,6 +409,15 @@ _AGREEMENT_COMPLEMENTS = frozenset({"coopération", "partenariat", "jumelage", "
 def _names_the_agreement(doc, i: int, anchor: Mention) -> bool:
     """Every word from the agreement to ``doc[i]`` completes its name ("de coopération décentralisée")."""
     return all(t.lower_ in _AGREEMENT_COMPLEMENTS or t.pos_ in ("ADJ", "DET") for t in doc[anchor.span.end : i + 1])
+
+
+def _agent(party: PartyMention) -> bool:
+    """The agent of a passive signature: "signées … par la ville de Tulle"."""
+    doc = party.mention.span.doc
+    i = party.mention.span.start - 1
+    while i >= 0 and party.mention.span.start - i <= 4 and doc[i].pos_ in ("DET", "NOUN", "ADP") and doc[i].lower_ != "par":
+        i -= 1
+    return i >= 0 and doc[i].lower_ == "par"
 
 
 def _coordinated_subject(party: PartyMention) -> bool:
