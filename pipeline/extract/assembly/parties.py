@@ -106,7 +106,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     vetted_people = [(m.start, m.end) for m in view.mentions("people")]
     read_as_people: list[tuple[Mention, str | None]] = []
     for entity in view.entities(("LOC", "PER")):
-        if overlaps(entity, taken) or overlaps(entity, every_place) or overlaps(entity, vetted_people) or not _unknown_place(entity):
+        if overlaps(entity, taken) or overlaps(entity, every_place) or overlaps(entity, vetted_people) or not (_unknown_place(entity) or _located_name(entity, locators)):
             continue
         country = stated_country(view, entity, locators)
         if entity.label == "PER":
@@ -115,7 +115,10 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None, unknown=True))
     # the model reads some foreign towns as people ("Beit Sahour"): introduced as a place with a
     # foreign country ("à Beit Sahour, en Palestine"), one mention makes every mention of it a place
-    placed = {name_words(entity.text) for entity, country in read_as_people if country not in (None, "FR") and _introducer(entity) is not None}
+    placed = {
+        name_words(entity.text) for entity, country in read_as_people
+        if country not in (None, "FR") and (_introducer(entity) is not None or _locator_follows(entity, locators))
+    }
     for entity, country in read_as_people:
         if name_words(entity.text) in placed:
             keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None))
@@ -157,6 +160,24 @@ def _with_acronyms(view: ArticleView, parties: list[PartyMention]) -> list[Party
             if not overlaps(mention, taken):
                 kept.append(replace(party, mention=mention, introducer=_introducer(mention)))
     return kept
+
+
+def _located_name(entity: Mention, locators: list[Mention]) -> bool:
+    """A capitalised name that is also a French word or a surname, with its country right after it
+    ("avec Moret, en Espagne"): a place, as the locator says."""
+    words = [t for t in entity.span if t.is_alpha]
+    return bool(words) and all(t.text[:1].isupper() and not t.is_upper for t in words) and not any(t.lower_ in _TITLE_WORDS for t in words) and _locator_follows(entity, locators)
+
+
+def _locator_follows(entity: Mention, locators: list[Mention]) -> bool:
+    """"avec Moret, en Espagne", "Moret (Espagne)": a country right after the name locates it."""
+    doc = entity.span.doc
+    i = entity.span.end
+    if i < len(doc) and doc[i].text in (",", "("):
+        i += 1
+    if i < len(doc) and doc[i].lower_ in ("en", "au", "aux"):
+        i += 1
+    return any(m.block == entity.block and m.span.start == i and m.label == "country" for m in locators)
 
 
 def _dash_joined_places(entity: Mention, places: list[Mention]) -> bool:
