@@ -118,6 +118,20 @@ def hypothetical_verb(verb: Token) -> bool:
     return is_hypothetical(verb) or any(is_hypothetical(child) for child in verb.children if child.dep_.startswith("aux"))
 
 
+# Verbs of wishing or planning whose object is still to come (a subset of the lexicon's planned
+# governors: "aller", "devoir", "pouvoir" also govern agreements that exist).
+WISH_VERBS = frozenset({"souhaiter", "espérer", "vouloir", "envisager", "projeter", "prévoir", "préparer", "apprêter", "désirer"})
+
+
+def _wished(verb: Token, head: Token) -> bool:
+    """The agreement is what the verb wishes for: its object, or the object of the verb it governs
+    ("souhaite nouer un jumelage"); not its subject ("l'accord prévoit des échanges") nor a word
+    deeper down ("prépare son prochain voyage à X, la jumelle de Y")."""
+    if not head.dep_.startswith("obj") or (head.lower_.startswith("jumel") and not head.lower_.startswith("jumelage")):
+        return False  # "la jumelle de X", "jumelée": a twin town exists, whatever the verb wishes
+    return head.head == verb or (head.head.dep_ == "xcomp" and head.head.head == verb)
+
+
 def _dated_since(head: Token) -> bool:
     """The agreement word governs its own "depuis" + year ("jumelées depuis 1987")."""
     return any(child.like_num and any(g.lower_ == "depuis" for g in child.children) for child in head.children)
@@ -216,6 +230,11 @@ class AgreementMentions:
         if anniversary is not None:
             return "in_force", anniversary.text
         if self._names_something_else(span):
+            # "les discussions sur un futur jumelage": still to come ("le projet d'accord" may be a
+            # draft that is signed: the noun alone does not say)
+            planned = next((t for t in head.children if t.dep_ == "amod" and self._is_planned(t)), None)
+            if planned is not None:
+                return "planned", planned.text
             return "mention", head.head.text
         status, cue = self._clause_status(span, sentence, head, era)
         if status in ("signed", "in_force") and head.morph.get("Number") == ["Plur"]:
@@ -244,6 +263,8 @@ class AgreementMentions:
         # est prévu", "le futur jumelage"), not on something else ("son prochain voyage à X, la
         # jumelle de Y": the trip lies ahead, the twinning exists)
         bearing = [t for t in planned_words if _bears_on(t, head)]
+        # "le maire souhaite nouer un jumelage avec X": a wish or a plan that governs the agreement
+        bearing += [t for t in sentence if t.lemma_.lower() in WISH_VERBS and t.pos_ == "VERB" and _wished(t, head)]
         if bearing:
             return "planned", bearing[0].text
         force = next((t for t in sentence if self._is_in_force_word(t, sentence)), None)
