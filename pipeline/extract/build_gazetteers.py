@@ -108,6 +108,10 @@ def straight(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u02bc", "'")
 
 
+# A note in brackets ending an ISO 3166-2 name: "Aousserd (EH)", "Assa-Zag (EH partiel)".
+TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
+
+
 def without_article(name: str) -> str:
     return LEADING_ARTICLE.sub("", name, count=1)
 
@@ -277,6 +281,13 @@ def build_foreign_subdivisions(folder: Path, overseas: set[str], words: FrenchWo
             bare = SUBDIVISION_TYPE_WORDS.sub("", spelling).strip(" -,")
             if bare and bare != spelling:
                 place.add(bare)
+            # "Aousserd (EH)" is written "Aousserd"; "L'Oriental" is "l'Oriental", "de l'Oriental"
+            unbracketed = TRAILING_NOTE.sub("", spelling).strip()
+            if unbracketed and unbracketed != spelling:
+                place.add(unbracketed)
+            unarticled = without_article(unbracketed)
+            if unarticled and unarticled != unbracketed:
+                place.add(unarticled, ambiguous=unarticled in words)
         place.extra["type"] = subdivision.type
         places.append(place)
     add_subdivision_variants(folder, {place.id: place for place in places}, words)
