@@ -519,7 +519,9 @@ def _twin_by_apposition(party: PartyMention, anchor: Mention) -> bool:
     if anchor.label != "twinning" or anchor.order < party.mention.order:
         return False
     doc = anchor.span.doc
-    between = doc.text[party.mention.span.end_char : anchor.span.start_char]
+    if anchor.span.start - party.mention.span.end > 12:
+        return False
+    between = doc[party.mention.span.end : anchor.span.start].text_with_ws
     return _APPOSITION.fullmatch(between) is not None
 
 
