@@ -42,15 +42,17 @@ def load_nlp(models: Path | None = None) -> Language:
     if joined:
         keep_joined(nlp, Path(joined))
     # corrections of how the base model reads every block, placed before its parser
-    for name, component in config.get("before_parser", {}).items():
-        settings = dict(component)
-        factory = settings.pop("factory")
-        nlp.add_pipe(factory, name=name, config=settings, before="parser")
-    for name, component in config.get("components", {}).items():
-        settings = dict(component)
-        factory = settings.pop("factory")
-        nlp.add_pipe(factory, name=name, config=settings)
+    _add_components(nlp, config.get("before_parser", {}), before="parser")
+    _add_components(nlp, config.get("components", {}))
     return nlp
+
+
+def _add_components(nlp: Language, section: dict[str, Any], before: str | None = None) -> None:
+    """Adds each component of a config section, its ``factory`` and the rest as its config."""
+    for name, component in section.items():
+        settings = dict(component)
+        factory = settings.pop("factory")
+        nlp.add_pipe(factory, name=name, config=settings, before=before)
 
 
 @functools.cache

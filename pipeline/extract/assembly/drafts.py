@@ -132,12 +132,17 @@ def _dates_the_original(anchor: Mention, date: Mention) -> bool:
     if not renewed or anchor.block != date.block:
         return False
     verb = date.span.root.head
-    if verb.pos_ != "VERB" or "Part" not in verb.morph.get("VerbForm") or verb.lemma_.lower() not in _SIGNING_PARTICIPLES:
+    # not "l'accord a été signé en 2011", which reports the signature itself
+    if not _bare_participle(verb) or verb.lemma_.lower() not in _SIGNING_PARTICIPLES:
         return False
-    if any(child.dep_.startswith("aux") for child in verb.children):
-        return False  # "l'accord a été signé en 2011" reports the signature itself
     root = anchor.span.root
     return (verb.dep_.startswith("acl") and verb.head == root) or (verb.dep_ == "advcl" and verb.head == root.head)
+
+
+def _bare_participle(verb) -> bool:
+    """A past participle with no auxiliary: it qualifies a noun ("un accord, signé en 2011") rather
+    than report the sentence's event ("l'accord a été signé")."""
+    return verb.pos_ == "VERB" and "Part" in verb.morph.get("VerbForm") and not any(child.dep_.startswith("aux") for child in verb.children)
 
 
 def _coordinated_with(anchor: Mention, drafts: list[Draft]) -> Draft | None:
@@ -167,10 +172,9 @@ def _renewal_date(anchor: Mention, dates: list[Mention]) -> Mention | None:
         if date.block != anchor.block or date.order < anchor.order:
             continue
         verb = date.span.root.head
-        if verb.pos_ != "VERB" or "Part" not in verb.morph.get("VerbForm") or not verb.lemma_.lower().startswith(_RENEWAL_CUES):
+        # not "l'accord a été renouvelé en 2008", which reports the renewal as the sentence's event
+        if not _bare_participle(verb) or not verb.lemma_.lower().startswith(_RENEWAL_CUES):
             continue
-        if any(child.dep_.startswith("aux") for child in verb.children):
-            continue  # "l'accord a été renouvelé en 2008" reports the renewal as the sentence's event
         if verb.head.i in heads and (verb.dep_.startswith(("acl", "advcl", "conj"))):
             return date
     return None

@@ -79,7 +79,7 @@ def colon_lists(view: ArticleView, parties: list[PartyMention], anchors: list[Me
             continue
         doc = twin.span.doc
         colon = next((t.i for t in doc[twin.span.end : twin.span.end + 3] if t.text == ":"), None)
-        if colon is None or any(t.text == ":" for t in doc[twin.span.end : colon] if t.i != colon) or any(t.lower_ not in ("avec", "à", ":") for t in doc[twin.span.end : colon + 1]):
+        if colon is None or any(t.lower_ not in ("avec", "à", ":") for t in doc[twin.span.end : colon]):
             continue
         end = next((t.i for t in doc[colon + 1 :] if t.text in (".", "!", "?")), len(doc))
         start = max((t.i + 1 for t in doc[: twin.span.start] if t.text in (".", "!", "?")), default=0)

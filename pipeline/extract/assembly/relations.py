@@ -18,8 +18,8 @@ brackets):
   named parties, and the most named one only when the clause points at it ("son jumelage", "la
   commune a signé") [``with_home``]; "les deux villes" is the two the sentence names, the place it
   is set in included [``both_named``], else the pair of the heading, the title or the article
-  [``the_two``]; "leurs jumelages respectifs" pairs in order [``respective``]; a signature whose sentence names nobody takes the title's pair
-  [``title_pair``].
+  [``the_two``]; "leurs jumelages respectifs" pairs in order [``respective``]; a signature whose
+  sentence names nobody takes the title's pair [``title_pair``].
 
 Lists are read by :mod:`pipeline.extract.assembly.lists`, the rules every relation obeys are in
 :mod:`pipeline.extract.assembly.members`. A plural noun that only counts ("une trentaine de
@@ -131,10 +131,11 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         _heading_parties(view, parties), _dominant_party(parties),
         [p for p in parties if p.country and not p.state and not p.organisation and not p.signing_place_like],
     )
-    # "Les élus de Tulle en visite à Djenné": the title's two towns, the one visited included
-    visited = distinct([p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.state and not p.organisation])
-    if context.main_pair is None and len(visited) == 2 and visited[0].country != visited[1].country:
-        context.title_pair = visited
+    if context.main_pair is None:
+        # "Les élus de Tulle en visite à Djenné": the title's two towns, the one visited included
+        visited = distinct([p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.state and not p.organisation])
+        if len(visited) == 2 and visited[0].country != visited[1].country:
+            context.title_pair = visited
     found: list[Relation] = []
     every = [*anchors, *weak]
     for anchor in every:
@@ -363,7 +364,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if _speaks_of_both(sentence, definite=True):
         # "une délégation de Djenné, reçue à Tulle dans le cadre du jumelage entre les deux villes":
         # the two the sentence names, the one it places included
-        both = distinct([p for p in parties if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and p.country])
+        both = distinct(_in_sentence(anchor, sentence, parties))
         if len(both) == 2 and both[0].country != both[1].country:
             return [_Reading(both, "both_named")]
     if len(named) == 1 and status != "counted":
@@ -486,13 +487,15 @@ def _paired_by_a(doc, sentence: Span, parties: list[PartyMention], block: int) -
     return pairs
 
 
+def _in_sentence(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
+    """The parties with a country that ``sentence`` (of the anchor's block) names, places included."""
+    return [p for p in parties if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and p.country]
+
+
 def _sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
-    inside = [
-        p for p in parties
-        if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and p.country
-        and (not p.signing_place_like or _twin_by_apposition(p, anchor)) and not _supporting(p)
-    ]
-    return distinct(inside)
+    """The sentence's candidate signatories: not a place it is set in (unless called the twin), nor a
+    body that supports or witnesses the signature."""
+    return distinct([p for p in _in_sentence(anchor, sentence, parties) if (not p.signing_place_like or _twin_by_apposition(p, anchor)) and not _supporting(p)])
 
 
 # "avec le soutien de la Région Bretagne", "sous l'égide du ministère", "en présence du wali":

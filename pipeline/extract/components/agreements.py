@@ -67,6 +67,7 @@ class SigningLexicon:
         self.signing_nouns = frozenset(data["signing_nouns"])
         self.in_force_words = frozenset(data["in_force_words"])
         self.planned_governors = frozenset(data["planned_governors"])
+        self.wish_verbs = frozenset(data["wish_verbs"])
         self.planned_words = frozenset(data["planned_words"])
         self.older_words = frozenset(data["older_words"])
         self.newer_words = frozenset(data["newer_words"])
@@ -118,11 +119,6 @@ def hypothetical_verb(verb: Token) -> bool:
     return is_hypothetical(verb) or any(is_hypothetical(child) for child in verb.children if child.dep_.startswith("aux"))
 
 
-# Verbs of wishing or planning whose object is still to come (a subset of the lexicon's planned
-# governors: "aller", "devoir", "pouvoir" also govern agreements that exist).
-WISH_VERBS = frozenset({"souhaiter", "espérer", "vouloir", "envisager", "projeter", "prévoir", "préparer", "apprêter", "désirer"})
-
-
 def _wished(verb: Token, head: Token) -> bool:
     """The agreement is what the verb wishes for: its object, or the object of the verb it governs
     ("souhaite nouer un jumelage"); not its subject ("l'accord prévoit des échanges") nor a word
@@ -132,9 +128,9 @@ def _wished(verb: Token, head: Token) -> bool:
     return head.head == verb or (head.head.dep_ == "xcomp" and head.head.head == verb)
 
 
-def _dated_since(head: Token) -> bool:
-    """The agreement word governs its own "depuis" + year ("jumelées depuis 1987")."""
-    return any(child.like_num and any(g.lower_ == "depuis" for g in child.children) for child in head.children)
+def _since_year(head: Token) -> Token | None:
+    """The year of the "depuis" + year the agreement word governs ("jumelées depuis 1987")."""
+    return next((child for child in head.children if child.like_num and any(g.lower_ == "depuis" for g in child.children)), None)
 
 
 def _bears_on(word: Token, head: Token) -> bool:
@@ -245,10 +241,11 @@ class AgreementMentions:
         negation = next((t for t in sentence if t.lower_ in NEGATIONS and abs(t.i - head.i) <= 8), None)
         cues = [t for t in sentence if self._is_signing_cue(t)]
         planned_words = [t for t in sentence if self._is_planned(t)]
-        if cues and negation is None and _dated_since(head):
+        since = _since_year(head)
+        if cues and negation is None and since is not None:
             # "Jumelées depuis 1987, Toul et Hamm ont renouvelé leur serment": the twinning that holds
             # since a year is in force, whatever else the sentence signs
-            return "in_force", next(c for c in head.children if any(g.lower_ == "depuis" for g in c.children)).text
+            return "in_force", since.text
         if cues:
             cue = min(cues, key=lambda t: abs(t.i - head.i))
             if negation is not None:
@@ -264,7 +261,7 @@ class AgreementMentions:
         # jumelle de Y": the trip lies ahead, the twinning exists)
         bearing = [t for t in planned_words if _bears_on(t, head)]
         # "le maire souhaite nouer un jumelage avec X": a wish or a plan that governs the agreement
-        bearing += [t for t in sentence if t.lemma_.lower() in WISH_VERBS and t.pos_ == "VERB" and _wished(t, head)]
+        bearing += [t for t in sentence if t.lemma_.lower() in self.lexicon.wish_verbs and t.pos_ == "VERB" and _wished(t, head)]
         if bearing:
             return "planned", bearing[0].text
         force = next((t for t in sentence if self._is_in_force_word(t, sentence)), None)

@@ -279,12 +279,7 @@ class PeopleFinder:
 
     def _name_after_role(self, doc: Doc, role: Role, civilities: dict[int, str], titles: dict[int, tuple[int, str]]) -> Span | None:
         """ "le maire, Mme Gaëlle Moreau", "son homologue Ion Cebotari": a name right after a role."""
-        i = role.end
-        if i < len(doc) and doc[i].text == "(":
-            # "son homologue de Djenné (Mali), Oumar Diallo": past the locator of the role's body
-            close = next((t.i for t in doc[i + 1 : i + 8] if t.text == ")"), None)
-            if close is not None:
-                i = close + 1
+        i = _past_locator(doc, role.end)
         if i < len(doc) and doc[i].text == ",":
             i += 1
         if i in civilities:
@@ -360,11 +355,7 @@ class PeopleFinder:
         for role in roles:
             if role.end > person.start:
                 continue
-            start = role.end
-            if start < len(doc) and doc[start].text == "(":
-                # "son homologue de Djenné (Mali), Oumar Diallo": the locator of the role's body
-                start = next((t.i + 1 for t in doc[start + 1 : start + 8] if t.text == ")"), start)
-            gap = range(start, person.start)
+            gap = range(_past_locator(doc, role.end), person.start)
             if len(gap) <= 2 and all(doc[i].text == "," or i in civilities for i in gap):
                 return role
         return None
@@ -383,6 +374,14 @@ class PeopleFinder:
             if found:
                 return kind, found[0][1]
         return None
+
+
+def _past_locator(doc: Doc, i: int) -> int:
+    """Past a short bracket at ``i``, the locator of a role's body ("son homologue de Djenné (Mali),
+    Oumar Diallo"); ``i`` itself when none opens there."""
+    if i < len(doc) and doc[i].text == "(":
+        return next((t.i + 1 for t in doc[i + 1 : i + 8] if t.text == ")"), i)
+    return i
 
 
 @Language.factory(

@@ -41,8 +41,8 @@ def make_sentence_bounds(nlp: Language, name: str) -> SentenceBounds:
 
 
 class SentenceBounds:
-    """Marks the inside of hyphen-joined words, and tokens after a word no sentence ends on, as no
-    sentence start."""
+    """Marks as no sentence start: the inside of hyphen-joined words, a token after a word no
+    sentence ends on, a comma or full stop, and a lower-case word no sentence-final mark precedes."""
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc[1:]:
