@@ -7,6 +7,7 @@ anything not a letter or digit, stop words and generic territorial words dropped
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,13 +21,16 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß"
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower case, no accents, ligatures spelled out, curly apostrophe read as straight."""
+    """Lower case, no accents, ligatures spelled out, curly apostrophe read as straight. Cached:
+    extraction folds the same words and names many times over."""
     text = text.translate(_LIGATURES).replace("\u2019", "'")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@functools.lru_cache(maxsize=65536)
 def name_words(name: str) -> frozenset[str]:
     """The words of a name that count when comparing names."""
     return frozenset(
