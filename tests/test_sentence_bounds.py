@@ -22,7 +22,7 @@ def test_only_a_hyphen_touching_two_words_is_marked(nlp: Language) -> None:
     bounds = nlp.get_pipe("partnerships_sentence_bounds")
     doc = bounds(nlp.make_doc("Jumelage Tulle - Djenné. - Comité Commentry-Chojnów"))
     marked = [t.text for t in doc if t.is_sent_start is False]
-    assert marked == [".", "-", "Chojnów"]  # the full stop opens no sentence either
+    assert marked == ["Tulle", ".", "Commentry", "-", "Chojnów"]  # nor the full stop, nor a name after a name
     spaced = [t for t in doc if t.text == "-" and t.whitespace_]
     assert spaced and all(t.is_sent_start is None for t in spaced)
 
@@ -49,4 +49,18 @@ def test_agreement_compounds_are_one_token(nlp: Language) -> None:
         doc = nlp.make_doc(f"Une {spelling} liant Tulle à Djenné.")
         assert doc[1].text == spelling
     doc = nlp("Les deux édiles ont signé une convention-cadre liant la commune de Saint-Louis (Sénégal) à la ville de Lille.")
+    assert len(list(doc.sents)) == 1
+
+
+def test_a_capitalised_word_after_another_opens_no_sentence_unless_it_opens_sentences(nlp: Language) -> None:
+    bounds = nlp.get_pipe("partnerships_sentence_bounds")
+    doc = bounds(nlp.make_doc("Le maire de Santa Cruz de Bezana a signé CONVENTION CADRE DECENTRALISEE Préambule Le Département"))
+    marked = {t.text for t in doc if t.is_sent_start is False}
+    assert {"Cruz", "Bezana", "CADRE", "DECENTRALISEE"} <= marked
+    assert next(t for t in doc if t.text == "Département").is_sent_start is False
+    assert next(t for t in doc if t.text == "Le" and t.i > 0).is_sent_start is None  # a heading glued to its text
+
+
+def test_a_name_of_several_capitalised_words_stays_in_one_sentence(nlp: Language) -> None:
+    doc = nlp("Le maire de Tulle et son homologue de Santa Cruz de Bezana (Espagne) ont signé la charte de jumelage.")
     assert len(list(doc.sents)) == 1

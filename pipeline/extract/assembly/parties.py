@@ -49,6 +49,8 @@ _ARTICLES = frozenset({"le", "la", "l'", "les"})
 _STREET_WORDS = frozenset({"rue", "avenue", "boulevard", "place", "quai", "allée", "chemin", "route", "parc", "stade", "quartier", "gare", "aéroport", "lycée", "collège", "école", "musée", "théâtre", "cinéma"})
 _COMPASS_WORDS = frozenset({"est", "ouest", "nord", "sud", "centre", "centre-est", "centre-ouest", "centre-nord", "centre-sud", "nord-est", "nord-ouest", "sud-est", "sud-ouest"})
 _CONTINENTS = frozenset({"europe", "afrique", "asie", "amérique", "amériques", "océanie", "maghreb", "sahel", "méditerranée", "caraïbes", "antarctique"})
+# Lower-case words inside a place name ("Paredes de Coura", "Villa del Rosario").
+NAME_PARTICLES = frozenset({"de", "del", "della", "di", "do", "da", "dos", "das", "la", "las", "los", "el", "an", "am", "der", "en", "sur", "sous", "lès"})
 _TITLE_WORDS = frozenset({"président", "présidente", "maire", "gouverneur", "ministre", "préfet", "wali", "ambassadeur", "consul", "député", "sénateur", "directeur", "directrice"})
 _MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"})
 
@@ -93,9 +95,12 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         elif not _unit_of_a_country(mention, locators):
             keep(_generic_party(view, mention, places, locators, lexicon))
     blocked = people + some_units + [(m.start, m.end) for m in organisations if m.label != "school"]
+    located_names = [(e.start, e.end) for e in view.entities(("LOC", "PER")) if _located_name(e, locators)]
     for group in _hyphen_compounds(view, _place_groups(places)):
         first = group[0]
         if first.label in ("country", "demonym") or overlaps(first, taken) or inside(first, blocked):
+            continue
+        if inside(first, located_names) and _extended_by_particle(first):
             continue
         if _common_noun_read_as_place(first) or (first.span._.place_ambiguous and not _written_as_name(first)) or _not_a_territory(first):
             continue
@@ -106,7 +111,10 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     vetted_people = [(m.start, m.end) for m in view.mentions("people")]
     read_as_people: list[tuple[Mention, str | None]] = []
     for entity in view.entities(("LOC", "PER")):
-        if overlaps(entity, taken) or overlaps(entity, every_place) or overlaps(entity, vetted_people) or not (_unknown_place(entity) or _located_name(entity, locators)):
+        located = _located_name(entity, locators)
+        # a located name holds its shorter gazetteer namesake ("Paredes de Coura (Portugal)")
+        crossed = [p for p in every_place if not (located and entity.start <= p[0] and p[1] <= entity.end and p[1] - p[0] < entity.end - entity.start)]
+        if overlaps(entity, taken) or overlaps(entity, crossed) or overlaps(entity, vetted_people) or not (_unknown_place(entity) or located):
             continue
         country = stated_country(view, entity, locators)
         if entity.label == "PER":
@@ -165,8 +173,15 @@ def _with_acronyms(view: ArticleView, parties: list[PartyMention]) -> list[Party
 def _located_name(entity: Mention, locators: list[Mention]) -> bool:
     """A capitalised name that is also a French word or a surname, with its country right after it
     ("avec Moret, en Espagne"): a place, as the locator says."""
-    words = [t for t in entity.span if t.is_alpha]
+    words = [t for t in entity.span if t.is_alpha and not (t.i > entity.span.start and t.lower_ in NAME_PARTICLES)]
     return bool(words) and all(t.text[:1].isupper() and not t.is_upper for t in words) and not any(t.lower_ in _TITLE_WORDS for t in words) and _locator_follows(entity, locators)
+
+
+def _extended_by_particle(place: Mention) -> bool:
+    """A place name that a particle continues ("Castelo | de Paiva"): when the longer name is
+    located, the longer name is the place."""
+    doc = place.span.doc
+    return place.span.end < len(doc) and doc[place.span.end].lower_ in NAME_PARTICLES
 
 
 def _locator_follows(entity: Mention, locators: list[Mention]) -> bool:
@@ -359,7 +374,7 @@ def _introducer(mention: Mention) -> str | None:
         if token.lower_ == "en" and i == mention.span.start - 1:
             return "dans"  # "Görlitz, en Saxe", "Schlitz, en Hesse": French puts "en" before a region, "à" before a town
         if token.lower_ in ("à", "au", "dans"):
-            if token.lower_ == "à" and ((i > 0 and _relating(doc[i - 1])) or (mention.span.root.dep_.startswith("obl") and _relating(mention.span.root.head))):
+            if token.lower_ == "à" and (_relating_verb_before(doc, i, sentence_start) or (mention.span.root.dep_.startswith("obl") and _relating(mention.span.root.head))):
                 return None  # "jumelée à X"; "un accord lie désormais A à B": the verb relates B
             chain = [t for t in doc[i + 1 : mention.span.start] if t.pos_ != "DET"]
             through_venue = not chain or chain[0].lower_ in VENUE_HEADS
@@ -423,6 +438,18 @@ def _capital_of(doc, de: int) -> bool:
 
 
 _NEAR_WORDS = frozenset({"voisine", "voisin", "voisines", "voisins", "près", "proche", "proches", "loin", "banlieue", "portes", "environs", "nord", "sud", "est", "ouest", "km", "kilomètres"})
+
+
+def _relating_verb_before(doc, at: int, sentence_start: int) -> bool:
+    """The first verb before ``doc[at]`` ("à"), within its clause, relates two parties: "jumelée à
+    X", "un accord lie désormais A à B" (where the parser may hang "à B" on the noun)."""
+    for j in range(at - 1, max(sentence_start, at - 8) - 1, -1):
+        token = doc[j]
+        if token.pos_ in ("VERB", "AUX") or ((j == at - 1 or token.pos_ == "ADJ") and _relating(token)):
+            return _relating(token)
+        if token.is_punct or token.lower_ in _CLAUSE_OPENERS:
+            return False
+    return False
 
 
 def _relating(token) -> bool:

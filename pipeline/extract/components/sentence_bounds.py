@@ -14,8 +14,11 @@ a space on either side ("Tulle - Djenné", a dash) is punctuation and stays free
 Then words no French sentence ends on: the parser also opened sentences after an article, a
 preposition, a conjunction or a comma ("L'association Cités Unies | France et l'Association des
 maires … ont signé", "… ministre de la Pêche par intérim, | ont signé"), on a comma or a full
-stop, and on a word in lower case that no sentence-final mark precedes ("Tulle et Djenné (Mali) |
-ont signé samedi 4 mai 2024 | une convention"). A sentence does not start there.
+stop, on a word in lower case that no sentence-final mark precedes ("Tulle et Djenné (Mali) |
+ont signé samedi 4 mai 2024 | une convention"), and inside a run of capitalised words ("Santa |
+Cruz de Bezana", "Cités Unies | France", "CONVENTION CADRE | DECENTRALISEE"; about one start in
+twenty on the real pages), unless the word is one that opens sentences ("Préambule | Le
+Département"). A sentence does not start there.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ HYPHENS = frozenset({"-", "‐", "‑"})
 # Words a sentence never ends on, and tokens a sentence never starts with.
 NEVER_LAST = frozenset({",", "et", "ou", "de", "d'", "du", "des", "la", "le", "les", "l'", "un", "une", "à", "au", "aux", "en", "par", "pour", "avec", "entre", "sur", "dans", "que", "qu'", "qui", "dont"})
 NEVER_FIRST = frozenset({",", ")", ";", ":", "."})
+# Words that open a sentence after a capitalised word with no mark between, as a heading glued to
+# its text does ("Préambule Le Département…", "Commercy Un jumelage…").
+OPENERS = NEVER_LAST | frozenset({"ce", "cet", "cette", "ces", "il", "elle", "ils", "elles", "on", "nous", "je", "lors", "depuis", "après", "avant", "selon", "dès", "mais", "son", "sa", "ses", "leur", "leurs", "notre", "nos"})
 # After these, a sentence may open even in lower case (a list, a quotation, careless text).
 SENTENCE_ENDS = frozenset({".", "!", "?", "…", "...", ":", ";", "»", '"', "-", "–", "—", "•", "|", "*"})
 
@@ -42,7 +48,8 @@ def make_sentence_bounds(nlp: Language, name: str) -> SentenceBounds:
 
 class SentenceBounds:
     """Marks as no sentence start: the inside of hyphen-joined words, a token after a word no
-    sentence ends on, a comma or full stop, and a lower-case word no sentence-final mark precedes."""
+    sentence ends on, a comma or full stop, a lower-case word no sentence-final mark precedes, and
+    a capitalised word after another one, save a word that opens sentences."""
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc[1:]:
@@ -51,6 +58,8 @@ class SentenceBounds:
                 token.is_sent_start = False
             elif token.text[:1].islower() and previous.text not in SENTENCE_ENDS:
                 token.is_sent_start = False  # "Tulle et Djenné (Mali) | ont signé samedi 4 mai 2024 | une convention"
+            elif token.text[:1].isupper() and previous.is_alpha and previous.text[:1].isupper() and token.lower_ not in OPENERS:
+                token.is_sent_start = False  # one name: "Santa | Cruz de Bezana", "Cités Unies | France"
         for hyphen in doc[1:-1]:
             before = doc[hyphen.i - 1]
             after = doc[hyphen.i + 1]
