@@ -102,6 +102,8 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
             continue
         if inside(first, located_names) and _extended_by_particle(first):
             continue
+        if any(m.label in ("region", "department") for m in group) and _after_some_unit(first.span):
+            continue  # "Schlitz, une petite ville de Hesse"
         if _common_noun_read_as_place(first) or (first.span._.place_ambiguous and not _written_as_name(first)) or _not_a_territory(first):
             continue
         if _without_its_article(first):
@@ -223,14 +225,34 @@ def _unit_of_a_country(mention: Mention, locators: list[Mention]) -> bool:
 _INDEFINITES = frozenset({"une", "un", "des", "plusieurs", "quelques", "deux", "trois", "certaines", "certains", "autre", "autres"})
 
 
+def _indefinite_before(doc, i: int) -> str | None:
+    """The indefinite article at ``doc[i]``, or one or two adjectives before it ("une petite")."""
+    stop = max(i - 2, 0)
+    while i > stop and doc[i].pos_ == "ADJ":
+        i -= 1
+    return doc[i].lower_ if i >= 0 and doc[i].lower_ in _INDEFINITES else None
+
+
+def _after_some_unit(span) -> bool:
+    """"une petite ville de Hesse", "un village du Brandebourg": the region locates some town."""
+    doc = span.doc
+    start = span.start
+    return start >= 3 and doc[start - 1].lower_ in ("de", "du", "d'") and doc[start - 2].pos_ == "NOUN" and _indefinite_before(doc, start - 3) in ("un", "une")
+
+
 def _some_unit_of(mention: Mention, places: list[Mention]) -> bool:
-    """"le premier jumelage entre une ville de Bourgogne et une cité de Rhénanie-Palatinat": an
-    indefinite generic word before a region or department speaks of some town inside it."""
+    """"le premier jumelage entre une ville de Bourgogne et une cité de Rhénanie-Palatinat", "une
+    petite ville de Hesse": an indefinite generic word before a region or department speaks of some
+    town inside it."""
     span = mention.span
-    if span._.party_name is None or span.start == 0 or span.doc[span.start - 1].lower_ not in _INDEFINITES:
+    article = None if span._.party_name is None or span.start == 0 else _indefinite_before(span.doc, span.start - 1)
+    if article is None:
         return False
     inside = [m for m in places if m.block == mention.block and span.start <= m.span.start and m.span.end == span.end]
-    return bool(inside) and all(m.label in ("region", "department", "country") for m in inside)
+    units = [m.label in ("region", "department", "country") for m in inside]
+    # after "un", "une" a name that is also a region is the region ("une ville de Hesse"); "des" may
+    # be "de les" ("des villes de Paris et Marseille"), so every reading must be a region there
+    return any(units) if article in ("un", "une") else bool(units) and all(units)
 
 
 def _acronym(text: str) -> bool:

@@ -370,9 +370,34 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if len(named) == 1 and status != "counted":
         partner = context.partner_for(named, sentence)
         return [_Reading([partner, named[0]], "with_home")] if partner is not None else []
+    if not named and _introduced(anchor) and _speaks_of_both(sentence, definite=True):
+        # "Le maire de Tulle a reçu son homologue de Djenné. … les maires des deux villes ont signé":
+        # the two the sentence before names
+        before = _previous_sentence_pair(anchor, sentence, parties)
+        if before is not None:
+            return [_Reading(before, "previous_two")]
     if not named and context.main_pair is not None and _speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
     return []
+
+
+def _introduced(anchor: Mention) -> bool:
+    """"un accord", "une convention": an agreement the text introduces, not one it names again
+    ("la charte prévoit … entre les deux villes")."""
+    span = anchor.span
+    return span.start > 0 and span.doc[span.start - 1].lower_ in ("un", "une", "d'un", "d'une")
+
+
+def _previous_sentence_pair(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention] | None:
+    """The two parties of two countries that the sentence before ``sentence`` names, in one block;
+    not a place it is set in ("La signature a eu lieu à Carcassonne … des deux territoires")."""
+    if sentence.start == 0:
+        return None
+    previous = sentence.doc[sentence.start - 1].sent
+    both = distinct([p for p in _in_sentence(anchor, previous, parties) if not p.signing_place_like])
+    if len(both) == 2 and both[0].country != both[1].country:
+        return both
+    return None
 
 
 def _twins(hub: PartyMention, twins: list[PartyMention], sentence: Span) -> list[_Reading]:

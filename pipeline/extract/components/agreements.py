@@ -250,7 +250,7 @@ class AgreementMentions:
             cue = min(cues, key=lambda t: abs(t.i - head.i))
             if negation is not None:
                 return "negated", negation.text
-            applying = next((p for p in planned_words if self._planned_applies(cue, p)), None)
+            applying = next((p for p in planned_words if self._planned_applies(cue, p, head)), None)
             if applying is not None:
                 return "planned", applying.text
             if self._generic_near(span) and self._indefinite(span):
@@ -367,11 +367,17 @@ class AgreementMentions:
         return False
 
     @staticmethod
-    def _planned_applies(cue: Token, planned: Token) -> bool:
+    def _planned_applies(cue: Token, planned: Token, head: Token) -> bool:
         """A planning word cancels the signing cue it governs, is governed by, or stands next to; not
-        one elsewhere in the sentence (the signing verb is often the root, whose subtree is everything)."""
-        related = planned == cue or planned == cue.head or cue == planned.head
-        return related or abs(planned.i - cue.i) <= 6
+        one elsewhere in the sentence (the signing verb is often the root, whose subtree is everything).
+        A participle set after the agreement by a comma and agreeing with it is the agreement's own
+        ("le conseil a approuvé la convention avec X, signée le 3 mai"): only a word it governs
+        ("signée prochainement") plans it."""
+        if cue == planned.head:
+            return True
+        if _apposed_participle(cue, head):
+            return False
+        return planned == cue or planned == cue.head or abs(planned.i - cue.i) <= 6
 
     @staticmethod
     def _indefinite(span: Span) -> bool:
@@ -390,6 +396,16 @@ class AgreementMentions:
         if words & self.lexicon.newer_words:
             return "newer"
         return None
+
+
+def _apposed_participle(cue: Token, head: Token) -> bool:
+    """", signée le 3 mai" after the agreement noun: a bare past participle after a comma, in the
+    noun's gender and number."""
+    if cue.i <= head.i or cue.i == 0 or cue.doc[cue.i - 1].text != "," or cue.morph.get("VerbForm") != ["Part"]:
+        return False
+    if any(child.dep_.startswith("aux") for child in cue.children):
+        return False
+    return all(cue.morph.get(feature) == head.morph.get(feature) for feature in ("Gender", "Number") if head.morph.get(feature))
 
 
 @Language.factory(
