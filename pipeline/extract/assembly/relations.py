@@ -55,7 +55,7 @@ from pipeline.normalize import name_words, names_match
 _GROUP_STOPS = frozenset({".", ";", ":", "!", "?", "»", "qui", "que", "dont", "pour", "afin", "dans", "visant", "portant", "sur", "lors", "durant", "pendant", "depuis"})
 _HOME_KINDS = frozenset({"municipality", "intermunicipal", "department", "region", "national"})
 # "les deux villes", "les deux parties": the pair the article is about.
-_BOTH_NOUNS = frozenset({"villes", "communes", "collectivités", "régions", "parties", "municipalités", "départements", "pays", "provinces", "territoires", "cités", "entités", "partenaires", "institutions", "capitales", "maires"})
+_BOTH_NOUNS = frozenset({"villes", "communes", "collectivités", "régions", "parties", "municipalités", "départements", "pays", "provinces", "territoires", "cités", "entités", "partenaires", "institutions", "capitales", "maires", "élus", "édiles", "hommes", "femmes", "présidents", "responsables", "ministres", "gouverneurs", "délégations"})
 
 
 @dataclass
@@ -370,7 +370,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if len(named) == 1 and status != "counted":
         partner = context.partner_for(named, sentence)
         return [_Reading([partner, named[0]], "with_home")] if partner is not None else []
-    if not named and _introduced(anchor) and _speaks_of_both(sentence, definite=True):
+    if not named and _introduced(anchor) and (_speaks_of_both(sentence, definite=True) or _plural_pronoun_subject(sentence)):
         # "Le maire de Tulle a reçu son homologue de Djenné. … les maires des deux villes ont signé":
         # the two the sentence before names
         before = _previous_sentence_pair(anchor, sentence, parties)
@@ -379,6 +379,11 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if not named and context.main_pair is not None and _speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
     return []
+
+
+def _plural_pronoun_subject(sentence: Span) -> bool:
+    """"Ils ont signé un accord": the pronoun stands for the two the sentence before names."""
+    return any(t.lower_ in ("ils", "elles") and t.dep_.startswith("nsubj") for t in sentence)
 
 
 def _introduced(anchor: Mention) -> bool:
