@@ -89,7 +89,9 @@ class Assembler:
             return records
         # an agreement announced for later, refused or only wished for is no record, whoever the
         # pair (ANNOTATION 1); on a page that announces one, a bare mention is taken to be that one
-        reported = anchors if later else [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES or not hypothetical(a.span.sent)]
+        reported = anchors if later else [
+            a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES or (a.span._.agreement_status != "generic" and not hypothetical(a.span.sent))
+        ]
         if any(respective(a) for a in agreements):
             reported = []  # "A, B et C fêtent leur jumelage respectif": each has its own partner, unnamed
         # the rules found no record: the learned scorer may still name the page's pair

@@ -282,6 +282,10 @@ class AgreementMentions:
         if era == "older" and self._dated_after(span):
             # "le premier accord, de 2003": an older agreement named with its year
             return "in_force", span.doc[span.end : span.end + 4].text
+        if self._indefinite(span) and (_in_a_definition(head) or sentence[-1].text == "?" or any(t.lower_ in self.lexicon.generic_words for t in sentence)):
+            # "Qu'est-ce qu'un jumelage ? Un jumelage est un accord entre deux villes, par exemple …":
+            # agreements in general
+            return "generic", None
         return "mention", None
 
     def _is_in_force_word(self, token: Token, sentence: Span) -> bool:
@@ -396,6 +400,12 @@ class AgreementMentions:
         if words & self.lexicon.newer_words:
             return "newer"
         return None
+
+
+def _in_a_definition(head: Token) -> bool:
+    """The subject or the predicate of a copula: "un jumelage est un accord entre deux villes"."""
+    clause = head.head if head.dep_ == "nsubj" else head
+    return any(child.dep_ == "cop" for child in clause.children)
 
 
 def _apposed_participle(cue: Token, head: Token) -> bool:
