@@ -7,6 +7,8 @@ agreement word and the words that introduce it.
 
 from __future__ import annotations
 
+from spacy.tokens import Span
+
 from pipeline.extract.assembly.view import Mention, Segment
 
 
@@ -21,7 +23,19 @@ def clause_of(anchor: Mention, sentence: Segment, anchors: list[Mention]) -> tup
     high = sentence.end_order
     if position + 1 < len(inside):
         high = clause_start(inside[position + 1], anchor.order + len(anchor.span))
+    earlier = earlier_phrase_end(anchor.span.sent)
+    if earlier is not None and anchor.span.start > earlier:
+        low = max(low, anchor.order - anchor.span.start + earlier + 1)
     return low, high
+
+
+def earlier_phrase_end(sentence: Span) -> int | None:
+    """"Après Bamako en 2010, Angers a signé avec Ouagadougou": a phrase that opens the sentence with
+    "après" names earlier partners and their years, not the agreement the sentence reports. The
+    index of the comma that ends it."""
+    if sentence[0].lower_ != "après":
+        return None
+    return next((t.i for t in sentence if t.text == ","), None)
 
 
 def clause_start(anchor: Mention, floor: int) -> int:
@@ -44,3 +58,9 @@ def clause_start(anchor: Mention, floor: int) -> int:
             continue
         break
     return max(floor, base + i + 1)
+
+
+def in_earlier_phrase(mention: Mention) -> bool:
+    """Named or dated inside a sentence's opening "après" phrase (``earlier_phrase_end``)."""
+    end = earlier_phrase_end(mention.span.sent)
+    return end is not None and mention.span.end <= end

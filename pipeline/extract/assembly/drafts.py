@@ -128,7 +128,12 @@ def _dates_the_original(anchor: Mention, date: Mention) -> bool:
     qualifies the agreement ("…, signé en 2011"): that date is the original signature's."""
     cue = (anchor.span._.agreement_cue or "").lower()
     governor = anchor.span.root.head
-    renewed = cue.startswith(_RENEWAL_CUES) or (governor.pos_ == "VERB" and governor.lemma_.lower().startswith(_RENEWAL_CUES))
+    main_verb = anchor.span.sent.root
+    renewed = (
+        cue.startswith(_RENEWAL_CUES)
+        or (governor.pos_ == "VERB" and governor.lemma_.lower().startswith(_RENEWAL_CUES))
+        or (main_verb.pos_ == "VERB" and main_verb.lemma_.lower().startswith(_RENEWAL_CUES) and not _bare_participle(main_verb))
+    )
     if not renewed or anchor.block != date.block:
         return False
     verb = date.span.root.head
@@ -136,7 +141,10 @@ def _dates_the_original(anchor: Mention, date: Mention) -> bool:
     if not _bare_participle(verb) or verb.lemma_.lower() not in _SIGNING_PARTICIPLES:
         return False
     root = anchor.span.root
-    return (verb.dep_.startswith("acl") and verb.head == root) or (verb.dep_ == "advcl" and verb.head == root.head)
+    # "Signé en 2015, le protocole … a été renouvelé hier": the parser may hang the agreement on the
+    # fronted participle
+    fronted = root.head == verb and verb.i < root.i
+    return (verb.dep_.startswith("acl") and verb.head == root) or (verb.dep_ == "advcl" and verb.head == root.head) or fronted
 
 
 def _bare_participle(verb) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pipeline.extract.assembly.clauses import in_earlier_phrase
 from pipeline.extract.assembly.drafts import Draft, date_value, signing_date_candidate
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.parties import PartyMention, in_venue
@@ -30,7 +31,7 @@ def _signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segm
     if draft.own_date is not None:
         return date_value(draft.own_date), draft.own_date
     anchor = draft.anchor
-    usable = [d for d in dates if signing_date_candidate(d)]
+    usable = [d for d in dates if signing_date_candidate(d) and not in_earlier_phrase(d)]
     anchor_sentences = {(a.block, a.span.sent.start) for a in draft.anchors}
     in_anchor_sentence = [d for d in usable if (d.block, d.span.sent.start) in anchor_sentences]
     if in_anchor_sentence:

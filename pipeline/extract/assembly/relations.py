@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span
 
-from pipeline.extract.assembly.clauses import clause_of
+from pipeline.extract.assembly.clauses import clause_of, in_earlier_phrase
 from pipeline.extract.assembly.lists import (
     bracket_lists,
     colon_lists,
@@ -525,7 +525,7 @@ def _in_sentence(anchor: Mention, sentence: Span, parties: list[PartyMention]) -
 def _sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
     """The sentence's candidate signatories: not a place it is set in (unless called the twin), nor a
     body that supports or witnesses the signature."""
-    return distinct([p for p in _in_sentence(anchor, sentence, parties) if (not p.signing_place_like or _twin_by_apposition(p, anchor)) and not _supporting(p)])
+    return distinct([p for p in _in_sentence(anchor, sentence, parties) if (not p.signing_place_like or _twin_by_apposition(p, anchor)) and not _supporting(p) and not in_earlier_phrase(p.mention)])
 
 
 # "avec le soutien de la Région Bretagne", "sous l'égide du ministère", "en présence du wali":
