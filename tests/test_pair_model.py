@@ -102,6 +102,19 @@ def test_a_model_that_never_reaches_its_threshold_gives_no_record(extractor: Ext
         extractor.assembler.pair_model = shipped
 
 
+def test_the_scorer_pairs_no_two_parties_of_one_country(always: Extractor) -> None:
+    # a scorer that takes any pair still names none where every party is Malian: a partnership of
+    # one country's parties is left to the rules, which read the sentence
+    text = (
+        "Une convention de coopération pour l'eau potable\n\n"
+        "Le cercle de Bandiagara poursuit son engagement. Une délégation de Djenné, au Mali, a été reçue à Mopti, au Mali.\n\n"
+        "La convention de coopération porte sur l'accès à l'eau potable."
+    )
+    assert always.extract_one(_article(text)) == []
+    (record,) = always.extract_one(_article(UNSTRUCTURED))
+    assert {s.country for s in record.signatories} == {"FR", "ML"}
+
+
 def test_rules_records_are_not_second_guessed(always: Extractor) -> None:
     text = "Jumelage\n\nLe 12 mars 2024, les maires de Tulle et de Djenné ont signé une convention de coopération entre Tulle et Djenné (Mali)."
     (record,) = always.extract_one(_article(text))

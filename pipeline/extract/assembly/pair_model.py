@@ -126,7 +126,8 @@ def party_groups(parties: list[PartyMention]) -> list[PartyGroup]:
 
 
 def candidate_pairs(view: ArticleView, parties: list[PartyMention]) -> list[CandidatePair]:
-    """Every pair of party groups that could sign together: both with a country, not both French."""
+    """Every pair of party groups that could sign together: both with a country, of two countries
+    (a partnership of one country's parties is rare and only the rules, reading the sentence, find it)."""
     groups = party_groups(parties)
     if len(groups) < 2:
         return []
@@ -140,7 +141,7 @@ def candidate_pairs(view: ArticleView, parties: list[PartyMention]) -> list[Cand
     for i, first in enumerate(groups):
         for j in range(i + 1, len(groups)):
             second = groups[j]
-            if not first.country or not second.country or first.country == second.country == "FR":
+            if not first.country or not second.country or first.country == second.country:
                 continue
             features = page.pair_features(first, second, party_features[i], party_features[j])
             features.update(page_features)
