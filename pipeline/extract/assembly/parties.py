@@ -122,7 +122,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         if entity.label == "PER":
             read_as_people.append((entity, country))
             continue
-        keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None, unknown=True))
+        keep(PartyMention(entity, _entity_name(entity), "municipality", country, _introducer(entity), explicit=country is not None, unknown=True))
     # the model reads some foreign towns as people ("Beit Sahour"): introduced as a place with a
     # foreign country ("à Beit Sahour, en Palestine"), one mention makes every mention of it a place
     placed = {
@@ -131,7 +131,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     }
     for entity, country in read_as_people:
         if name_words(entity.text) in placed:
-            keep(PartyMention(entity, entity.text, "municipality", country, _introducer(entity), explicit=country is not None))
+            keep(PartyMention(entity, _entity_name(entity), "municipality", country, _introducer(entity), explicit=country is not None))
     for organisation in organisations:
         if not overlaps(organisation, taken):
             keep(_organisation_party(view, organisation, places, locators))
@@ -170,6 +170,15 @@ def _with_acronyms(view: ArticleView, parties: list[PartyMention]) -> list[Party
             if not overlaps(mention, taken):
                 kept.append(replace(party, mention=mention, introducer=_introducer(mention)))
     return kept
+
+
+def _entity_name(entity: Mention) -> str:
+    """The model's entity without the numbers it may run on into ("Daroun-Harissa 2011")."""
+    span = entity.span
+    end = span.end
+    while end > span.start + 1 and span.doc[end - 1].like_num:
+        end -= 1
+    return span.doc[span.start : end].text
 
 
 def _located_name(entity: Mention, locators: list[Mention]) -> bool:
