@@ -138,6 +138,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     for country in (m for m in locators if m.label == "country"):
         if not overlaps(country, taken) and not overlaps(country, people) and _named_as_state(country):
             keep(PartyMention(country, country.span._.place_name or country.text, "national", country.span.kb_id_, None, explicit=True, state=True))
+    _located_by_apposition(parties)
     parties = _with_acronyms(view, parties)
     parties.sort(key=lambda p: p.mention.order)
     prominent = {i for i, b in enumerate(view.blocks) if b.kind in (BlockKind.title, BlockKind.heading)}
@@ -381,6 +382,27 @@ def _state_before(doc, conjunction: int) -> bool:
     return j >= 1 and doc[j].pos_ == "PROPN" and doc[j - 1].lower_ in _ARTICLES and (j < 2 or doc[j - 2].lower_ not in _LOCATING_WORDS)
 
 
+# Unit words that, set after a town's name by a comma, say where the town lies.
+_LOCATING_UNITS = frozenset({"département", "province", "préfecture", "wilaya", "région", "gouvernorat", "district", "cercle", "comté", "état", "oblast", "land", "canton", "judet", "powiat", "raion"})
+
+
+def _locating_apposition(mention: Mention) -> bool:
+    """"Mimasaka, département d'Okayama": a unit named right after a capitalised name and a comma."""
+    doc = mention.span.doc
+    i = mention.span.start
+    return i >= 2 and doc[i].lower_ in _LOCATING_UNITS and doc[i - 1].text == "," and (doc[i - 2].text[:1].isupper() or doc[i - 2].text == ")")
+
+
+def _located_by_apposition(parties: list[PartyMention]) -> None:
+    """A name with no country takes the country of the unit its apposition places it in."""
+    by_start = {(p.mention.block, p.mention.span.start): p for p in parties if p.introducer == "dans" and p.country}
+    for party in parties:
+        if party.country is None:
+            unit = by_start.get((party.mention.block, party.mention.span.end + 1))
+            if unit is not None and _locating_apposition(unit.mention):
+                party.country = unit.country
+
+
 def _introducer(mention: Mention) -> str | None:
     """How the text introduces a name as a place rather than a party.
 
@@ -393,6 +415,8 @@ def _introducer(mention: Mention) -> str | None:
     named_with_generic = mention.span.has_extension("party_name") and mention.span._.party_name is not None
     doc = mention.span.doc
     i = mention.span.start - 1
+    if named_with_generic and _locating_apposition(mention):
+        return "dans"  # "la ville de Mimasaka, département d'Okayama": where the town lies
     if i >= 0 and doc[i].text == "(" and (not named_with_generic or (i > 0 and doc[i - 1].text[:1].isupper())):
         return "("  # "(Loire)", and "Sidi Bel Abbès (wilaya de Sidi Bel Abbès)": a locator of the name before it
     if _inside_locating_bracket(doc, mention.span.start):
