@@ -113,12 +113,12 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     vetted_people = [(m.start, m.end) for m in view.mentions("people")]
     read_as_people: list[tuple[Mention, str | None]] = []
     for entity in view.entities(("LOC", "PER")):
-        located = _located_name(entity, locators)
+        located = _located_name(entity, locators) or _described_as_town(entity)
         # a located name holds its shorter gazetteer namesake ("Paredes de Coura (Portugal)")
         crossed = [p for p in every_place if not (located and entity.start <= p[0] and p[1] <= entity.end and p[1] - p[0] < entity.end - entity.start)]
         if overlaps(entity, taken) or overlaps(entity, crossed) or overlaps(entity, vetted_people) or not (_unknown_place(entity) or located):
             continue
-        country = stated_country(view, entity, locators)
+        country = stated_country(view, entity, locators) or _apposition_country(entity, parties)
         if entity.label == "PER":
             read_as_people.append((entity, country))
             continue
@@ -127,7 +127,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     # foreign country ("à Beit Sahour, en Palestine"), one mention makes every mention of it a place
     placed = {
         name_words(entity.text) for entity, country in read_as_people
-        if country not in (None, "FR") and (_introducer(entity) is not None or _locator_follows(entity, locators))
+        if country not in (None, "FR") and (_introducer(entity) is not None or _locator_follows(entity, locators) or _described_as_town(entity))
     }
     for entity, country in read_as_people:
         if name_words(entity.text) in placed:
@@ -386,21 +386,55 @@ def _state_before(doc, conjunction: int) -> bool:
 _LOCATING_UNITS = frozenset({"département", "province", "préfecture", "wilaya", "région", "gouvernorat", "district", "cercle", "comté", "état", "oblast", "land", "canton", "judet", "powiat", "raion"})
 
 
+_TOWN_NOUNS = frozenset({"commune", "ville", "localité", "municipalité", "cité", "village", "bourgade"})
+
+
+def _apposition_unit(doc, comma: int) -> int | None:
+    """Where the unit word of an apposition after ``doc[comma]`` stands: ", département d'Okayama",
+    ", une commune de la wilaya de Nouakchott Sud"."""
+    i = comma + 1
+    if i + 2 < len(doc) and doc[i].lower_ in ("une", "un", "la", "le") and doc[i + 1].lower_ in _TOWN_NOUNS and doc[i + 2].lower_ in ("de", "du", "d'"):
+        i += 3
+        if i < len(doc) and doc[i].lower_ in ("la", "le", "l'"):
+            i += 1
+    return i if i < len(doc) and doc[i].lower_ in _LOCATING_UNITS else None
+
+
 def _locating_apposition(mention: Mention) -> bool:
-    """"Mimasaka, département d'Okayama": a unit named right after a capitalised name and a comma."""
+    """"Mimasaka, département d'Okayama", "El Mina, une commune de la wilaya de Nouakchott Sud": a
+    unit named in an apposition to the capitalised name before the comma."""
     doc = mention.span.doc
-    i = mention.span.start
-    return i >= 2 and doc[i].lower_ in _LOCATING_UNITS and doc[i - 1].text == "," and (doc[i - 2].text[:1].isupper() or doc[i - 2].text == ")")
+    start = mention.span.start
+    for comma in range(start - 1, max(start - 7, 1) - 1, -1):
+        if doc[comma].text == ",":
+            before = doc[comma - 1]
+            return _apposition_unit(doc, comma) == start and (before.text[:1].isupper() or before.text == ")")
+    return False
+
+
+def _described_as_town(entity: Mention) -> bool:
+    """"El Mina, une commune de la wilaya de …": a name its apposition calls a town (the model may
+    read it as a person)."""
+    doc = entity.span.doc
+    i = entity.span.end
+    return i + 2 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ in ("une", "un", "la", "le") and doc[i + 2].lower_ in _TOWN_NOUNS
+
+
+def _apposition_country(mention: Mention, parties: list[PartyMention]) -> str | None:
+    """The country of the unit an apposition places ``mention`` in ("Mimasaka, département d'Okayama")."""
+    doc = mention.span.doc
+    comma = mention.span.end
+    start = _apposition_unit(doc, comma) if comma < len(doc) and doc[comma].text == "," else None
+    if start is None:
+        return None
+    return next((p.country for p in parties if p.introducer == "dans" and p.mention.block == mention.block and p.mention.span.start == start), None)
 
 
 def _located_by_apposition(parties: list[PartyMention]) -> None:
     """A name with no country takes the country of the unit its apposition places it in."""
-    by_start = {(p.mention.block, p.mention.span.start): p for p in parties if p.introducer == "dans" and p.country}
     for party in parties:
         if party.country is None:
-            unit = by_start.get((party.mention.block, party.mention.span.end + 1))
-            if unit is not None and _locating_apposition(unit.mention):
-                party.country = unit.country
+            party.country = _apposition_country(party.mention, parties)
 
 
 def _introducer(mention: Mention) -> str | None:
