@@ -525,7 +525,28 @@ def _in_sentence(anchor: Mention, sentence: Span, parties: list[PartyMention]) -
 def _sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
     """The sentence's candidate signatories: not a place it is set in (unless called the twin), nor a
     body that supports or witnesses the signature."""
-    return distinct([p for p in _in_sentence(anchor, sentence, parties) if (not p.signing_place_like or _twin_by_apposition(p, anchor)) and not _supporting(p) and not in_earlier_phrase(p.mention)])
+    return distinct([
+        p for p in _in_sentence(anchor, sentence, parties)
+        if (not p.signing_place_like or _twin_by_apposition(p, anchor) or _host_called_by_its_noun(p, sentence)) and not _supporting(p) and not in_earlier_phrase(p.mention)
+    ])
+
+
+_HOST_NOUNS = frozenset({"commune", "ville", "municipalité", "cité", "localité", "région", "province"})
+
+
+def _host_called_by_its_noun(party: PartyMention, sentence: Span) -> bool:
+    """"a signé à Djenné (Mali) un accord de jumelage avec la commune": the place where the text
+    signs is the partner that "avec la commune" names again, with no name after the noun."""
+    if party.introducer != "à":
+        return False
+    doc = sentence.doc
+    for token in sentence:
+        if token.i <= party.mention.span.end or token.lower_ != "avec" or token.i + 2 >= sentence.end:
+            continue
+        noun, after = doc[token.i + 2], doc[token.i + 3] if token.i + 3 < len(doc) else None
+        if doc[token.i + 1].lower_ in ("la", "le", "l'", "sa", "son", "cette") and noun.lower_ in _HOST_NOUNS:
+            return after is None or (after.is_punct and after.text != "(") or after.lower_ in ("et", "pour", "qui", "afin", "dans", "sur")
+    return False
 
 
 # "avec le soutien de la Région Bretagne", "sous l'égide du ministère", "en présence du wali":
