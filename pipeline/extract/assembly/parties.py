@@ -503,6 +503,8 @@ def _inside_locating_bracket(doc, start: int) -> bool:
             return j > 0 and doc[j - 1].text[:1].isupper() and j < start - 1
         if token.text in (")", ",", ";") or token.pos_ in ("VERB", "AUX") or (token.pos_ == "PROPN" and j < start - 1 and token.text[:1].isupper() and doc[j + 1].lower_ not in ("de", "d'", "du", "des")):
             return False
+        if token.like_num or (j == start - 1 and token.lower_ in ("à", "au", "aux")):
+            return False  # "(27 et 28 septembre à Orléans)": when and where, not a locator
     return False
 
 
