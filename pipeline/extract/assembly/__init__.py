@@ -4,10 +4,11 @@ The rule components mark candidates block by block (agreement mentions, parties,
 dates, durations, themes, people, actors). The assembler reads the article as a whole, one
 module per decision:
 
-1. ``parties`` (with ``countries``): party candidates with kind, country and how the text
-   introduces them;
-2. ``relations`` (with ``lists`` and ``members``): who signed each agreement mention, read from
-   the structure of its clause ("entre A et B", "A … avec B", twin-town lists…);
+1. ``parties`` (with ``countries`` and ``introducers``): party candidates with kind, country and
+   how the text introduces them (a party, a place where, a locator);
+2. ``relations`` (with ``candidates``, ``lists`` and ``members``): who signed each agreement
+   mention, read from the structure of its clause ("entre A et B", "A … avec B", twin-town
+   lists…) among the parties its sentence may have sign;
 3. ``drafts`` (with ``clauses``): relations with the same parties are one agreement unless their
    dates, eras (an agreement and its renewal) or kinds tell them apart;
 4. ``segments``: each sentence (or clause) of a draft's sections goes to the draft it speaks of;

@@ -28,6 +28,7 @@ from pipeline.extract.assembly.countries import (
     stated_country,
     title_rubric,
 )
+from pipeline.extract.assembly.introducers import apposition_unit, described_as_town, introducer
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.view import (
     ANCHOR_STATUSES,
@@ -113,7 +114,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     vetted_people = [(m.start, m.end) for m in view.mentions("people")]
     read_as_people: list[tuple[Mention, str | None]] = []
     for entity in view.entities(("LOC", "PER")):
-        located = _located_name(entity, locators) or _described_as_town(entity)
+        located = _located_name(entity, locators) or described_as_town(entity)
         # a located name holds its shorter gazetteer namesake ("Paredes de Coura (Portugal)")
         crossed = [p for p in every_place if not (located and entity.start <= p[0] and p[1] <= entity.end and p[1] - p[0] < entity.end - entity.start)]
         if overlaps(entity, taken) or overlaps(entity, crossed) or overlaps(entity, vetted_people) or not (_unknown_place(entity) or located):
@@ -122,16 +123,16 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         if entity.label == "PER":
             read_as_people.append((entity, country))
             continue
-        keep(PartyMention(entity, _entity_name(entity), "municipality", country, _introducer(entity), explicit=country is not None, unknown=True))
+        keep(PartyMention(entity, _entity_name(entity), "municipality", country, introducer(entity), explicit=country is not None, unknown=True))
     # the model reads some foreign towns as people ("Beit Sahour"): introduced as a place with a
     # foreign country ("à Beit Sahour, en Palestine"), one mention makes every mention of it a place
     placed = {
         name_words(entity.text) for entity, country in read_as_people
-        if country not in (None, "FR") and (_introducer(entity) is not None or _locator_follows(entity, locators) or _described_as_town(entity))
+        if country not in (None, "FR") and (introducer(entity) is not None or _locator_follows(entity, locators) or described_as_town(entity))
     }
     for entity, country in read_as_people:
         if name_words(entity.text) in placed:
-            keep(PartyMention(entity, _entity_name(entity), "municipality", country, _introducer(entity), explicit=country is not None))
+            keep(PartyMention(entity, _entity_name(entity), "municipality", country, introducer(entity), explicit=country is not None))
     for organisation in organisations:
         if not overlaps(organisation, taken):
             keep(_organisation_party(view, organisation, places, locators))
@@ -169,7 +170,7 @@ def _with_acronyms(view: ArticleView, parties: list[PartyMention]) -> list[Party
                 continue
             mention = view.mention_of(index, doc[token.i : token.i + 1])
             if not overlaps(mention, taken):
-                kept.append(replace(party, mention=mention, introducer=_introducer(mention)))
+                kept.append(replace(party, mention=mention, introducer=introducer(mention)))
     return kept
 
 
@@ -289,7 +290,7 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
     territorial = kind not in ("association", "other", "national")
     options = tuple(named) if stated is None and not french and territorial and len({p.span.kb_id_ for p in named}) > 1 else ()
     return PartyMention(
-        mention, name, kind, country, _introducer(mention), explicit=stated is not None, generic=True,
+        mention, name, kind, country, introducer(mention), explicit=stated is not None, generic=True,
         organisation=kind in ("association", "other"), state=kind == "national", options=options,
     )
 
@@ -302,7 +303,7 @@ def _gazetteer_party(view: ArticleView, group: list[Mention], locators: list[Men
         place = next((p for p in group if p.label == "city" and p.span.kb_id_ == place.span.kb_id_), place)
     options = tuple(group) if stated is None and len({p.span.kb_id_ for p in group}) > 1 else ()
     kind = place.span._.place_kind or "municipality"
-    return PartyMention(place, place.text, kind, stated or place.span.kb_id_ or None, _introducer(place), explicit=stated is not None, options=options)
+    return PartyMention(place, place.text, kind, stated or place.span.kb_id_ or None, introducer(place), explicit=stated is not None, options=options)
 
 
 def _organisation_party(view: ArticleView, organisation: Mention, places: list[Mention], locators: list[Mention]) -> PartyMention:
@@ -312,7 +313,7 @@ def _organisation_party(view: ArticleView, organisation: Mention, places: list[M
     stated = country_inside(inner) or stated_country(view, organisation, locators)
     country = stated or next((p.span.kb_id_ for p in inner if p.span.kb_id_), None)
     kind = ORGANISATION_KINDS[organisation.label]
-    return PartyMention(organisation, name, kind, country, _introducer(organisation), explicit=stated is not None, organisation=True)
+    return PartyMention(organisation, name, kind, country, introducer(organisation), explicit=stated is not None, organisation=True)
 
 
 def _not_a_territory(place: Mention) -> bool:
@@ -382,49 +383,11 @@ def _state_before(doc, conjunction: int) -> bool:
     return j >= 1 and doc[j].pos_ == "PROPN" and doc[j - 1].lower_ in _ARTICLES and (j < 2 or doc[j - 2].lower_ not in _LOCATING_WORDS)
 
 
-# Unit words that, set after a town's name by a comma, say where the town lies.
-_LOCATING_UNITS = frozenset({"département", "province", "préfecture", "wilaya", "région", "gouvernorat", "district", "cercle", "comté", "état", "oblast", "land", "canton", "judet", "powiat", "raion"})
-
-
-_TOWN_NOUNS = frozenset({"commune", "ville", "localité", "municipalité", "cité", "village", "bourgade"})
-
-
-def _apposition_unit(doc, comma: int) -> int | None:
-    """Where the unit word of an apposition after ``doc[comma]`` stands: ", département d'Okayama",
-    ", une commune de la wilaya de Nouakchott Sud"."""
-    i = comma + 1
-    if i + 2 < len(doc) and doc[i].lower_ in ("une", "un", "la", "le") and doc[i + 1].lower_ in _TOWN_NOUNS and doc[i + 2].lower_ in ("de", "du", "d'"):
-        i += 3
-        if i < len(doc) and doc[i].lower_ in ("la", "le", "l'"):
-            i += 1
-    return i if i < len(doc) and doc[i].lower_ in _LOCATING_UNITS else None
-
-
-def _locating_apposition(mention: Mention) -> bool:
-    """"Mimasaka, département d'Okayama", "El Mina, une commune de la wilaya de Nouakchott Sud": a
-    unit named in an apposition to the capitalised name before the comma."""
-    doc = mention.span.doc
-    start = mention.span.start
-    for comma in range(start - 1, max(start - 7, 1) - 1, -1):
-        if doc[comma].text == ",":
-            before = doc[comma - 1]
-            return _apposition_unit(doc, comma) == start and (before.text[:1].isupper() or before.text == ")")
-    return False
-
-
-def _described_as_town(entity: Mention) -> bool:
-    """"El Mina, une commune de la wilaya de …": a name its apposition calls a town (the model may
-    read it as a person)."""
-    doc = entity.span.doc
-    i = entity.span.end
-    return i + 2 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ in ("une", "un", "la", "le") and doc[i + 2].lower_ in _TOWN_NOUNS
-
-
 def _apposition_country(mention: Mention, parties: list[PartyMention]) -> str | None:
     """The country of the unit an apposition places ``mention`` in ("Mimasaka, département d'Okayama")."""
     doc = mention.span.doc
     comma = mention.span.end
-    start = _apposition_unit(doc, comma) if comma < len(doc) and doc[comma].text == "," else None
+    start = apposition_unit(doc, comma) if comma < len(doc) and doc[comma].text == "," else None
     if start is None:
         return None
     return next((p.country for p in parties if p.introducer == "dans" and p.mention.block == mention.block and p.mention.span.start == start), None)
@@ -435,117 +398,6 @@ def _located_by_apposition(parties: list[PartyMention]) -> None:
     for party in parties:
         if party.country is None:
             party.country = _apposition_country(party.mention, parties)
-
-
-def _introducer(mention: Mention) -> str | None:
-    """How the text introduces a name as a place rather than a party.
-
-    "à" (directly, or through a venue: "à l'hôtel de ville de Niort", "dans la salle du conseil
-    municipal de Vitré" reads as "à"), "dans" for a locator ("dans le județ de Brașov"), "(" for
-    a bracket ("(Loire)"); None for a party. "l'adjointe au maire de X" introduces no place, nor
-    does "jumelée à X" or "s'associe à la commune roumaine de Moieciu" (a name given with its
-    generic word stays a party after "à", but not after "dans").
-    """
-    named_with_generic = mention.span.has_extension("party_name") and mention.span._.party_name is not None
-    doc = mention.span.doc
-    i = mention.span.start - 1
-    if named_with_generic and _locating_apposition(mention):
-        return "dans"  # "la ville de Mimasaka, département d'Okayama": where the town lies
-    if i >= 0 and doc[i].text == "(" and (not named_with_generic or (i > 0 and doc[i - 1].text[:1].isupper())):
-        return "("  # "(Loire)", and "Sidi Bel Abbès (wilaya de Sidi Bel Abbès)": a locator of the name before it
-    if _inside_locating_bracket(doc, mention.span.start):
-        return "("  # "Mamoudzou (Département d'outre-mer de Mayotte)": the bracket locates the name before it
-    sentence_start = mention.span.sent.start
-    while i >= sentence_start and mention.span.start - i <= 10:
-        token = doc[i]
-        if token.lower_ == "en" and doc[i + 1].lower_ in _SEAT_WORDS:
-            return "à"  # "signée en mairie de Lichtenwald"
-        if token.lower_ == "en" and i == mention.span.start - 1:
-            return "dans"  # "Görlitz, en Saxe", "Schlitz, en Hesse": French puts "en" before a region, "à" before a town
-        if token.lower_ in ("à", "au", "dans"):
-            if token.lower_ == "à" and (_relating_verb_before(doc, i, sentence_start) or (mention.span.root.dep_.startswith("obl") and _relating(mention.span.root.head))):
-                return None  # "jumelée à X"; "un accord lie désormais A à B": the verb relates B
-            chain = [t for t in doc[i + 1 : mention.span.start] if t.pos_ != "DET"]
-            through_venue = not chain or chain[0].lower_ in VENUE_HEADS
-            if token.lower_ == "dans":
-                return "à" if through_venue and chain else "dans"
-            return "à" if through_venue and not named_with_generic else None
-        if token.lower_ in ("de", "d'", "du") and i > 0 and doc[i - 1].lower_ in _NEAR_WORDS:
-            return "dans"  # "cette ville voisine de Bethléem", "non loin de Dakar": a landmark
-        if token.lower_ in ("de", "d'", "du") and _capital_of(doc, i):
-            return "dans"  # "Telavi, … la capitale de la Kakhétie": the unit locates its capital
-        if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par") or token.lower_ in _CLAUSE_OPENERS:
-            return None  # "le protocole que la commune a signé à Dakar avec la ville de Thiès": Thiès signs
-        i -= 1
-    return None
-
-
-def in_venue(mention: Mention) -> bool:
-    """A name that completes a venue ("au siège de la mairie de Strasbourg", "à l'hôtel de ville
-    de Reims"): the town the venue is in, whether or not that town also signs."""
-    doc = mention.span.doc
-    i = mention.span.start - 1
-    while i > mention.span.sent.start and mention.span.start - i <= 6:
-        if doc[i].lower_ in VENUE_HEADS:
-            return doc[i - 1].lower_ in ("à", "au", "dans", "en") or (doc[i - 1].pos_ == "DET" and i > 1 and doc[i - 2].lower_ in ("à", "dans"))
-        if doc[i].pos_ in ("VERB", "AUX", "PUNCT", "CCONJ", "PROPN"):
-            return False
-        i -= 1
-    return False
-
-
-def _inside_locating_bracket(doc, start: int) -> bool:
-    """A name a few words into a bracket that opens right after another name, with no verb, bracket
-    or other name before it inside: "X (Département d'outre-mer de Mayotte)", "X (région de Y)"."""
-    for j in range(start - 1, max(start - 8, 0) - 1, -1):
-        token = doc[j]
-        if token.text == "(":
-            return j > 0 and doc[j - 1].text[:1].isupper() and j < start - 1
-        if token.text in (")", ",", ";") or token.pos_ in ("VERB", "AUX") or (token.pos_ == "PROPN" and j < start - 1 and token.text[:1].isupper() and doc[j + 1].lower_ not in ("de", "d'", "du", "des")):
-            return False
-        if token.like_num or (j == start - 1 and token.lower_ in ("à", "au", "aux")):
-            return False  # "(27 et 28 septembre à Orléans)": when and where, not a locator
-    return False
-
-
-# "en mairie de X", "en préfecture de X": where a signature takes place
-_SEAT_WORDS = frozenset({"mairie", "préfecture", "sous-préfecture"})
-_CLAUSE_OPENERS = frozenset({"que", "qu'", "qui", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles"})
-
-
-# "la capitale de la Kakhétie", "la capitale cosmopolite de la Catalogne", "chef-lieu du Borgou":
-# the unit after "de" is where another place lies, not a party.
-_CAPITAL_WORDS = frozenset({"capitale", "chef-lieu"})
-
-
-def _capital_of(doc, de: int) -> bool:
-    """The word before ``doc[de]`` ("de", "du"), past adjectives, is "capitale" or "chef-lieu"."""
-    i = de - 1
-    while i >= 0 and doc[i].pos_ == "ADJ" and doc[i].lower_ not in _CAPITAL_WORDS:
-        i -= 1
-    if i >= 2 and doc[i].lower_ == "lieu" and doc[i - 1].text == "-" and doc[i - 2].lower_ == "chef":
-        return True  # the tokenizer cuts "chef-lieu"
-    return i >= 0 and doc[i].lower_ in _CAPITAL_WORDS
-
-
-_NEAR_WORDS = frozenset({"voisine", "voisin", "voisines", "voisins", "près", "proche", "proches", "loin", "banlieue", "portes", "environs", "nord", "sud", "est", "ouest", "km", "kilomètres"})
-
-
-def _relating_verb_before(doc, at: int, sentence_start: int) -> bool:
-    """The first verb before ``doc[at]`` ("à"), within its clause, relates two parties: "jumelée à
-    X", "un accord lie désormais A à B" (where the parser may hang "à B" on the noun)."""
-    for j in range(at - 1, max(sentence_start, at - 8) - 1, -1):
-        token = doc[j]
-        if token.pos_ in ("VERB", "AUX") or ((j == at - 1 or token.pos_ == "ADJ") and _relating(token)):
-            return _relating(token)
-        if token.is_punct or token.lower_ in _CLAUSE_OPENERS:
-            return False
-    return False
-
-
-def _relating(token) -> bool:
-    """"jumelée à", "associée à", "liée à", "unie à": "à" introduces a partner, not a place."""
-    return token.lemma_.lower() in ("jumeler", "associer", "lier", "unir", "allier", "rattacher") or token.lower_.startswith(("jumel", "associ", "lié", "uni"))
 
 
 def _hyphen_compounds(view: ArticleView, groups: list[list[Mention]]) -> list[list[Mention]]:

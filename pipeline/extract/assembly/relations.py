@@ -28,12 +28,12 @@ conventions") names no parties and gives nothing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span
 
-from pipeline.extract.assembly.clauses import clause_of, in_earlier_phrase
+from pipeline.extract.assembly.candidates import in_sentence, sentence_parties
+from pipeline.extract.assembly.clauses import clause_of
 from pipeline.extract.assembly.lists import (
     bracket_lists,
     colon_lists,
@@ -141,7 +141,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
     for anchor in every:
         context.section = view.blocks[anchor.block].section
         clause = _clause(view, anchor, segments, anchors)
-        context.carried = [p for p in _sentence_parties(anchor, anchor.span.sent, parties) if p.mention.span.start < clause.start][:1]
+        context.carried = [p for p in sentence_parties(anchor, anchor.span.sent, parties) if p.mention.span.start < clause.start][:1]
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
             if hypothetical(anchor.span.sent):
@@ -267,7 +267,7 @@ def _title_parties(view: ArticleView, parties: list[PartyMention]) -> list[Party
 
 
 def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMention], context: _Context) -> list[_Reading]:
-    candidates = _sentence_parties(anchor, sentence, parties)
+    candidates = sentence_parties(anchor, sentence, parties)
     status = anchor.span._.agreement_status
     by_pairs = anchor.label == "twinning" or status == "counted"
     home = context.home
@@ -364,7 +364,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if _speaks_of_both(sentence, definite=True):
         # "une délégation de Djenné, reçue à Tulle dans le cadre du jumelage entre les deux villes":
         # the two the sentence names, the one it places included
-        both = distinct(_in_sentence(anchor, sentence, parties))
+        both = distinct(in_sentence(anchor, sentence, parties))
         if len(both) == 2 and both[0].country != both[1].country:
             return [_Reading(both, "both_named")]
     if len(named) == 1 and status != "counted":
@@ -399,7 +399,7 @@ def _previous_sentence_pair(anchor: Mention, sentence: Span, parties: list[Party
     if sentence.start == 0:
         return None
     previous = sentence.doc[sentence.start - 1].sent
-    both = distinct([p for p in _in_sentence(anchor, previous, parties) if not p.signing_place_like])
+    both = distinct([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like])
     if len(both) == 2 and both[0].country != both[1].country:
         return both
     return None
@@ -515,68 +515,6 @@ def _paired_by_a(doc, sentence: Span, parties: list[PartyMention], block: int) -
         if left is not None and right is not None and not names_match(left.name, right.name):
             pairs.append([left, right])
     return pairs
-
-
-def _in_sentence(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
-    """The parties with a country that ``sentence`` (of the anchor's block) names, places included."""
-    return [p for p in parties if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and p.country]
-
-
-def _sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
-    """The sentence's candidate signatories: not a place it is set in (unless called the twin), nor a
-    body that supports or witnesses the signature."""
-    return distinct([
-        p for p in _in_sentence(anchor, sentence, parties)
-        if (not p.signing_place_like or _twin_by_apposition(p, anchor) or _host_called_by_its_noun(p, sentence)) and not _supporting(p) and not in_earlier_phrase(p.mention)
-    ])
-
-
-_HOST_NOUNS = frozenset({"commune", "ville", "municipalité", "cité", "localité", "région", "province"})
-
-
-def _host_called_by_its_noun(party: PartyMention, sentence: Span) -> bool:
-    """"a signé à Djenné (Mali) un accord de jumelage avec la commune": the place where the text
-    signs is the partner that "avec la commune" names again, with no name after the noun."""
-    if party.introducer != "à":
-        return False
-    doc = sentence.doc
-    for token in sentence:
-        if token.i <= party.mention.span.end or token.lower_ != "avec" or token.i + 2 >= sentence.end:
-            continue
-        noun, after = doc[token.i + 2], doc[token.i + 3] if token.i + 3 < len(doc) else None
-        if doc[token.i + 1].lower_ in ("la", "le", "l'", "sa", "son", "cette") and noun.lower_ in _HOST_NOUNS:
-            return after is None or (after.is_punct and after.text != "(") or after.lower_ in ("et", "pour", "qui", "afin", "dans", "sur")
-    return False
-
-
-# "avec le soutien de la Région Bretagne", "sous l'égide du ministère", "en présence du wali":
-# the body that supports or witnesses a signature does not sign it
-_SUPPORT_NOUNS = frozenset({"soutien", "appui", "aide", "concours", "accompagnement", "financement", "égide", "patronage", "parrainage", "présence"})
-
-
-def _supporting(party: PartyMention) -> bool:
-    doc = party.mention.span.doc
-    i = party.mention.span.start - 1
-    # back over articles, prepositions and a role ("en présence du maire de Dakar")
-    while i >= 0 and party.mention.span.start - i <= 6 and (doc[i].pos_ in ("DET", "ADP", "NOUN") or doc[i].lower_ in ("de", "d'", "du", "des")):
-        if doc[i].lower_ in _SUPPORT_NOUNS:
-            return True
-        i -= 1
-    return False
-
-
-_APPOSITION = re.compile(r"\s*(\([^()]*\))?\s*,\s*((sa|son|notre|leur|la|une)\s+)?((ville|commune|cité|région|province)\s+)?", re.IGNORECASE)
-
-
-def _twin_by_apposition(party: PartyMention, anchor: Mention) -> bool:
-    """"se sont rendus à Schlitz (Allemagne), ville jumelle": the place visited is the twin itself."""
-    if anchor.label != "twinning" or anchor.order < party.mention.order:
-        return False
-    doc = anchor.span.doc
-    if anchor.span.start - party.mention.span.end > 12:
-        return False
-    between = doc[party.mention.span.end : anchor.span.start].text_with_ws
-    return _APPOSITION.fullmatch(between) is not None
 
 
 def _group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]) -> list[PartyMention]:

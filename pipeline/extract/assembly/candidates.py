@@ -1,0 +1,77 @@
+"""Who may sign an agreement a sentence reports: the parties the sentence names, less a place it is
+set in (unless called the twin, or the host that "avec la commune" names again), a body that
+supports or witnesses the signature, and an earlier partner of an opening "Après …" phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from pipeline.extract.assembly.clauses import in_earlier_phrase
+from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.members import distinct
+from pipeline.extract.assembly.view import Mention
+
+
+def in_sentence(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
+    """The parties with a country that ``sentence`` (of the anchor's block) names, places included."""
+    return [p for p in parties if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and p.country]
+
+
+def sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
+    """The sentence's candidate signatories: not a place it is set in (unless called the twin), nor a
+    body that supports or witnesses the signature."""
+    return distinct([
+        p for p in in_sentence(anchor, sentence, parties)
+        if (not p.signing_place_like or _twin_by_apposition(p, anchor) or _host_called_by_its_noun(p, sentence)) and not _supporting(p) and not in_earlier_phrase(p.mention)
+    ])
+
+
+_HOST_NOUNS = frozenset({"commune", "ville", "municipalité", "cité", "localité", "région", "province"})
+
+
+def _host_called_by_its_noun(party: PartyMention, sentence: Span) -> bool:
+    """"a signé à Djenné (Mali) un accord de jumelage avec la commune": the place where the text
+    signs is the partner that "avec la commune" names again, with no name after the noun."""
+    if party.introducer != "à":
+        return False
+    doc = sentence.doc
+    for token in sentence:
+        if token.i <= party.mention.span.end or token.lower_ != "avec" or token.i + 2 >= sentence.end:
+            continue
+        noun, after = doc[token.i + 2], doc[token.i + 3] if token.i + 3 < len(doc) else None
+        if doc[token.i + 1].lower_ in ("la", "le", "l'", "sa", "son", "cette") and noun.lower_ in _HOST_NOUNS:
+            return after is None or (after.is_punct and after.text != "(") or after.lower_ in ("et", "pour", "qui", "afin", "dans", "sur")
+    return False
+
+
+# "avec le soutien de la Région Bretagne", "sous l'égide du ministère", "en présence du wali":
+# the body that supports or witnesses a signature does not sign it
+_SUPPORT_NOUNS = frozenset({"soutien", "appui", "aide", "concours", "accompagnement", "financement", "égide", "patronage", "parrainage", "présence"})
+
+
+def _supporting(party: PartyMention) -> bool:
+    doc = party.mention.span.doc
+    i = party.mention.span.start - 1
+    # back over articles, prepositions and a role ("en présence du maire de Dakar")
+    while i >= 0 and party.mention.span.start - i <= 6 and (doc[i].pos_ in ("DET", "ADP", "NOUN") or doc[i].lower_ in ("de", "d'", "du", "des")):
+        if doc[i].lower_ in _SUPPORT_NOUNS:
+            return True
+        i -= 1
+    return False
+
+
+_APPOSITION = re.compile(r"\s*(\([^()]*\))?\s*,\s*((sa|son|notre|leur|la|une)\s+)?((ville|commune|cité|région|province)\s+)?", re.IGNORECASE)
+
+
+def _twin_by_apposition(party: PartyMention, anchor: Mention) -> bool:
+    """"se sont rendus à Schlitz (Allemagne), ville jumelle": the place visited is the twin itself."""
+    if anchor.label != "twinning" or anchor.order < party.mention.order:
+        return False
+    doc = anchor.span.doc
+    if anchor.span.start - party.mention.span.end > 12:
+        return False
+    between = doc[party.mention.span.end : anchor.span.start].text_with_ws
+    return _APPOSITION.fullmatch(between) is not None
