@@ -10,8 +10,8 @@ import re
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.clauses import in_earlier_phrase
-from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.members import distinct
+from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import Mention
 
 
@@ -21,8 +21,9 @@ def in_sentence(anchor: Mention, sentence: Span, parties: list[PartyMention]) ->
 
 
 def sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
-    """The sentence's candidate signatories: not a place it is set in (unless called the twin), nor a
-    body that supports or witnesses the signature."""
+    """The sentence's candidate signatories: not a place it is set in (unless called the twin or
+    named again as the host), nor a body that supports or witnesses the signature, nor an earlier
+    partner of an opening "Après …" phrase."""
     return distinct([
         p for p in in_sentence(anchor, sentence, parties)
         if (not p.signing_place_like or _twin_by_apposition(p, anchor) or _host_called_by_its_noun(p, sentence)) and not _supporting(p) and not in_earlier_phrase(p.mention)

@@ -17,6 +17,7 @@ from pipeline.extract.assembly.clauses import clause_of
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.relations import Relation
 from pipeline.extract.assembly.view import Mention, Segment, segment_of
+from pipeline.extract.components.agreements import bare_participle
 from pipeline.normalize import names_match
 
 # Relations read from lists and pairs of a page about twinnings report agreements in force.
@@ -148,9 +149,8 @@ def _dates_the_original(anchor: Mention, date: Mention) -> bool:
 
 
 def _bare_participle(verb) -> bool:
-    """A past participle with no auxiliary: it qualifies a noun ("un accord, signé en 2011") rather
-    than report the sentence's event ("l'accord a été signé")."""
-    return verb.pos_ == "VERB" and "Part" in verb.morph.get("VerbForm") and not any(child.dep_.startswith("aux") for child in verb.children)
+    """A verb that is a bare participle (:func:`bare_participle`)."""
+    return verb.pos_ == "VERB" and bare_participle(verb)
 
 
 def _coordinated_with(anchor: Mention, drafts: list[Draft]) -> Draft | None:

@@ -19,11 +19,16 @@ _LOCATING_UNITS = frozenset({"département", "province", "préfecture", "wilaya"
 _TOWN_NOUNS = frozenset({"commune", "ville", "localité", "municipalité", "cité", "village", "bourgade"})
 
 
+def _town_noun_at(doc, i: int) -> bool:
+    """"une commune", "la ville" at ``doc[i]``: an apposition that calls the name before it a town."""
+    return i + 1 < len(doc) and doc[i].lower_ in ("une", "un", "la", "le") and doc[i + 1].lower_ in _TOWN_NOUNS
+
+
 def apposition_unit(doc, comma: int) -> int | None:
     """Where the unit word of an apposition after ``doc[comma]`` stands: ", département d'Okayama",
     ", une commune de la wilaya de Nouakchott Sud"."""
     i = comma + 1
-    if i + 2 < len(doc) and doc[i].lower_ in ("une", "un", "la", "le") and doc[i + 1].lower_ in _TOWN_NOUNS and doc[i + 2].lower_ in ("de", "du", "d'"):
+    if _town_noun_at(doc, i) and i + 2 < len(doc) and doc[i + 2].lower_ in ("de", "du", "d'"):
         i += 3
         if i < len(doc) and doc[i].lower_ in ("la", "le", "l'"):
             i += 1
@@ -47,7 +52,7 @@ def described_as_town(entity: Mention) -> bool:
     read it as a person)."""
     doc = entity.span.doc
     i = entity.span.end
-    return i + 2 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ in ("une", "un", "la", "le") and doc[i + 2].lower_ in _TOWN_NOUNS
+    return i < len(doc) and doc[i].text == "," and _town_noun_at(doc, i + 1)
 
 
 def introducer(mention: Mention) -> str | None:

@@ -133,8 +133,8 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
     )
     if context.main_pair is None:
         # "Les élus de Tulle en visite à Djenné": the title's two towns, the one visited included
-        visited = distinct([p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.state and not p.organisation])
-        if len(visited) == 2 and visited[0].country != visited[1].country:
+        visited = _two_countries([p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.state and not p.organisation])
+        if visited is not None:
             context.title_pair = visited
     found: list[Relation] = []
     every = [*anchors, *weak]
@@ -364,8 +364,8 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if _speaks_of_both(sentence, definite=True):
         # "une délégation de Djenné, reçue à Tulle dans le cadre du jumelage entre les deux villes":
         # the two the sentence names, the one it places included
-        both = distinct(in_sentence(anchor, sentence, parties))
-        if len(both) == 2 and both[0].country != both[1].country:
+        both = _two_countries(in_sentence(anchor, sentence, parties))
+        if both is not None:
             return [_Reading(both, "both_named")]
     if len(named) == 1 and status != "counted":
         partner = context.partner_for(named, sentence)
@@ -399,10 +399,14 @@ def _previous_sentence_pair(anchor: Mention, sentence: Span, parties: list[Party
     if sentence.start == 0:
         return None
     previous = sentence.doc[sentence.start - 1].sent
-    both = distinct([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like])
-    if len(both) == 2 and both[0].country != both[1].country:
-        return both
-    return None
+    return _two_countries([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like])
+
+
+def _two_countries(parties: list[PartyMention]) -> list[PartyMention] | None:
+    """The parties, when they are two distinct ones of two countries: the pair "les deux villes"
+    can stand for."""
+    both = distinct(parties)
+    return both if len(both) == 2 and both[0].country != both[1].country else None
 
 
 def _twins(hub: PartyMention, twins: list[PartyMention], sentence: Span) -> list[_Reading]:

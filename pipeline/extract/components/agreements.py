@@ -412,12 +412,16 @@ def _in_a_definition(head: Token) -> bool:
     return any(child.dep_ == "cop" for child in clause.children)
 
 
+def bare_participle(token: Token) -> bool:
+    """A past participle with no auxiliary: it qualifies a noun ("un accord, signé en 2011") rather
+    than report the sentence's event ("l'accord a été signé")."""
+    return "Part" in token.morph.get("VerbForm") and not any(child.dep_.startswith("aux") for child in token.children)
+
+
 def _apposed_participle(cue: Token, head: Token) -> bool:
     """", signée le 3 mai" after the agreement noun: a bare past participle after a comma, in the
     noun's gender and number."""
-    if cue.i <= head.i or cue.i == 0 or cue.doc[cue.i - 1].text != "," or cue.morph.get("VerbForm") != ["Part"]:
-        return False
-    if any(child.dep_.startswith("aux") for child in cue.children):
+    if cue.i <= head.i or cue.i == 0 or cue.doc[cue.i - 1].text != "," or not bare_participle(cue):
         return False
     return all(cue.morph.get(feature) == head.morph.get(feature) for feature in ("Gender", "Number") if head.morph.get(feature))
 
