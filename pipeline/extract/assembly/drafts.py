@@ -17,7 +17,7 @@ from pipeline.extract.assembly.clauses import clause_of
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.relations import Relation
 from pipeline.extract.assembly.view import Mention, Segment, segment_of
-from pipeline.extract.components.agreements import bare_participle
+from pipeline.extract.components.agreements import RENEWAL_STEMS, bare_participle
 from pipeline.normalize import names_match
 
 # Relations read from lists and pairs of a page about twinnings report agreements in force.
@@ -121,7 +121,6 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
 
 
 _SIGNING_PARTICIPLES = frozenset({"signer", "conclure", "parapher", "sceller"})
-_RENEWAL_CUES = ("renouvel", "reconduit", "reconduis", "reconduir", "prolong")
 
 
 def _dates_the_original(anchor: Mention, date: Mention) -> bool:
@@ -131,9 +130,9 @@ def _dates_the_original(anchor: Mention, date: Mention) -> bool:
     governor = anchor.span.root.head
     main_verb = anchor.span.sent.root
     renewed = (
-        cue.startswith(_RENEWAL_CUES)
-        or (governor.pos_ == "VERB" and governor.lemma_.lower().startswith(_RENEWAL_CUES))
-        or (main_verb.pos_ == "VERB" and main_verb.lemma_.lower().startswith(_RENEWAL_CUES) and not _bare_participle(main_verb))
+        cue.startswith(RENEWAL_STEMS)
+        or (governor.pos_ == "VERB" and governor.lemma_.lower().startswith(RENEWAL_STEMS))
+        or (main_verb.pos_ == "VERB" and main_verb.lemma_.lower().startswith(RENEWAL_STEMS) and not _bare_participle(main_verb))
     )
     if not renewed or anchor.block != date.block:
         return False
@@ -181,7 +180,7 @@ def _renewal_date(anchor: Mention, dates: list[Mention]) -> Mention | None:
             continue
         verb = date.span.root.head
         # not "l'accord a été renouvelé en 2008", which reports the renewal as the sentence's event
-        if not _bare_participle(verb) or not verb.lemma_.lower().startswith(_RENEWAL_CUES):
+        if not _bare_participle(verb) or not verb.lemma_.lower().startswith(RENEWAL_STEMS):
             continue
         if verb.head.i in heads and (verb.dep_.startswith(("acl", "advcl", "conj"))):
             return date

@@ -59,6 +59,10 @@ if not Span.has_extension("agreement_celebrated"):
     Span.set_extension("agreement_celebrated", default=False)
 
 
+# the words of renewing an agreement: "renouvelé", "reconduction", "réaffirmation"
+RENEWAL_STEMS = ("renouvel", "reconduction", "reconduit", "reconduis", "reconduir", "prolong", "réaffirm")
+
+
 class SigningLexicon:
     """The cue words of models/lexicons/signing.json, as sets."""
 
@@ -216,8 +220,9 @@ class AgreementMentions:
         status, cue = self._status(span, sentence, head, anniversary, era)
         span._.agreement_status = status
         span._.agreement_cue = cue
-        # "renouvellent leur accord", "le renouvellement de la convention": the signature is a renewal
-        span._.agreement_marker = era or ("newer" if (cue or "").lower().startswith("renouvel") else None)
+        # "renouvellent leur accord", "le renouvellement de la convention", "la réaffirmation du
+        # jumelage": the signature is a renewal
+        span._.agreement_marker = era or ("newer" if (cue or "").lower().startswith(RENEWAL_STEMS) else None)
         span._.agreement_celebrated = anniversary is not None
 
     def _status(self, span: Span, sentence: Span, head: Token, anniversary: Token | None, era: str | None) -> tuple[str, str | None]:
