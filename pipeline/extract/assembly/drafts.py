@@ -34,6 +34,7 @@ class Draft:
     scope: tuple[int, int] | None = None  # the token orders that belong to it alone (a list item, a pair of a list)
     segments: list[Segment] = field(default_factory=list)
     anchors: list[Mention] = field(default_factory=list)
+    undated: bool = False  # the original a renewal implies: the text gives it no date
 
     @property
     def in_force(self) -> bool:
@@ -112,6 +113,11 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
         target.anchors.append(anchor)
         target.sections.add(sections[anchor.block])
         _take_date(target, own_date)
+    for draft in list(drafts):
+        if all(_renews(a) for a in draft.anchors) and not any(other is not draft and same_parties(other.signatories, draft.signatories) for other in drafts):
+            # "Tulle et Schlitz ont renouvelé leur charte de jumelage": the renewal, and the original
+            # it renews (ANNOTATION 1)
+            drafts.append(Draft(draft.anchor, set(draft.sections), list(draft.signatories), None, "renewed_original", anchors=[draft.anchor], undated=True))
     lead = min((section for block, section in sections.items() if section > 0), default=None)
     for draft in drafts:
         # a signature the title reports is told in the lead section below it
@@ -239,6 +245,12 @@ def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Dra
             continue
         return draft
     return None
+
+
+def _renews(anchor: Mention) -> bool:
+    """A signature that renews an agreement ("ont renouvelé", "la reconduction de la convention"),
+    not one that is only new ("un nouveau jumelage")."""
+    return anchor.span._.agreement_status == "signed" and (anchor.span._.agreement_cue or "").lower().startswith(RENEWAL_STEMS)
 
 
 def _era(anchor: Mention) -> str | None:

@@ -29,6 +29,8 @@ def signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segme
 
 
 def _signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segments, lexicon: AssemblyLexicon) -> tuple[str | None, Mention | None]:
+    if draft.undated:
+        return None, None
     if draft.own_date is not None:
         return date_value(draft.own_date), draft.own_date
     anchor = draft.anchor
