@@ -89,7 +89,7 @@ def introducer(mention: Mention) -> str | None:
                 return "à" if through_venue and chain else "dans"
             return "à" if through_venue and not named_with_generic else None
         if token.lower_ in ("de", "d'", "du") and i > 0 and doc[i - 1].lower_ in _NEAR_WORDS:
-            return "dans"  # "cette ville voisine de Bethléem", "non loin de Dakar": a landmark
+            return "dans"  # "cette ville voisine de Bethléem", "non loin de Dakar", "à 15 minutes de Dijon": a landmark
         if token.lower_ in ("de", "d'", "du") and _capital_of(doc, i):
             return "dans"  # "Telavi, … la capitale de la Kakhétie": the unit locates its capital
         if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("avec", "entre", "par") or token.lower_ in _CLAUSE_OPENERS:
@@ -146,7 +146,7 @@ def _capital_of(doc, de: int) -> bool:
     return i >= 0 and doc[i].lower_ in _CAPITAL_WORDS
 
 
-_NEAR_WORDS = frozenset({"voisine", "voisin", "voisines", "voisins", "près", "proche", "proches", "loin", "banlieue", "portes", "environs", "nord", "sud", "est", "ouest", "km", "kilomètres"})
+_NEAR_WORDS = frozenset({"voisine", "voisin", "voisines", "voisins", "près", "proche", "proches", "loin", "banlieue", "portes", "environs", "nord", "sud", "est", "ouest", "km", "kilomètres", "mètres", "minutes", "heures", "heure"})
 
 
 def _relating_verb_before(doc, at: int, sentence_start: int) -> bool:
