@@ -266,6 +266,14 @@ def _some_unit_of(mention: Mention, places: list[Mention]) -> bool:
     return any(units) if article in ("un", "une") else bool(units) and all(units)
 
 
+def _inside_a_name(place: Mention, mention: Mention) -> bool:
+    """"la commune de Sidi Bou Saïd": a gazetteer name between two capitalised words of the party's
+    name is a piece of that name (Bou, Loiret), not its place."""
+    doc = place.span.doc
+    start, end = place.span.start, place.span.end
+    return mention.span.start < start and end < mention.span.end and doc[start - 1].is_title and doc[end].is_title
+
+
 def _acronym(text: str) -> bool:
     return 2 <= len(text) <= 8 and text.isupper() and text.isalpha()
 
@@ -274,7 +282,7 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
     name = mention.span._.party_name or mention.text
     inner = [p for p in places if p.start >= mention.start and p.end <= mention.end]
     stated = country_inside(inner) or stated_country(view, mention, locators)
-    named = [p for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_]
+    named = [p for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_ and not _inside_a_name(p, mention)]
     # "l'État du Vermont", "la province de Shandong": the generic word says which namesake it is
     of_kind = [p for p in named if p.span._.place_kind == mention.label and mention.label in ("region", "department")]
     if of_kind and len({p.span.kb_id_ for p in of_kind}) == 1:
@@ -292,6 +300,8 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
     return PartyMention(
         mention, name, kind, country, introducer(mention), explicit=stated is not None, generic=True,
         organisation=kind in ("association", "other"), state=kind == "national", options=options,
+        # "la commune de Sidi Bou Saïd": a name no gazetteer knows, only a piece of it
+        unknown=territorial and country is None and any(_inside_a_name(p, mention) for p in inner),
     )
 
 
