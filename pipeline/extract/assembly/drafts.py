@@ -72,6 +72,11 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
                 # "ont signé en 2006 un accord-cadre, renouvelé en 2008": the signature and its renewal
                 drafts.append(Draft(relation.anchor, set(section), list(relation.parties), renewal, "renewal_of", anchors=[relation.anchor]))
             continue
+        if own_date is not None and _dates_the_original(relation.anchor, own_date):
+            # "La convention, dont un accord de jumelage conclu le 26 mars 2002, a été renouvelée":
+            # the renewal the title told, and the original of 2002
+            drafts.append(Draft(relation.anchor, {sections[relation.anchor.block]}, list(relation.parties), own_date, "older_of", anchors=[relation.anchor]))
+            continue
         if not any(a is relation.anchor for a in target.anchors):
             target.anchors.append(relation.anchor)
             target.sections.add(sections[relation.anchor.block])
@@ -142,7 +147,7 @@ def _dates_the_original(anchor: Mention, date: Mention) -> bool:
     )
     if not renewed or anchor.block != date.block:
         return False
-    verb = date.span.root.head
+    verb = _participle_before(date) or date.span.root.head
     # not "l'accord a été signé en 2011", which reports the signature itself
     if not _bare_participle(verb) or verb.lemma_.lower() not in _SIGNING_PARTICIPLES:
         return False
@@ -150,7 +155,18 @@ def _dates_the_original(anchor: Mention, date: Mention) -> bool:
     # "Signé en 2015, le protocole … a été renouvelé hier": the parser may hang the agreement on the
     # fronted participle
     fronted = root.head == verb and verb.i < root.i
-    return (verb.dep_.startswith("acl") and verb.head == root) or (verb.dep_ == "advcl" and verb.head == root.head) or fronted
+    qualifies = verb.dep_.startswith("acl") and (verb.head == root or verb.head in anchor.span)
+    return qualifies or (verb.dep_ == "advcl" and verb.head == root.head) or fronted
+
+
+def _participle_before(date: Mention):
+    """The participle a date follows ("conclu le 26 mars 2002", "signé en 2011"), whatever the
+    parser hangs the date on."""
+    doc = date.span.doc
+    i = date.span.start - 1
+    if i >= 0 and doc[i].lower_ in ("le", "en", "l'"):
+        i -= 1
+    return doc[i] if i >= 0 and "Part" in doc[i].morph.get("VerbForm") else None
 
 
 def _bare_participle(verb) -> bool:
@@ -233,6 +249,7 @@ def _types_agree(a: Mention, b: Mention) -> bool:
 def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Draft]) -> Draft | None:
     anchor = relation.anchor
     era = _era(anchor)
+    matching = []
     for draft in drafts:
         if not same_parties(relation.parties, draft.signatories):
             continue
@@ -243,8 +260,10 @@ def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Dra
             continue
         if _two_kinds_in_one_sentence(anchor, draft) or _two_dated_kinds(anchor, own_date, draft):
             continue
-        return draft
-    return None
+        matching.append(draft)
+    # a dated relation ("l'accord de mars 2002") is the draft of that date rather than an undated one
+    dated = [d for d in matching if own_date is not None and d.own_date is not None]
+    return (dated or matching or [None])[0]
 
 
 def _renews(anchor: Mention) -> bool:

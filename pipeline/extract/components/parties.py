@@ -55,6 +55,11 @@ def extend_name_right(doc: Doc, start: int, stop: int | None = None) -> int:
             end = i + 1
             i += 1
             continue
+        if token.text == "-" and not doc[i - 1].whitespace_ and not token.whitespace_ and i + 1 < limit and doc[i + 1].is_alpha:
+            # "Alger-centre", "Oran-ville": a hyphen with no space makes one name of both sides
+            end = i + 2
+            i += 2
+            continue
         if token.lower_ in NAME_PARTICLES:
             j = i + 1
             while j < limit and doc[j].lower_ in NAME_PARTICLES:
