@@ -119,10 +119,11 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
         target.sections.add(sections[anchor.block])
         _take_date(target, own_date)
     for draft in list(drafts):
-        if all(_renews(a) for a in draft.anchors) and not any(other is not draft and same_parties(other.signatories, draft.signatories) for other in drafts):
+        renewing = next((a for a in draft.anchors if _renews(a)), None)
+        if renewing is not None and not any(other is not draft and same_parties(other.signatories, draft.signatories) for other in drafts):
             # "Tulle et Schlitz ont renouvelé leur charte de jumelage": the renewal, and the original
             # it renews (ANNOTATION 1)
-            drafts.append(Draft(draft.anchor, set(draft.sections), list(draft.signatories), None, "renewed_original", anchors=[draft.anchor], undated=True))
+            drafts.append(Draft(renewing, set(draft.sections), list(draft.signatories), None, "renewed_original", anchors=[renewing], undated=True))
     lead = min((section for block, section in sections.items() if section > 0), default=None)
     for draft in drafts:
         # a signature the title reports is told in the lead section below it
