@@ -381,6 +381,10 @@ def _named_as_state(country: Mention) -> bool:
         return False
     if i > 0 and doc[i - 1].lower_ in _ARTICLES:
         return i < 2 or doc[i - 2].lower_ not in _LOCATING_WORDS
+    # a headline's subject drops the article: "France et Suriname signent un accord"
+    root = country.span.root
+    if root.dep_.startswith("nsubj") or (root.dep_ == "conj" and root.head.dep_.startswith("nsubj") and root.head.i < i):
+        return True
     # a state whose name takes no article: "la France et Madagascar", "avec Haïti", "entre Cuba et …"
     return i > 0 and (doc[i - 1].lower_ in ("avec", "entre") or (doc[i - 1].lower_ == "et" and _state_before(doc, i - 1)))
 
