@@ -91,7 +91,7 @@ class Assembler:
         # an agreement announced for later, refused or only wished for is no record, whoever the
         # pair (ANNOTATION 1); on a page that announces one, a bare mention is taken to be that one
         reported = anchors if later else [
-            a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES or (a.span._.agreement_status != "generic" and not hypothetical(a.span.sent))
+            a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES or (a.span._.agreement_status != "generic" and not hypothetical(a.span.sent) and not _plural(a))
         ]
         if any(respective(a) for a in agreements):
             reported = []  # "A, B et C fêtent leur jumelage respectif": each has its own partner, unnamed
@@ -177,6 +177,12 @@ class Assembler:
 
 def _same_record(a: PartnershipRecord, b: PartnershipRecord) -> bool:
     return a.record_id == b.record_id and a.agreement_type == b.agreement_type and a.signed_on == b.signed_on
+
+
+def _plural(agreement: Mention) -> bool:
+    """"les jumelages ont encore toute leur place": a plural mention speaks of agreements in
+    general, not of one the learned scorer could give a pair to."""
+    return agreement.span.root.morph.get("Number") == ["Plur"]
 
 
 def _signature_to_come(view: ArticleView) -> bool:

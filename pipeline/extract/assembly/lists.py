@@ -134,6 +134,10 @@ def _previous_start(doc, sentence: Span) -> int | None:
     return doc[sentence.start - 1].sent.start if sentence.start > 0 else None
 
 
+# "le comité Normandie - Basse-Saxe": a pair after one of these nouns names a body, not an agreement
+_BODY_NOUNS = frozenset({"comité", "association", "amicale", "club", "fédération", "maison", "cercle"})
+
+
 def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Mention]) -> list[Relation]:
     """"Avion (Pas-de-Calais) – Thorez (Donetsk), depuis 1967": a line that pairs two places of two
     countries with a dash, in an article about twinnings or agreements, is one of them. In a run
@@ -165,6 +169,8 @@ def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Men
         if left is None or right is None or left.country == right.country:
             continue
         doc = view.docs[index]
+        if left.mention.span.start > 0 and doc[left.mention.span.start - 1].lower_ in _BODY_NOUNS:
+            continue
         relation = valid(twinning, [left, right], "pair_line", where=left.mention, scope=(view.orders[index], view.orders[index] + len(doc)))
         if relation is not None:
             relations.append(relation)
