@@ -182,7 +182,9 @@ def _same_record(a: PartnershipRecord, b: PartnershipRecord) -> bool:
 def _plural(agreement: Mention) -> bool:
     """"les jumelages ont encore toute leur place": a plural mention speaks of agreements in
     general, not of one the learned scorer could give a pair to."""
-    return agreement.span.root.morph.get("Number") == ["Plur"]
+    root = agreement.span.root
+    # the tagger gives no number to a word in capitals ("JUMELAGES : INFOS PRATIQUES")
+    return root.morph.get("Number") == ["Plur"] or (root.text.isupper() and root.text.endswith(("S", "X")))
 
 
 def _signature_to_come(view: ArticleView) -> bool:

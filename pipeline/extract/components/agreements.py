@@ -259,6 +259,10 @@ class AgreementMentions:
             cue = min(cues, key=lambda t: abs(t.i - head.i))
             if negation is not None:
                 return "negated", negation.text
+            without = next((t for t in cue.children if t.lower_ == "sans"), None)
+            if without is not None:
+                # "un jumelage amorcé il y a 40 ans sans pour autant être officialisé"
+                return "negated", without.text
             applying = next((p for p in planned_words if self._planned_applies(cue, p, head)), None)
             if applying is not None:
                 return "planned", applying.text
@@ -291,7 +295,7 @@ class AgreementMentions:
         if era == "older" and self._dated_after(span):
             # "le premier accord, de 2003": an older agreement named with its year
             return "in_force", span.doc[span.end : span.end + 4].text
-        if self._indefinite(span) and (_in_a_definition(head) or sentence[-1].text == "?" or any(t.lower_ in self.lexicon.generic_words for t in sentence)):
+        if _defined(span) or (self._indefinite(span) and (_in_a_definition(head) or sentence[-1].text == "?" or any(t.lower_ in self.lexicon.generic_words for t in sentence))):
             # "Qu'est-ce qu'un jumelage ? Un jumelage est un accord entre deux villes, par exemple …":
             # agreements in general
             return "generic", None
@@ -409,6 +413,12 @@ class AgreementMentions:
         if words & self.lexicon.newer_words:
             return "newer"
         return None
+
+
+def _defined(span: Span) -> bool:
+    """"Le jumelage, c'est la rencontre de deux communes": the word set apart, then defined."""
+    doc = span.doc
+    return span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in ("c'", "ce")
 
 
 def _in_a_definition(head: Token) -> bool:
