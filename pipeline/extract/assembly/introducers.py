@@ -133,7 +133,7 @@ _CLAUSE_OPENERS = frozenset({"que", "qu'", "qui", "dont", "où", "lequel", "laqu
 
 # "la capitale de la Kakhétie", "la capitale cosmopolite de la Catalogne", "chef-lieu du Borgou":
 # the unit after "de" is where another place lies, not a party.
-_CAPITAL_WORDS = frozenset({"capitale", "chef-lieu"})
+_CAPITAL_WORDS = frozenset({"capitale", "capitales", "chef-lieu", "chefs-lieux"})
 
 
 def _capital_of(doc, de: int) -> bool:
