@@ -14,7 +14,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.symbols import ORTH
-from spacy.util import load_config
+from spacy.util import compile_infix_regex, load_config
 
 import pipeline.extract.components  # noqa: F401  (registers the partnerships_* factories)
 from pipeline.resources import models_dir
@@ -41,6 +41,7 @@ def load_nlp(models: Path | None = None) -> Language:
     joined = config["model"].get("joined_words_path")
     if joined:
         keep_joined(nlp, Path(joined))
+    split_glued_brackets(nlp)
     # corrections of how the base model reads every block, placed before its parser
     _add_components(nlp, config.get("before_parser", {}), before="parser")
     _add_components(nlp, config.get("components", {}))
@@ -59,6 +60,13 @@ def _add_components(nlp: Language, section: dict[str, Any], before: str | None =
 def shared_nlp() -> Language:
     """One pipeline per process: loading the model takes seconds, so every caller shares it."""
     return load_nlp()
+
+
+def split_glued_brackets(nlp: Language) -> None:
+    """Splits an opening bracket glued to the word before it ("Nouakchott(Mauritanie)"): tables and
+    hasty pages drop the space, and the name and its locator must be two tokens."""
+    infixes = [*nlp.Defaults.infixes, r"(?<=\w)\((?=\w)"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def keep_joined(nlp: Language, path: Path) -> None:

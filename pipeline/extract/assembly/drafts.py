@@ -261,6 +261,8 @@ def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Dra
             continue
         if _two_kinds_in_one_sentence(anchor, draft) or _two_dated_kinds(anchor, own_date, draft):
             continue
+        if relation.scope is not None and draft.scope is not None and relation.scope != draft.scope and not _types_agree(anchor, draft.anchor):
+            continue  # two rows of a table, a twinning and a friendship pact: two agreements
         matching.append(draft)
     # a dated relation ("l'accord de mars 2002") is the draft of that date rather than an undated one
     dated = [d for d in matching if own_date is not None and d.own_date is not None]

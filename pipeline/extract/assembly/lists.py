@@ -13,7 +13,11 @@
   D, la municipalité de E, partenaire de F": each name with the ones it is said partner of, in a
   sentence that speaks of agreements [``partner_of``];
 - "Nagoya/Reims mais aussi Tours/Takamatsu": two places of two countries joined by a slash, in a
-  paragraph with a twinning word [``slash_pair``].
+  paragraph with a twinning word [``slash_pair``];
+- a table of agreements ("Dakar (Sénégal) Accord de jumelage 30 juin 2011 Brazzaville …"): three
+  rows or more that each open on a located partner, then name an agreement and its date; each is
+  one agreement of the page's own party with that partner, or of the signatories a bracket after
+  the agreement lists [``agreement_row``].
 
 A bare year closing a pair's line, or in a listed town's brackets, dates that pair: it is added to
 the article's dates.
@@ -32,6 +36,7 @@ from pipeline.normalize import names_match
 MIN_BRACKET_LIST = 3
 MIN_PAIR_ROWS = 3
 MAX_ROW_TOKENS = 16
+MAX_AGREEMENT_ROW_TOKENS = 40
 
 
 def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[Mention], fallback: PartyMention | None) -> list[Relation]:
@@ -149,7 +154,9 @@ def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Men
         if block.kind not in (BlockKind.list_item, BlockKind.paragraph, BlockKind.heading) or len(view.docs[index]) > 40:
             continue
         doc = view.docs[index]
-        dash = next((t for t in doc if t.text in PAIR_DASHES and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_ in ("", " ")), None)
+        outside = {t.i for t in _outside_brackets(doc)}
+        # not a dash inside brackets: "Accord tripartite ( Brazzaville - Dakar - Nouakchott)"
+        dash = next((t for t in doc if t.text in PAIR_DASHES and t.i in outside and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_ in ("", " ")), None)
         if dash is None:
             continue
         in_line = [p for p in parties if p.mention.block == index and p.country and p.introducer is None]
@@ -388,3 +395,40 @@ def _twin_intro(view: ArticleView, index: int) -> Mention | None:
     if any(m.span._.agreement_status in ("planned", "negated", "generic") for m in mentions):
         return None
     return mentions[0] if mentions else None
+
+
+def agreement_rows(view: ArticleView, parties: list[PartyMention], own: PartyMention | None) -> list[Relation]:
+    """Rows of a table of agreements (``agreement_row``, see the module's docstring)."""
+    if own is None:
+        return []
+    agreements = [a for a in view.mentions("agreements") if a.span._.agreement_status not in ("planned", "negated", "generic")]
+    dated = {d.block for d in view.mentions("dates")}
+    relations: list[Relation] = []
+    for index, block in enumerate(view.blocks):
+        doc = view.docs[index]
+        if block.kind not in (BlockKind.paragraph, BlockKind.list_item, BlockKind.heading) or len(doc) > MAX_AGREEMENT_ROW_TOKENS or index not in dated:
+            continue
+        in_row = sorted((p for p in parties if p.mention.block == index and p.country), key=lambda p: p.mention.span.start)
+        # "Avenant à l'accord cadre de coopération": the typed agreement the row is about
+        in_block = sorted((a for a in agreements if a.block == index), key=lambda a: a.label == "other")
+        agreement = in_block[0] if in_block else None
+        if not in_row or agreement is None or in_row[0].mention.span.start != 0 or not in_row[0].explicit:
+            continue
+        partner = in_row[0]
+        listed = _bracket_after(doc, agreement.span.end)
+        signatories = distinct([p for p in in_row if listed[0] <= p.mention.span.start < listed[1]]) if listed else []
+        members = signatories if len(signatories) >= 2 else [own, partner]
+        relation = valid(agreement, members, "agreement_row", where=partner.mention, scope=(view.orders[index], view.orders[index] + len(doc)))
+        if relation is not None:
+            relations.append(relation)
+    return relations if len(relations) >= MIN_PAIR_ROWS else []
+
+
+def _bracket_after(doc, at: int) -> tuple[int, int] | None:
+    """The token range inside a bracket that opens right after ``at``, or after one word:
+    "tripartite ( Brazzaville - Dakar - Nouakchott)"."""
+    opening = next((t.i for t in doc[at : at + 2] if t.text == "("), None)
+    if opening is None or (opening > at and not doc[at].is_alpha):
+        return None
+    close = next((t.i for t in doc[opening + 1 :] if t.text == ")"), None)
+    return (opening + 1, close) if close is not None else None

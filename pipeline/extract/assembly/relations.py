@@ -35,6 +35,7 @@ from spacy.tokens import Span
 from pipeline.extract.assembly.candidates import in_sentence, sentence_parties
 from pipeline.extract.assembly.clauses import clause_of
 from pipeline.extract.assembly.lists import (
+    agreement_rows,
     bracket_lists,
     colon_lists,
     list_relations,
@@ -173,6 +174,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
             found = [r for r in found if not (r.rule == "sentence" and id(r.anchor) in read)] + partnered
         found.extend(bracket_lists(view, parties, [*anchors, *weak], context.home or context.dominant))
         found.extend(colon_lists(view, parties, [*anchors, *weak], context.home))
+        found.extend(agreement_rows(view, parties, context.home or context.dominant))
     return found
 
 
