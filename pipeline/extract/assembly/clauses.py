@@ -45,6 +45,9 @@ def clause_start(anchor: Mention, floor: int) -> int:
     doc = anchor.span.doc
     base = anchor.order - anchor.span.start
     start = anchor.span.start
+    boundary = last_boundary(doc, max(floor - base, 0), anchor.span.start)
+    if boundary is not None:
+        return base + boundary  # "A est jumelée à B, tandis que C est jumelée à D"
     cues = {cue.start for cue in doc.spans.get("signing_cues", []) if cue.label_ == "signing"}
     for j in range(anchor.span.start - 1, max(floor - base, 0) - 1, -1):
         if j in cues and doc[j].pos_ in ("VERB", "AUX"):
@@ -58,6 +61,21 @@ def clause_start(anchor: Mention, floor: int) -> int:
             continue
         break
     return max(floor, base + i + 1)
+
+
+# "tandis que", "alors que": the words that open a clause with its own subject
+_CONTRASTING = frozenset({"tandis", "alors", "pendant", "cependant"})
+
+
+def last_boundary(doc, start: int, end: int) -> int | None:
+    """The token just after the last clause boundary in ``doc[start:end]``: a semicolon, or "tandis
+    que" / "alors que", after which a new subject comes ("…, tandis que Tunis est jumelée à …")."""
+    for j in range(end - 1, start - 1, -1):
+        if doc[j].text == ";":
+            return j + 1
+        if doc[j].lower_ in ("que", "qu'") and j > start and doc[j - 1].lower_ in _CONTRASTING:
+            return j + 1
+    return None
 
 
 def in_earlier_phrase(mention: Mention) -> bool:

@@ -486,10 +486,12 @@ def _dash_paired(token) -> bool:
 
 
 def _subject_place(token, span) -> bool:
-    """A name that opens its sentence before a verb, is no French word and is a place entity."""
+    """A name that opens its sentence or clause ("…, tandis que Bizerte est jumelée") before a verb,
+    is no French word and is a place entity."""
     following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    opens = token.is_sent_start or (token.i > 0 and token.text[:1].isupper() and token.nbor(-1).lower_ in ("que", "qu'", ",", "et", "mais", "puis"))
     return (
-        token.is_sent_start and token.ent_type_ == "LOC" and not span._.place_ambiguous
+        opens and token.ent_type_ == "LOC" and not span._.place_ambiguous
         and following is not None and following.pos_ in ("VERB", "AUX")
     )
 

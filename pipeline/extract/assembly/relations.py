@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.candidates import in_sentence, sentence_parties
-from pipeline.extract.assembly.clauses import clause_of
+from pipeline.extract.assembly.clauses import clause_of, last_boundary
 from pipeline.extract.assembly.lists import (
     agreement_rows,
     bracket_lists,
@@ -142,7 +142,9 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
     for anchor in every:
         context.section = view.blocks[anchor.block].section
         clause = _clause(view, anchor, segments, anchors)
-        context.carried = [p for p in sentence_parties(anchor, anchor.span.sent, parties) if p.mention.span.start < clause.start][:1]
+        # the subject of the sentence's first clause, or of the clause after "tandis que"
+        boundary = last_boundary(clause.doc, anchor.span.sent.start, clause.start) or 0
+        context.carried = [p for p in sentence_parties(anchor, anchor.span.sent, parties) if boundary <= p.mention.span.start < clause.start][:1]
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
             if hypothetical(anchor.span.sent):
