@@ -188,6 +188,10 @@ def _coordinated_with(anchor: Mention, drafts: list[Draft]) -> Draft | None:
         theirs = other.span.root
         if (root.dep_ == "conj" and root.head in (theirs, theirs.head)) or (theirs.dep_ == "conj" and theirs.head in (root, root.head)):
             return draft
+        # "Jumelées depuis 1984, A et B ont signé leur première convention en 2010": a fronted
+        # twinning in force qualifies the signatories of the verb that signs this one
+        if theirs.head == root.head and theirs.i < root.i and other.span._.agreement_status == "in_force" and root.head.pos_ in ("VERB", "AUX"):
+            return draft
     return None
 
 
