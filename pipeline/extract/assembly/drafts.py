@@ -115,6 +115,12 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
             # twinning in force and its renewal
             drafts.append(Draft(anchor, {sections[anchor.block]}, list(target.signatories), own_date, "renewal_of", anchors=[anchor]))
             continue
+        told_apart = not any(a.block == anchor.block and a.span.sent.start == anchor.span.sent.start for a in target.anchors)
+        if told_apart and anchor.span._.agreement_status == "signed" and own_date is not None and target.own_date is not None and not _dates_agree(own_date, target.own_date):
+            # "Un pacte d'amitié avait été signé en 1986 … en octobre 2018, la signature d'un protocole
+            # d'amitié": the same parties signed again, on another date
+            drafts.append(Draft(anchor, {sections[anchor.block]}, list(target.signatories), own_date, "signed_again", anchors=[anchor]))
+            continue
         target.anchors.append(anchor)
         target.sections.add(sections[anchor.block])
         _take_date(target, own_date)
