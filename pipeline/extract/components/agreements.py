@@ -292,6 +292,11 @@ class AgreementMentions:
             if is_hypothetical(owner):
                 return "planned", owner.text
             return "in_force", owner.text
+        possessive = next((t for t in head.children if t.dep_ == "det" and t.lower_ in _POSSESSIVES), None)
+        if possessive is not None and span.label_ == "twinning" and _partner_follows(span):
+            # "Tout a commencé en 1967 par son jumelage avec la ville de Loudun": a twinning the
+            # party holds, its partner named
+            return "in_force", possessive.text
         if era == "older" and self._dated_after(span):
             # "le premier accord, de 2003": an older agreement named with its year
             return "in_force", span.doc[span.end : span.end + 4].text
@@ -413,6 +418,15 @@ class AgreementMentions:
         if words & self.lexicon.newer_words:
             return "newer"
         return None
+
+
+_POSSESSIVES = frozenset({"son", "sa", "leur", "notre"})
+
+
+def _partner_follows(span: Span) -> bool:
+    """"jumelage avec X", "jumelage entre A et B": the partner comes right after the agreement word."""
+    doc = span.doc
+    return any(t.lower_ in ("avec", "entre") for t in doc[span.end : min(span.end + 2, span.sent.end)])
 
 
 def _defined(span: Span) -> bool:
