@@ -79,6 +79,7 @@ class SigningLexicon:
         self.transparent_governors = frozenset(data["transparent_governors"])
         self.existence_verbs = frozenset(data["existence_verbs"])
         self.anniversary_governors = frozenset(data["anniversary_governors"])
+        self.implementation_governors = frozenset(data["implementation_governors"])
         # "le jumelage … date de 1958": "date" is tagged a noun, and its lemma is the noun's
         self.existence_forms = frozenset(form for verb in self.existence_verbs for form in _inflections(verb))
         # the lemmatizer leaves some forms as they are ("signé" tagged ADJ, "signe" lemmatised "signe")
@@ -230,6 +231,11 @@ class AgreementMentions:
         ``counted``: the assembler keeps it only where the sentence names the parties."""
         if anniversary is not None:
             return "in_force", anniversary.text
+        governor = head.head
+        carried_out = governor.lower_ in self.lexicon.implementation_governors or (governor.lower_ == "mise" and any(c.lower_ == "œuvre" for c in governor.children))
+        if carried_out and head.dep_ == "nmod" and any(t.dep_ == "det" and t.lower_ in _DEFINITES for t in head.children):
+            # "la mise en œuvre de l'accord entre Casablanca et Toulouse": carried out, so it exists
+            return "in_force", governor.text
         if self._names_something_else(span):
             # "les discussions sur un futur jumelage": still to come ("le projet d'accord" may be a
             # draft that is signed: the noun alone does not say)
@@ -421,6 +427,7 @@ class AgreementMentions:
 
 
 _POSSESSIVES = frozenset({"son", "sa", "leur", "notre"})
+_DEFINITES = frozenset({"le", "la", "l'", "ce", "cet", "cette", *_POSSESSIVES})
 
 
 def _partner_follows(span: Span) -> bool:
