@@ -5,8 +5,9 @@ who signed (pipeline.extract.assembly.relations). Relations with the same partie
 agreement when nothing tells them apart: the title and the body, or two sentences of the body,
 speaking of one signing. They stay apart when their dates differ ("la première convention,
 signée en 2019" beside its renewal), when one is the older and the other the newer agreement,
-or when one sentence reports two agreements of different types. A draft becomes a record once
-its fields are read.
+or when one sentence reports two agreements of different types. A renewal also gives the
+original it renews (undated, unless the text dates it), and a signature of the same parties on
+another date is a signature of its own. A draft becomes a record once its fields are read.
 """
 
 from __future__ import annotations
@@ -198,7 +199,23 @@ def _coordinated_with(anchor: Mention, drafts: list[Draft]) -> Draft | None:
         # twinning in force qualifies the signatories of the verb that signs this one
         if theirs.head == root.head and theirs.i < root.i and other.span._.agreement_status == "in_force" and root.head.pos_ in ("VERB", "AUX"):
             return draft
+        if _added_after(other, anchor):
+            return draft
     return None
+
+
+def _added_after(first: Mention, then: Mention) -> bool:
+    """"ont signé une convention de coopération dans les domaines militaire et technique, ainsi que
+    deux mémorandums d'entente": an agreement added after another of its sentence with "ainsi
+    que" or "et", no verb between them, whatever the parse makes of the coordination."""
+    doc = then.span.doc
+    if first.span.sent.start != then.span.sent.start or first.span.end > then.span.start:
+        return False
+    i = then.span.start - 1
+    while i >= first.span.end and (doc[i].pos_ in ("DET", "NUM") or doc[i].like_num):
+        i -= 1
+    linked = (doc[i].lower_ == "et") or (doc[i].lower_ == "que" and doc[i - 1].lower_ == "ainsi")
+    return linked and not any(t.pos_ in ("VERB", "AUX") for t in doc[first.span.end : i])
 
 
 def _renewal_date(anchor: Mention, dates: list[Mention]) -> Mention | None:

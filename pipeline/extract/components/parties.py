@@ -72,6 +72,26 @@ def extend_name_right(doc: Doc, start: int, stop: int | None = None) -> int:
     return end
 
 
+def _extend_over_lower_words(doc: Doc, end: int) -> int:
+    """"Assemblée des Régions et districts de Côte d'Ivoire": a body's name goes on over "et" and
+    lower-case words when a particle and a capitalised name follow them."""
+    while True:
+        i = end
+        if i < len(doc) and doc[i].lower_ == "et":
+            i += 1
+        words = i
+        while i < len(doc) and i - words < 2 and doc[i].is_lower and doc[i].is_alpha and doc[i].lower_ not in NAME_PARTICLES and doc[i].pos_ in ("NOUN", "ADJ"):
+            i += 1
+        if i == words:
+            return end
+        j = i
+        while j < len(doc) and doc[j].lower_ in NAME_PARTICLES:
+            j += 1
+        if j == i or j >= len(doc) or not _is_name_token(doc[j]) or doc[j].is_punct:
+            return end
+        end = extend_name_right(doc, j)
+
+
 def extend_name_left(doc: Doc, end: int) -> int:
     """Start of the capitalised name that ends just before ``end``; ``end`` when there is none."""
     i = end - 1
@@ -136,7 +156,7 @@ class PartyMentions:
         if rule["keep_generic"]:
             if not trigger.text[0].isupper():
                 return None
-            name_end = extend_name_right(doc, start)
+            name_end = _extend_over_lower_words(doc, extend_name_right(doc, start))
             if name_end <= end:
                 # "Association des régions du Maroc": lower-case words of the rule, then the name
                 j = end
@@ -145,6 +165,7 @@ class PartyMentions:
                 name_end = extend_name_right(doc, j) if j > end else j
                 if name_end <= j:
                     return None
+            name_end = _extend_over_lower_words(doc, name_end)
             span = Span(doc, start, name_end, label=rule["label"], span_id=rule["id"])
             span._.party_name = span.text
             return span
