@@ -288,6 +288,8 @@ def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Dra
             continue
         if _two_kinds_in_one_sentence(anchor, draft) or _two_dated_kinds(anchor, own_date, draft):
             continue
+        if anchor.span._.agreement_marker == "older" and own_date is not None and draft.own_date is None and all(_era(a) is None for a in draft.anchors):
+            continue  # "cette charte, qui fait suite à un protocole signé en 2016": the older one, dated
         if relation.scope is not None and draft.scope is not None and relation.scope != draft.scope and not _types_agree(anchor, draft.anchor):
             continue  # two rows of a table, a twinning and a friendship pact: two agreements
         matching.append(draft)

@@ -419,11 +419,18 @@ class AgreementMentions:
             return "older"  # "les 60 ans du jumelage" celebrate the original agreement
         window = span.doc[max(span.sent.start, span.start - 2) : min(span.sent.end, span.end + 2)]
         words = {t.lower_ for t in window}
-        if words & self.lexicon.older_words:
+        if words & self.lexicon.older_words or _followed_up(span):
             return "older"
         if words & self.lexicon.newer_words:
             return "newer"
         return None
+
+
+def _followed_up(span: Span) -> bool:
+    """"Cette charte, qui fait suite à un protocole d'amitié signé en 2016": what another agreement
+    follows up is the older one."""
+    before = span.doc[max(span.sent.start, span.start - 5) : span.start]
+    return any(t.lower_ == "suite" and t.i > 0 and t.nbor(-1).lemma_.lower() == "faire" for t in before)
 
 
 _POSSESSIVES = frozenset({"son", "sa", "leur", "notre"})
