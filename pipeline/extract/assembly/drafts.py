@@ -116,8 +116,7 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
             # twinning in force and its renewal
             drafts.append(Draft(anchor, {sections[anchor.block]}, list(target.signatories), own_date, "renewal_of", anchors=[anchor]))
             continue
-        told_apart = not any(a.block == anchor.block and a.span.sent.start == anchor.span.sent.start for a in target.anchors)
-        if told_apart and anchor.span._.agreement_status == "signed" and own_date is not None and target.own_date is not None and not _dates_agree(own_date, target.own_date):
+        if not _shares_a_sentence(anchor, target) and anchor.span._.agreement_status == "signed" and own_date is not None and target.own_date is not None and not _dates_agree(own_date, target.own_date):
             # "Un pacte d'amitié avait été signé en 1986 … en octobre 2018, la signature d'un protocole
             # d'amitié": the same parties signed again, on another date
             drafts.append(Draft(anchor, {sections[anchor.block]}, list(target.signatories), own_date, "signed_again", anchors=[anchor]))
@@ -321,6 +320,11 @@ def _two_kinds_in_one_sentence(anchor: Mention, draft: Draft) -> bool:
     labels = {anchor.label, draft.anchor.label}
     if anchor is draft.anchor or len(labels) == 1 or labels & {"other", "twinning"}:
         return False
+    return _shares_a_sentence(anchor, draft)
+
+
+def _shares_a_sentence(anchor: Mention, draft: Draft) -> bool:
+    """One of the draft's mentions stands in the anchor's sentence."""
     return any(a.block == anchor.block and a.span.sent.start == anchor.span.sent.start for a in draft.anchors)
 
 

@@ -242,11 +242,10 @@ class AgreementMentions:
             planned = next((t for t in head.children if t.dep_ == "amod" and self._is_planned(t)), None)
             if planned is not None:
                 return "planned", planned.text
-            governor = head.head
             if self._is_planned(governor) and any(t.dep_ == "det" and t.lower_ in ("un", "une", "des") for t in governor.children) and not any(self._is_signing_cue(t) for t in sentence):
                 # "un projet de jumelage est à l'étude" ("ce projet d'accord" may be the one signed)
                 return "planned", governor.text
-            return "mention", head.head.text
+            return "mention", governor.text
         status, cue = self._clause_status(span, sentence, head, era)
         if status in ("signed", "in_force") and head.morph.get("Number") == ["Plur"]:
             return "counted", cue

@@ -165,7 +165,7 @@ class PartyMentions:
                 name_end = extend_name_right(doc, j) if j > end else j
                 if name_end <= j:
                     return None
-            name_end = _extend_over_lower_words(doc, name_end)
+                name_end = _extend_over_lower_words(doc, name_end)
             span = Span(doc, start, name_end, label=rule["label"], span_id=rule["id"])
             span._.party_name = span.text
             return span
