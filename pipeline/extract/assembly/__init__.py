@@ -4,9 +4,9 @@ The rule components mark candidates block by block (agreement mentions, parties,
 dates, durations, themes, people, actors). The assembler reads the article as a whole, one
 module per decision:
 
-1. ``parties`` (with ``countries`` and ``introducers``): party candidates with kind, country and
+1. ``parties`` (with ``place_names``, ``countries`` and ``introducers``): party candidates with kind, country and
    how the text introduces them (a party, a place where, a locator);
-2. ``relations`` (with ``candidates``, ``lists`` and ``members``): who signed each agreement
+2. ``relations`` (with ``pair_shapes``, ``candidates``, ``lists`` and ``members``): who signed each agreement
    mention, read from the structure of its clause ("entre A et B", "A … avec B", twin-town
    lists…) among the parties its sentence may have sign;
 3. ``drafts`` (with ``clauses``): relations with the same parties are one agreement unless their

@@ -10,8 +10,8 @@ import datetime as dt
 
 from pipeline.extract.assembly.clauses import in_earlier_phrase
 from pipeline.extract.assembly.drafts import Draft, date_value, signing_date_candidate
-from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.introducers import in_venue
+from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention
 from pipeline.extract.blocks import BULLETS, BlockKind

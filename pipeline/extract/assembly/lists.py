@@ -28,7 +28,8 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.members import Relation, distinct, valid
-from pipeline.extract.assembly.parties import PAIR_DASHES, PartyMention
+from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.place_names import PAIR_DASHES
 from pipeline.extract.assembly.view import ArticleView, Mention
 from pipeline.extract.blocks import BlockKind
 from pipeline.normalize import names_match

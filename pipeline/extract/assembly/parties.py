@@ -30,6 +30,15 @@ from pipeline.extract.assembly.countries import (
 )
 from pipeline.extract.assembly.introducers import apposition_unit, described_as_town, introducer
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
+from pipeline.extract.assembly.place_names import (
+    PAIR_DASHES,
+    TITLE_WORDS,
+    common_noun_read_as_place,
+    not_a_territory,
+    unknown_place,
+    without_its_article,
+    written_as_name,
+)
 from pipeline.extract.assembly.view import (
     ANCHOR_STATUSES,
     ArticleView,
@@ -38,7 +47,6 @@ from pipeline.extract.assembly.view import (
     overlaps,
 )
 from pipeline.extract.blocks import BlockKind
-from pipeline.extract.components.parties import VENUE_HEADS
 from pipeline.normalize import name_words
 
 PARTY_PROVINCE_FALLBACK = "region"
@@ -47,13 +55,8 @@ ORGANISATION_KINDS = {"association": "association", "school": "other", "public_b
 # Words before a country that make it a locator or a complement, not a signing state.
 _LOCATING_WORDS = frozenset({"à", "au", "aux", "en", "dans", "de", "d'", "du", "des", "vers", "pour", "par", "sur", "depuis", "hors"})
 _ARTICLES = frozenset({"le", "la", "l'", "les"})
-_STREET_WORDS = frozenset({"rue", "avenue", "boulevard", "place", "quai", "allée", "chemin", "route", "parc", "stade", "quartier", "gare", "aéroport", "lycée", "collège", "école", "musée", "théâtre", "cinéma"})
-_COMPASS_WORDS = frozenset({"est", "ouest", "nord", "sud", "centre", "centre-est", "centre-ouest", "centre-nord", "centre-sud", "nord-est", "nord-ouest", "sud-est", "sud-ouest"})
-_CONTINENTS = frozenset({"europe", "afrique", "asie", "amérique", "amériques", "océanie", "maghreb", "sahel", "méditerranée", "caraïbes", "antarctique"})
 # Lower-case words inside a place name ("Paredes de Coura", "Villa del Rosario").
 NAME_PARTICLES = frozenset({"de", "del", "della", "di", "do", "da", "dos", "das", "la", "las", "los", "el", "an", "am", "der", "en", "sur", "sous", "lès"})
-_TITLE_WORDS = frozenset({"président", "présidente", "maire", "gouverneur", "ministre", "préfet", "wali", "ambassadeur", "consul", "député", "sénateur", "directeur", "directrice"})
-_MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"})
 
 
 @dataclass
@@ -105,9 +108,9 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
             continue
         if any(m.label in ("region", "department") for m in group) and _after_some_unit(first.span):
             continue  # "Schlitz, une petite ville de Hesse"
-        if _common_noun_read_as_place(first) or (first.span._.place_ambiguous and not _written_as_name(first)) or _not_a_territory(first):
+        if common_noun_read_as_place(first) or (first.span._.place_ambiguous and not written_as_name(first)) or not_a_territory(first):
             continue
-        if _without_its_article(first):
+        if without_its_article(first):
             continue
         keep(_gazetteer_party(view, group, locators))
     every_place = [(m.start, m.end) for m in places]
@@ -117,7 +120,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         located = _located_name(entity, locators) or described_as_town(entity)
         # a located name holds its shorter gazetteer namesake ("Paredes de Coura (Portugal)")
         crossed = [p for p in every_place if not (located and entity.start <= p[0] and p[1] <= entity.end and p[1] - p[0] < entity.end - entity.start)]
-        if overlaps(entity, taken) or overlaps(entity, crossed) or overlaps(entity, vetted_people) or not (_unknown_place(entity) or located):
+        if overlaps(entity, taken) or overlaps(entity, crossed) or overlaps(entity, vetted_people) or not (unknown_place(entity) or located):
             continue
         country = stated_country(view, entity, locators) or _apposition_country(entity, parties)
         if entity.label == "PER":
@@ -187,7 +190,7 @@ def _located_name(entity: Mention, locators: list[Mention]) -> bool:
     """A capitalised name that is also a French word or a surname, with its country right after it
     ("avec Moret, en Espagne"): a place, as the locator says."""
     words = [t for t in entity.span if t.is_alpha and not (t.i > entity.span.start and t.lower_ in NAME_PARTICLES)]
-    return bool(words) and all(t.text[:1].isupper() and not t.is_upper for t in words) and not any(t.lower_ in _TITLE_WORDS for t in words) and _locator_follows(entity, locators)
+    return bool(words) and all(t.text[:1].isupper() and not t.is_upper for t in words) and not any(t.lower_ in TITLE_WORDS for t in words) and _locator_follows(entity, locators)
 
 
 def _extended_by_particle(place: Mention) -> bool:
@@ -326,51 +329,6 @@ def _organisation_party(view: ArticleView, organisation: Mention, places: list[M
     return PartyMention(organisation, name, kind, country, introducer(organisation), explicit=stated is not None, organisation=True)
 
 
-def _not_a_territory(place: Mention) -> bool:
-    """"l'espace Bel-Air", "rue de Paris", "Europe de l'Est", "le 25 Mars": a venue, a street, a
-    point of the compass or a month, not the place of that name."""
-    span = place.span
-    doc = span.doc
-    i = span.start - 1
-    while i >= 0 and doc[i].pos_ == "DET":
-        i -= 1
-    if i >= 0 and (doc[i].lower_ in VENUE_HEADS or doc[i].lower_ in _STREET_WORDS):
-        return True
-    words = span.text.lower()
-    if words in _COMPASS_WORDS or words in _CONTINENTS:
-        return True
-    neighbours = [doc[j] for j in (span.start - 1, span.end) if 0 <= j < len(doc)]
-    return words in _MONTHS and any(t.like_num for t in neighbours)
-
-
-def _unknown_place(entity: Mention) -> bool:
-    """A capitalised name the model reads as a place: a proper noun, or a capitalised noun inside
-    a sentence; not a French word written with a capital ("Année", "Union", "Europe"), an acronym
-    ("APC") or a title ("Présidente de Région")."""
-    span = entity.span
-    root = span.root
-    if not entity.text[:1].isupper() or (len(entity.text) <= 4 and entity.text.isupper()):
-        return False
-    words = [t for t in span if t.is_alpha]
-    if not words or all(span.doc.vocab[t.lower_].has_vector for t in words) or any(t.lower_ in _TITLE_WORDS for t in words):
-        return False
-    if _inhabitants(span):
-        return False
-    return root.pos_ == "PROPN" or (root.pos_ == "NOUN" and not span[0].is_sent_start)
-
-
-# Plural endings of the names of inhabitants ("les Fleurentins", "les Rennais", "des Tourangelles").
-_INHABITANT_ENDINGS = ("ins", "ines", "ois", "oises", "ais", "aises", "iens", "iennes", "ens", "ennes", "ains", "aines", "ots", "ottes", "elles", "ards")
-
-
-def _inhabitants(span) -> bool:
-    """One capitalised word in the plural after "les"/"des"/"aux": a town's inhabitants, not a town."""
-    if len(span) != 1 or span.start == 0:
-        return False
-    before = span.doc[span.start - 1].lower_
-    return before in ("les", "des", "aux", "nos", "ces") and span[0].lower_.endswith(_INHABITANT_ENDINGS)
-
-
 def _named_as_state(country: Mention) -> bool:
     """"le Maroc", "la France et le Cambodge", "avec la Tunisie": a state named with its article,
     not a locator ("au Maroc", "en France", "de la France") or a first name ("Maurice Dupont")."""
@@ -442,101 +400,6 @@ def _place_groups(places: list[Mention]) -> list[list[Mention]]:
     for place in places:
         groups.setdefault((place.start, place.end), []).append(place)
     return list(groups.values())
-
-
-def _common_noun_read_as_place(place: Mention) -> bool:
-    """"Maire" found as the commune of Mairé, "Parce" (que) as Parce, "Collines" opening a sentence.
-
-    A one-word place that the tagger reads as anything but a proper noun is kept only when it
-    is a noun written exactly as the place and not opening its sentence.
-    """
-    span = place.span
-    if len(span) != 1:
-        if span.text == span._.place_name and span[0].text[:1].isupper():
-            return False  # written exactly as the gazetteer names it: "Neustadt an der Weinstraße"
-        # "Les deux villes" is a commune of the Ardennes, and an ordinary phrase: names capitalise their words
-        return any(t.is_alpha and t.lower_ not in PLACE_PARTICLES and not t.text[0].isupper() for t in span)
-    token = span.root
-    if token.pos_ == "PROPN" or not token.doc.vocab[token.lower_].has_vector:
-        return False  # a proper noun, or a word French does not have ("Chalette-sur-Loing", "Huy")
-    if _subject_place(token, span):
-        return False  # "Grenoble entretient des liens …": tagged an adjective, a place to the model
-    if _dash_paired(token):
-        return False  # "le jumelage Grenoble - Chisinau": one of two names a dash pairs
-    following = token.doc[span.end] if span.end < len(token.doc) else None
-    if following is not None and following.text == "(" and token.text[:1].isupper():
-        return False  # "Avion (Pas-de-Calais)": a name with its locator
-    if token.pos_ != "NOUN":
-        return True
-    return token.is_sent_start or span.text != (span._.place_name or span.text)
-
-
-# The dashes that set two names against each other ("Grenoble - Chisinau", "Toul/Hamm").
-PAIR_DASHES = frozenset({"-", "–", "—", "/"})
-
-
-def _dash_paired(token) -> bool:
-    """A capitalised word set against another by a spaced dash ("Grenoble - Chisinau")."""
-    doc = token.doc
-    if not token.text[:1].isupper() or token.is_sent_start:
-        return False
-    after = token.i + 2 < len(doc) and doc[token.i + 1].text in PAIR_DASHES and token.whitespace_ and doc[token.i + 2].text[:1].isupper()
-    before = token.i >= 2 and doc[token.i - 1].text in PAIR_DASHES and doc[token.i - 1].whitespace_ and doc[token.i - 2].text[:1].isupper()
-    return after or before
-
-
-def _subject_place(token, span) -> bool:
-    """A name that opens its sentence or clause ("…, tandis que Bizerte est jumelée") before a verb,
-    is no French word and is a place entity."""
-    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
-    opens = token.is_sent_start or (token.i > 0 and token.text[:1].isupper() and token.nbor(-1).lower_ in ("que", "qu'", ",", "et", "mais", "puis"))
-    return (
-        opens and token.ent_type_ == "LOC" and not span._.place_ambiguous
-        and following is not None and following.pos_ in ("VERB", "AUX")
-    )
-
-
-PLACE_PARTICLES = frozenset({"de", "du", "des", "d'", "la", "le", "les", "l'", "sur", "sous", "en", "lès", "lez", "aux", "et", "-"})
-
-
-# The article of a commune's name ("Le Mans", "L'Union") and what may stand before the bare name
-# when the match did not take the article itself: the preposition it merged into ("au Mans"), or
-# "la" written in lower case ("à la Rochelle"); a lower-case "l'" is the common noun's ("l'Union des
-# villes et communes").
-ARTICLE_CONTEXTS = {"le ": ("au", "du"), "les ": ("aux", "des"), "la ": ("la",), "l'": ()}
-
-
-def _without_its_article(place: Mention) -> bool:
-    """"l'Union européenne" is not the commune L'Union, nor is "Union" alone: the bare name of a
-    commune whose name holds an article needs, right before it, the preposition that article
-    merged into ("au Mans", "du Touquet")."""
-    name = (place.span._.place_name or "").lower()
-    article = next((a for a in ARTICLE_CONTEXTS if name.startswith(a)), None)
-    if article is None or place.span.text.lower().replace("’", "'").startswith(article):
-        return False  # the match holds the article ("Le Mans", "L'Union")
-    doc, start, end = place.span.doc, place.span.start, place.span.end
-    before = doc[start - 1].lower_ if start > 0 else ""
-    if end < len(doc) and doc[end].is_lower and doc[end].pos_ == "ADJ":
-        return True  # "l'Union européenne", "l'Union africaine"
-    return before not in ARTICLE_CONTEXTS[article]
-
-
-def _written_as_name(place: Mention) -> bool:
-    """Capitalised and read as a name: "Vitré" the town, not "vitré" the glass. Opening a sentence,
-    the word must also be paired with another name ("Vannes et Cuxhaven", "Tulle, Banfora…")."""
-    span = place.span
-    first = span[0]
-    if not first.text[:1].isupper():
-        return False
-    if not first.is_sent_start:
-        return any(t.pos_ == "PROPN" for t in span)
-    doc = span.doc
-    if all(t.pos_ == "PROPN" and t.ent_type_ == "LOC" for t in span):
-        return True  # "Paris n'est jumelée qu'avec Rome": the model reads it as a place name
-    following = doc[span.end : span.end + 2]
-    if following and following[0].text == "(":
-        return True  # "Avion (Pas-de-Calais) – Thorez": a name with its locator
-    return len(following) == 2 and following[0].lower_ in ("et", ",") and following[1].text[:1].isupper()
 
 
 def _french_generic(mention: Mention, named: list[Mention]) -> bool:

@@ -21,7 +21,8 @@ brackets):
   [``the_two``]; "leurs jumelages respectifs" pairs in order [``respective``]; a signature whose
   sentence names nobody takes the title's pair [``title_pair``].
 
-Lists are read by :mod:`pipeline.extract.assembly.lists`, the rules every relation obeys are in
+The shapes of a clause's pair are read by :mod:`pipeline.extract.assembly.pair_shapes`, lists
+by :mod:`pipeline.extract.assembly.lists`, the rules every relation obeys are in
 :mod:`pipeline.extract.assembly.members`. A plural noun that only counts ("une trentaine de
 conventions") names no parties and gives nothing.
 """
@@ -46,17 +47,25 @@ from pipeline.extract.assembly.lists import (
     twin_of,
 )
 from pipeline.extract.assembly.members import Relation, distinct, valid
-from pipeline.extract.assembly.parties import PAIR_DASHES, PartyMention
+from pipeline.extract.assembly.pair_shapes import (
+    attaches_to,
+    coordinated_before,
+    coordinated_subject,
+    dash_pair,
+    group_after,
+    is_agent,
+    is_subject,
+    paired_by_a,
+    speaks_of_both,
+    two_countries,
+)
+from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
 from pipeline.extract.blocks import BlockKind
 from pipeline.extract.components.agreements import is_hypothetical
 from pipeline.normalize import name_words, names_match
 
-# Words a list of parties may hold between its names: "la ville de A, la commune rurale de B et C".
-_GROUP_STOPS = frozenset({".", ";", ":", "!", "?", "»", "qui", "que", "dont", "pour", "afin", "dans", "visant", "portant", "sur", "lors", "durant", "pendant", "depuis"})
 _HOME_KINDS = frozenset({"municipality", "intermunicipal", "department", "region", "national"})
-# "les deux villes", "les deux parties": the pair the article is about.
-_BOTH_NOUNS = frozenset({"villes", "communes", "collectivités", "régions", "parties", "municipalités", "départements", "pays", "provinces", "territoires", "cités", "entités", "partenaires", "institutions", "capitales", "maires", "élus", "édiles", "hommes", "femmes", "présidents", "responsables", "ministres", "gouverneurs", "délégations"})
 
 
 @dataclass
@@ -134,7 +143,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
     )
     if context.main_pair is None:
         # "Les élus de Tulle en visite à Djenné": the title's two towns, the one visited included
-        visited = _two_countries([p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.state and not p.organisation])
+        visited = two_countries([p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.state and not p.organisation])
         if visited is not None:
             context.title_pair = visited
     found: list[Relation] = []
@@ -283,13 +292,13 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         after = distinct([c for c in candidates if c.mention.span.start >= anchor.span.end])
         return [_Reading([a, b], "respective") for a, b in zip(before, after)] if len(before) == len(after) >= 2 else []
     if anchor.label == "twinning":
-        paired = _dash_pair(anchor, parties)
+        paired = dash_pair(anchor, parties)
         if paired is not None:
             return [_Reading(paired, "dash_pair")]
     # "entre" near the agreement ("une convention entre A et B", "entre A et B, un accord a été signé"),
     # not "… signaient un jumelage, quelques mois avant le traité organisant une coopération entre X et Y"
-    entre = [t.i for t in sentence if t.lower_ == "entre" and (t.i < anchor.span.start or _attaches_to(t, anchor))]
-    between = [(g, i) for g, i in ((_group_after(doc, i, sentence, candidates), i) for i in entre) if len(g) >= 2]
+    entre = [t.i for t in sentence if t.lower_ == "entre" and (t.i < anchor.span.start or attaches_to(t, anchor))]
+    between = [(g, i) for g, i in ((group_after(doc, i, sentence, candidates), i) for i in entre) if len(g) >= 2]
     if anchor.label == "twinning":
         between = [(g, i) for g, i in between if sum(not p.state for p in g) >= 2]
     if between:
@@ -298,25 +307,25 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             return [_Reading(g, "between", (start, end)) for (g, start), end in zip(between, bounds[1:])]
         return [_Reading(between[0][0], "between")]
     if by_pairs:
-        paired = _paired_by_a(doc, sentence, parties, anchor.block)
+        paired = paired_by_a(doc, sentence, parties, anchor.block)
         if len(paired) >= 2:
             starts = [pair[0].mention.span.start for pair in paired] + [sentence.end]
             return [_Reading(pair, "pairs", (start, end)) for pair, start, end in zip(paired, starts, starts[1:])]
     with_token = min((t for t in sentence if t.lower_ == "avec"), key=lambda t: (t.i < anchor.span.start, abs(t.i - anchor.span.start)), default=None)
     if with_token is not None:
-        partners = [p for p in _group_after(doc, with_token.i, sentence, candidates) if not _agent(p)]
+        partners = [p for p in group_after(doc, with_token.i, sentence, candidates) if not is_agent(p)]
         # "un accord avec A et un autre avec B", "deux conventions : l'une avec A, l'autre avec B"
         others = [t for t in sentence if t.i > with_token.i and t.lower_ == "avec" and doc[t.i - 1].lower_ in ("et", "autre", ",")]
         by_pairs = by_pairs or any(doc[t.i - 1].lower_ == "autre" for t in others)
         if partners and by_pairs:
             # "jumelée avec A en Allemagne depuis 1967, et avec B en Tchéquie depuis 1992"
             for token in others:
-                partners += [p for p in _group_after(doc, token.i, sentence, candidates) if p not in partners]
+                partners += [p for p in group_after(doc, token.i, sentence, candidates) if p not in partners]
         if partners:
             subject = [c for c in candidates if c.mention.span.start < with_token.i and c not in partners and not (c.state and anchor.label == "twinning")]
             if not subject:
                 # "Trois conventions ont été signées, avec A, B et C, par la ville de Tulle": the agent
-                subject = [c for c in candidates if c not in partners and _agent(c)][:1]
+                subject = [c for c in candidates if c not in partners and is_agent(c)][:1]
             if not subject and status != "counted":
                 partner = context.partner_for(partners, sentence)
                 subject = [partner] if partner is not None else []
@@ -335,19 +344,19 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     named = territories if len(territories) >= 2 else territories + [c for c in candidates if c.state]
     if len(territories) >= 2:
         # "la Ville de Tulle, la commune de Banfora et l'association X ont signé": coordinated signers
-        named = [c for c in candidates if not c.state and (not c.organisation or _coordinated_before(c, anchor))]
+        named = [c for c in candidates if not c.state and (not c.organisation or coordinated_before(c, anchor))]
     if len(territories) < 2:
         # "X, président de l'UMAF, et Y, son homologue de l'ACAD, ont paraphé une charte": the
         # signers' bodies, of two countries, named before the agreement
         bodies = distinct([c for c in candidates if c.organisation and c.mention.span.end <= anchor.span.start])
         # "L'Agence française de développement et la Région Souss-Massa ont signé": the coordinated
         # subjects of the signing, an organisation among them
-        subjects = distinct([c for c in candidates if not c.state and c.mention.span.end <= anchor.span.start and _coordinated_subject(c)])
+        subjects = distinct([c for c in candidates if not c.state and c.mention.span.end <= anchor.span.start and coordinated_subject(c)])
         if len({c.country for c in bodies}) >= 2:
             named = bodies
         elif len(subjects) >= 2 and len({c.country for c in subjects}) >= 2:
             named = subjects
-    if status == "signed" and len(named) >= 3 and all(_coordinated_subject(c) and c.mention.span.end <= anchor.span.start for c in named):
+    if status == "signed" and len(named) >= 3 and all(coordinated_subject(c) and c.mention.span.end <= anchor.span.start for c in named):
         # "Les villes de Dakar, de Kinshasa et de Brazzaville ont signé un accord de jumelage": one
         # agreement the three signed together
         return [_Reading(named, "sentence")]
@@ -355,32 +364,32 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if hub is None and anchor.label == "twinning":
         # "Tulle compte trois villes jumelles : A, B et C": the one subject among them, or the one
         # name before the twinning word when the others all follow it
-        subjects = [c for c in named if _subject(c)] or [c for c in named if c.mention.span.end <= anchor.span.start]
+        subjects = [c for c in named if is_subject(c)] or [c for c in named if c.mention.span.end <= anchor.span.start]
         hub = subjects[0] if len(subjects) == 1 else None
     if by_pairs and len(named) >= 3 and hub is not None:
         return _twins(hub, [c for c in named if c is not hub], sentence)
-    if anchor.label == "twinning" and len(named) >= 3 and home is not None and not any(names_match(c.name, home.name) or _subject(c) for c in named):
+    if anchor.label == "twinning" and len(named) >= 3 and home is not None and not any(names_match(c.name, home.name) or is_subject(c) for c in named):
         # "La capitale est jumelée avec sept villes : A, B … et G": a twinning is between two towns,
         # the page's own town (the clause's subject names none) and each one its list names
         return _twins(home, named, sentence)
     if len(named) >= 2:
         return [_Reading(named, "sentence")]
-    if _speaks_of_both(sentence, definite=True):
+    if speaks_of_both(sentence, definite=True):
         # "une délégation de Djenné, reçue à Tulle dans le cadre du jumelage entre les deux villes":
         # the two the sentence names, the one it places included
-        both = _two_countries(in_sentence(anchor, sentence, parties))
+        both = two_countries(in_sentence(anchor, sentence, parties))
         if both is not None:
             return [_Reading(both, "both_named")]
     if len(named) == 1 and status != "counted":
         partner = context.partner_for(named, sentence)
         return [_Reading([partner, named[0]], "with_home")] if partner is not None else []
-    if not named and _introduced(anchor) and (_speaks_of_both(sentence, definite=True) or _plural_pronoun_subject(sentence)):
+    if not named and _introduced(anchor) and (speaks_of_both(sentence, definite=True) or _plural_pronoun_subject(sentence)):
         # "Le maire de Tulle a reçu son homologue de Djenné. … les maires des deux villes ont signé":
         # the two the sentence before names
         before = _previous_sentence_pair(anchor, sentence, parties)
         if before is not None:
             return [_Reading(before, "previous_two")]
-    if not named and context.main_pair is not None and _speaks_of_both(sentence):
+    if not named and context.main_pair is not None and speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
     return []
 
@@ -403,14 +412,7 @@ def _previous_sentence_pair(anchor: Mention, sentence: Span, parties: list[Party
     if sentence.start == 0:
         return None
     previous = sentence.doc[sentence.start - 1].sent
-    return _two_countries([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like])
-
-
-def _two_countries(parties: list[PartyMention]) -> list[PartyMention] | None:
-    """The parties, when they are two distinct ones of two countries: the pair "les deux villes"
-    can stand for."""
-    both = distinct(parties)
-    return both if len(both) == 2 and both[0].country != both[1].country else None
+    return two_countries([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like])
 
 
 def _twins(hub: PartyMention, twins: list[PartyMention], sentence: Span) -> list[_Reading]:
@@ -422,128 +424,4 @@ def _twins(hub: PartyMention, twins: list[PartyMention], sentence: Span) -> list
     if not any(starts[0] <= date.start < sentence.end for date in sentence.doc.spans.get("dates", [])):
         return [_Reading([hub, twin], "twins") for twin in twins]
     return [_Reading([hub, twin], "twins", (start, end)) for twin, start, end in zip(twins, starts, starts[1:])]
-
-
-def _subject(party: PartyMention) -> bool:
-    return party.mention.span.root.dep_.startswith("nsubj")
-
-
-def _attaches_to(entre, anchor: Mention) -> bool:
-    """"entre" after an agreement speaks of its parties unless a noun of its own takes it first:
-    "un jumelage …, avant le traité organisant une coopération entre la France et l'Allemagne"."""
-    i = entre.i - 1
-    doc = entre.doc
-    while i >= anchor.span.end and (doc[i].pos_ in ("ADJ", "ADV", "DET") or doc[i].text == "," or _names_the_agreement(doc, i, anchor)):
-        i -= 1
-    if i < anchor.span.end:
-        return True
-    token = doc[i]
-    return token.pos_ in ("VERB", "AUX") or token.lower_ in ("signature", "signé", "signée", "signés", "signées", "conclu", "conclue", "paraphé", "paraphée", "intervenu", "intervenue") or token.pos_ not in ("NOUN", "PROPN")
-
-
-# "convention-cadre de coopération décentralisée entre …": nouns that complete an agreement's name
-_AGREEMENT_COMPLEMENTS = frozenset({"coopération", "partenariat", "jumelage", "amitié", "collaboration", "de", "d'", "cadre", "-"})
-
-
-def _names_the_agreement(doc, i: int, anchor: Mention) -> bool:
-    """Every word from the agreement to ``doc[i]`` completes its name ("de coopération décentralisée")."""
-    return all(t.lower_ in _AGREEMENT_COMPLEMENTS or t.pos_ in ("ADJ", "DET") for t in doc[anchor.span.end : i + 1])
-
-
-def _agent(party: PartyMention) -> bool:
-    """The agent of a passive signature: "signées … par la ville de Tulle"."""
-    doc = party.mention.span.doc
-    i = party.mention.span.start - 1
-    while i >= 0 and party.mention.span.start - i <= 4 and doc[i].pos_ in ("DET", "NOUN", "ADP") and doc[i].lower_ != "par":
-        i -= 1
-    return i >= 0 and doc[i].lower_ == "par"
-
-
-def _coordinated_subject(party: PartyMention) -> bool:
-    """The subject of the sentence's verb, a name coordinated with it, or the name that completes it
-    ("Les villes de Dakar, de Kinshasa et de Brazzaville ont signé", "le maire de Tulle")."""
-    root = party.mention.span.root
-    while root.head is not root and (root.dep_ in ("conj", "appos", "flat:name") or (root.dep_ == "nmod" and root.head.pos_ in ("NOUN", "PROPN"))):
-        root = root.head
-    return root.dep_.startswith("nsubj")
-
-
-def _coordinated_before(party: PartyMention, anchor: Mention) -> bool:
-    """An organisation listed with the signers before the agreement: "…, et l'association X ont signé"."""
-    span = party.mention.span
-    if span.end > anchor.span.start:
-        return False
-    doc = span.doc
-    i = span.start - 1
-    while i >= 0 and doc[i].pos_ == "DET":
-        i -= 1
-    return i >= 0 and doc[i].lower_ in ("et", ",")
-
-
-def _dash_pair(anchor: Mention, parties: list[PartyMention]) -> list[PartyMention] | None:
-    """"le jumelage Grenoble - Chisinau", "jumelage Toul/Hamm-Mitte": two places of two countries
-    joined by a dash right after the twinning word."""
-    doc = anchor.span.doc
-    by_start = {p.mention.span.start: p for p in parties if p.mention.block == anchor.block and p.country}
-    first = next((by_start[i] for i in range(anchor.span.end, min(anchor.span.end + 3, len(doc))) if i in by_start), None)
-    if first is None:
-        return None
-    dash = first.mention.span.end
-    if dash >= len(doc) or doc[dash].text not in PAIR_DASHES:
-        return None
-    second = by_start.get(dash + 1)
-    if second is None or second.country == first.country:
-        return None
-    return [first, second]
-
-
-def _speaks_of_both(sentence: Span, definite: bool = False) -> bool:
-    """"les deux villes", "entre les deux régions", "les deux parties ont signé"; ``definite``: only
-    with a determiner ("un rapprochement entre deux communes" speaks of any two)."""
-    return any(
-        t.lower_ == "deux" and t.i + 1 < sentence.end and t.nbor(1).lower_ in _BOTH_NOUNS and (not definite or (t.i > 0 and t.nbor(-1).lower_ in _BOTH_DETERMINERS))
-        for t in sentence
-    )
-
-
-_BOTH_DETERMINERS = frozenset({"les", "des", "aux", "ces", "leurs", "nos"})
-
-
-def _paired_by_a(doc, sentence: Span, parties: list[PartyMention], block: int) -> list[list[PartyMention]]:
-    """"Kaolack est jumelée à Mérignac, Saint-Louis à Lille, Bakel à Apt": parallel pairs around "à"."""
-    inside = [p for p in parties if p.mention.block == block and sentence.start <= p.mention.span.start < sentence.end and p.country]
-    by_end = {p.mention.span.end: p for p in inside}
-    by_start = {p.mention.span.start: p for p in inside}
-    pairs = []
-    for token in sentence:
-        if token.lower_ != "à":
-            continue
-        left = next((by_end[j] for j in range(token.i, max(sentence.start, token.i - 4) - 1, -1) if j in by_end), None)
-        right = next((by_start[j] for j in range(token.i + 1, min(sentence.end, token.i + 6)) if j in by_start), None)
-        if left is not None and right is not None and not names_match(left.name, right.name):
-            pairs.append([left, right])
-    return pairs
-
-
-def _group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]) -> list[PartyMention]:
-    """The parties listed right after ``doc[start]`` ("entre", "avec"), up to the end of the list."""
-    by_start = {c.mention.span.start: c for c in candidates}
-    group: list[PartyMention] = []
-    i = start + 1
-    while i < sentence.end:
-        if i in by_start:
-            party = by_start[i]
-            if party.introducer not in ("dans", "("):  # "avec Schlitz, en Hesse": Hesse locates Schlitz
-                group.append(party)
-            i = max(party.mention.span.end, i + 1)
-            continue
-        token = doc[i]
-        listed = group and doc[i - 1].text == "," and i + 1 < sentence.end and doc[i + 1].text in (",", "et")
-        if token.lower_ in _GROUP_STOPS or token.lower_ in ("entre", "avec") or (token.pos_ in ("VERB", "AUX") and not listed):
-            break  # a word between two commas of the list ("…, Elche, chongqing, Kiev") is an item the gazetteers miss
-        if token.text == "," and not group:
-            break  # "avec d'autres villes du monde, la ville de Nice est…": no list began
-        i += 1
-    return group
-
 
