@@ -101,6 +101,12 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     blocked = people + some_units + [(m.start, m.end) for m in organisations if m.label != "school"]
     located_names = [(e.start, e.end) for e in view.entities(("LOC", "PER")) if _located_name(e, locators)]
     for group in _hyphen_compounds(view, _place_groups(places)):
+        if without_its_article(group[0]):
+            # "Liège" without its article is not the commune Le Liège, and may still be the Belgian
+            # city; "Luc Atrokpo" is no commune Le Luc, nor any other place
+            group = [m for m in group[1:] if not without_its_article(m)]
+            if not group or _first_name(group[0]):
+                continue
         first = group[0]
         if first.label in ("country", "demonym") or overlaps(first, taken) or inside(first, blocked):
             continue
@@ -109,8 +115,6 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         if any(m.label in ("region", "department") for m in group) and _after_some_unit(first.span):
             continue  # "Schlitz, une petite ville de Hesse"
         if common_noun_read_as_place(first) or (first.span._.place_ambiguous and not written_as_name(first)) or not_a_territory(first):
-            continue
-        if without_its_article(first):
             continue
         keep(_gazetteer_party(view, group, locators))
     every_place = [(m.start, m.end) for m in places]
@@ -175,6 +179,12 @@ def _with_acronyms(view: ArticleView, parties: list[PartyMention]) -> list[Party
             if not overlaps(mention, taken):
                 kept.append(replace(party, mention=mention, introducer=introducer(mention)))
     return kept
+
+
+def _first_name(place: Mention) -> bool:
+    """One word followed by a capitalised proper noun: a first name before a surname ("Luc Atrokpo")."""
+    doc, end = place.span.doc, place.span.end
+    return len(place.span) == 1 and end < len(doc) and doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN"
 
 
 def _entity_name(entity: Mention) -> str:

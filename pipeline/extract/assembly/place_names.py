@@ -132,12 +132,14 @@ def without_its_article(place: Mention) -> bool:
     merged into ("au Mans", "du Touquet")."""
     name = (place.span._.place_name or "").lower()
     article = next((a for a in ARTICLE_CONTEXTS if name.startswith(a)), None)
-    if article is None or place.span.text.lower().replace("’", "'").startswith(article):
-        return False  # the match holds the article ("Le Mans", "L'Union")
+    if article is None:
+        return False
     doc, start, end = place.span.doc, place.span.start, place.span.end
+    if article == "l'" and end < len(doc) and doc[end].is_lower and doc[end].pos_ == "ADJ":
+        return True  # "l'Union européenne", "L'Union africaine", the match holding the article or not
+    if place.span.text.lower().replace("’", "'").startswith(article):
+        return False  # the match holds the article ("Le Mans", "L'Union")
     before = doc[start - 1].lower_ if start > 0 else ""
-    if end < len(doc) and doc[end].is_lower and doc[end].pos_ == "ADJ":
-        return True  # "l'Union européenne", "l'Union africaine"
     return before not in ARTICLE_CONTEXTS[article]
 
 
