@@ -4,7 +4,9 @@ Candidates come, in order of trust, from:
 
 1. the lexicon ``models/lexicons/actors.jsonl`` of well-known programmes, funders and networks
    of decentralised cooperation (AFD, FICOL, Interreg, the regional multi-actor networks…),
-   which gives the canonical name and the kind;
+   which gives the canonical name and the kind; then a name the text defines with its acronym
+   ("l'Initiative pour la Sauvegarde de l'Entente entre la Mauritanie et le Sénégal (ISEMS)"):
+   the words whose initials spell the acronym are one name, whatever stands inside it;
 2. head words from ``models/patterns/actors.jsonl`` ("l'association X", "le réseau X",
    "le programme X", "l'Université de X", "la société … X"): the head gives the kind; the
    name is either the capitalised run after the head or the head's whole phrase;
@@ -111,6 +113,9 @@ class ActorFinder:
                 found.append(candidate)
                 taken.update(range(candidate.start, candidate.end))
 
+        for candidate in _defined_by_acronyms(doc, heads):
+            if candidate.end - 2 not in taken:  # an acronym the lexicon knows keeps its canonical name
+                keep(candidate)
         for start, end, head in sorted(heads, key=lambda h: (h[0], -h[1])):
             keep(self._from_head(doc, start, end, head))
         for start, end, rule_id in cues:
@@ -254,6 +259,60 @@ class ActorFinder:
         sentence = sentence_around(actor)
         inside = [(min(abs(s - actor.start), abs(e - actor.end)), doc[s:e].text) for s, e, _rule in cues if sentence.start <= s < sentence.end and (e <= actor.start or s >= actor.end)]
         return min(inside)[1] if inside else None
+
+
+ACRONYM_RULE_ID = "acronym"
+# Words an acronym leaves out: "Association internationale des maires francophones (AIMF)".
+_ACRONYM_SKIPPED = frozenset({"de", "d'", "du", "des", "la", "l'", "le", "les", "et", "à", "au", "aux", "pour", "en", "sur", "entre"})
+
+
+def _defined_by_acronyms(doc: Doc, heads: list[tuple[int, int, Head]]) -> list[Candidate]:
+    """Names followed by the acronym of their initials, the bracketed acronym included: "Centre de
+    coopération internationale en recherche agronomique pour le développement (CIRAD)"."""
+    found = []
+    for i in range(1, len(doc) - 2):
+        if doc[i].text != "(" or doc[i + 2].text != ")":
+            continue
+        acronym = doc[i + 1].text
+        if not (2 <= len(acronym) <= 8 and acronym.isalpha() and acronym.isupper()):
+            continue
+        start = _acronym_start(doc, i, acronym.lower())
+        if start is not None:
+            kind = next((head.kind for s, _e, head in heads if start <= s < i), DEFAULT_KIND)
+            found.append(Candidate(start, i + 3, kind, ACRONYM_RULE_ID, f"{doc[start:i].text} ({acronym})"))
+    return found
+
+
+def _acronym_start(doc: Doc, end: int, letters: str) -> int | None:
+    """The furthest capitalised word before ``doc[end]`` from which the words spell ``letters``: every
+    capitalised word gives its initial, a lower-case one may ("française" in AFD) or not
+    ("coopération" in CIRAD), grammatical words never."""
+    words = []
+    i = end - 1
+    while i >= 0 and end - i <= MAX_ORG_TOKENS + 6 and doc[i].text not in ("(", ")", ",", ".", ";", ":", "«", "»"):
+        if doc[i].lower_ not in _ACRONYM_SKIPPED:
+            if not doc[i].is_alpha and "-" not in doc[i].text:
+                break
+            words.append(doc[i])
+        i -= 1
+    words.reverse()
+    best = None
+    for first in range(len(words)):
+        if is_capitalised(words[first]) and _spells(words[first:], letters):
+            best = words[first].i
+            break
+    return best
+
+
+def _spells(words: list, letters: str) -> bool:
+    """The words' initials give ``letters`` in order; capitalised words must all give one."""
+    position = 0
+    for word in words:
+        if position < len(letters) and word.lower_[:1] == letters[position]:
+            position += 1
+        elif is_capitalised(word):
+            return False
+    return position == len(letters)
 
 
 @Language.factory(
