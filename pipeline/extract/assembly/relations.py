@@ -366,6 +366,8 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         # name before the twinning word when the others all follow it
         subjects = [c for c in named if is_subject(c)] or [c for c in named if c.mention.span.end <= anchor.span.start]
         hub = subjects[0] if len(subjects) == 1 else None
+    if by_pairs and len(named) >= 3 and hub is None:
+        hub = _lone_side(named, anchor)
     if by_pairs and len(named) >= 3 and hub is not None:
         return _twins(hub, [c for c in named if c is not hub], sentence)
     if anchor.label == "twinning" and len(named) >= 3 and home is not None and not any(names_match(c.name, home.name) or is_subject(c) for c in named):
@@ -392,6 +394,18 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if not named and context.main_pair is not None and speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
     return []
+
+
+def _lone_side(named: list[PartyMention], anchor: Mention) -> PartyMention | None:
+    """"Mayotte a des accords de coopération avec quatre régions de Madagascar : Sava, Diana, Sofia
+    et Boeny": the one party before the agreement, of a country none of the others is in, while
+    those share one country, is each one's partner."""
+    before = [c for c in named if c.mention.span.end <= anchor.span.start]
+    if len(before) != 1:
+        return None
+    others = [c for c in named if c is not before[0]]
+    countries = {c.country for c in others}
+    return before[0] if len(countries) == 1 and before[0].country not in countries and None not in countries else None
 
 
 def _plural_pronoun_subject(sentence: Span) -> bool:
