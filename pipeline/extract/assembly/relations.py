@@ -19,7 +19,8 @@ brackets):
   commune a signé") [``with_home``]; "les deux villes" is the two the sentence names, the place it
   is set in included [``both_named``], else the pair of the heading, the title or the article
   [``the_two``]; "leurs jumelages respectifs" pairs in order [``respective``]; a signature whose
-  sentence names nobody takes the title's pair [``title_pair``].
+  sentence names nobody takes the title's pair [``title_pair``]; "notre ville jumelle (française)"
+  is the page's own party and the territory of another country it names most [``own_twin``].
 
 The shapes of a clause's pair are read by :mod:`pipeline.extract.assembly.pair_shapes`, lists
 by :mod:`pipeline.extract.assembly.lists`, the rules every relation obeys are in
@@ -115,6 +116,23 @@ class _Context:
             pair = pool is self.title_pair or pool is self.frequent_pair
             if other and (not pair or len(other) == 1):
                 return other[0]
+        return None
+
+    def own_twin(self, anchor: Mention) -> list[PartyMention] | None:
+        """"Les visiteurs s'informaient sur notre ville jumelle française": the page's own party and
+        the territory of another country (the one the demonym names, if any) the article names most."""
+        if self.home is None:
+            return None
+        doc = anchor.span.doc
+        country = next((s.kb_id_ for s in doc.spans.get("places", []) if s.label_ == "demonym" and s.start == anchor.span.end), None)
+        counts: dict[frozenset[str], list[PartyMention]] = {}
+        for party in self.territories:
+            if party.country == self.home.country or (country is not None and party.country != country):
+                continue
+            counts.setdefault(name_words(party.name), []).append(party)
+        ranked = sorted(counts.values(), key=len, reverse=True)
+        if ranked and (len(ranked) == 1 or len(ranked[0]) > len(ranked[1])):
+            return [self.home, ranked[0][0]]
         return None
 
 
@@ -393,6 +411,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             return [_Reading(before, "previous_two")]
     if not named and context.main_pair is not None and speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
+    if not named and anchor.label == "twinning" and status in ("signed", "in_force") and _points_at_own_party(sentence):
+        own = context.own_twin(anchor)
+        if own is not None:
+            return [_Reading(own, "own_twin")]
     return []
 
 
