@@ -376,10 +376,24 @@ def _apposition_country(mention: Mention, parties: list[PartyMention]) -> str | 
 
 
 def _located_by_apposition(parties: list[PartyMention]) -> None:
-    """A name with no country takes the country of the unit its apposition places it in."""
+    """A name with no country takes the country of the unit its apposition places it in, or of the
+    unit named right after it ("la ville de Sangüesa en Navarre (Espagne)")."""
     for party in parties:
         if party.country is None:
-            party.country = _apposition_country(party.mention, parties)
+            party.country = _apposition_country(party.mention, parties) or _unit_after_country(party, parties)
+
+
+_UNIT_LINKS = frozenset({"en", "dans", "le", "la", "l'", "les", "au", "aux", ","})
+
+
+def _unit_after_country(party: PartyMention, parties: list[PartyMention]) -> str | None:
+    doc, end = party.mention.span.doc, party.mention.span.end
+    for unit in parties:
+        start = unit.mention.span.start
+        if unit.introducer == "dans" and unit.kind in ("region", "department") and unit.country and unit.mention.block == party.mention.block and end < start <= end + 3:
+            if all(t.lower_ in _UNIT_LINKS for t in doc[end:start]):
+                return unit.country
+    return None
 
 
 def _hyphen_compounds(view: ArticleView, groups: list[list[Mention]]) -> list[list[Mention]]:

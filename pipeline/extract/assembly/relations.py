@@ -341,6 +341,8 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
                 partners += [p for p in group_after(doc, token.i, sentence, candidates) if p not in partners]
         if partners:
             subject = [c for c in candidates if c.mention.span.start < with_token.i and c not in partners and not (c.state and anchor.label == "twinning")]
+            # "la ville de Sangüesa en Navarre (Espagne), jumelée avec Saint-Palais": not the unit that locates it
+            subject = [c for c in subject if c.introducer not in ("dans", "(")] or subject
             if not subject:
                 # "Trois conventions ont été signées, avec A, B et C, par la ville de Tulle": the agent
                 subject = [c for c in candidates if c not in partners and is_agent(c)][:1]
