@@ -116,17 +116,19 @@ _BOTH_DETERMINERS = frozenset({"les", "des", "aux", "ces", "leurs", "nos"})
 
 
 def paired_by_a(doc, sentence: Span, parties: list[PartyMention], block: int) -> list[list[PartyMention]]:
-    """"Kaolack est jumelée à Mérignac, Saint-Louis à Lille, Bakel à Apt": parallel pairs around "à"."""
+    """"Kaolack est jumelée à Mérignac, Saint-Louis à Lille, Bakel à Apt": parallel pairs around "à",
+    or around "avec" when each pair is of two countries ("la Hesse est jumelée avec l'Aquitaine et la
+    Rhénanie-Palatinat avec la Bourgogne")."""
     inside = [p for p in parties if p.mention.block == block and sentence.start <= p.mention.span.start < sentence.end and p.country]
     by_end = {p.mention.span.end: p for p in inside}
     by_start = {p.mention.span.start: p for p in inside}
     pairs = []
     for token in sentence:
-        if token.lower_ != "à":
+        if token.lower_ not in ("à", "avec"):
             continue
         left = next((by_end[j] for j in range(token.i, max(sentence.start, token.i - 4) - 1, -1) if j in by_end), None)
         right = next((by_start[j] for j in range(token.i + 1, min(sentence.end, token.i + 6)) if j in by_start), None)
-        if left is not None and right is not None and not names_match(left.name, right.name):
+        if left is not None and right is not None and not names_match(left.name, right.name) and (token.lower_ == "à" or left.country != right.country):
             pairs.append([left, right])
     return pairs
 
