@@ -289,8 +289,12 @@ class AgreementMentions:
             if is_hypothetical(force):
                 return "planned", force.text
             return "in_force", force.text
-        owner = head.head
-        if head.dep_ == "obj" and owner.pos_ == "VERB" and owner.lemma_.lower() == "avoir" and owner.i != head.i:
+        # "a déjà des partenariats de jumelage avec …": the noun that carries the agreement is held
+        held = head
+        while held.dep_ == "nmod" and held.head.i < held.i and held.head.lower_ in self.lexicon.transparent_governors:
+            held = held.head
+        owner = held.head
+        if held.dep_ == "obj" and owner.pos_ == "VERB" and owner.lemma_.lower() == "avoir" and owner.i != held.i:
             # "des communes ayant des conventions de partenariat avec …": agreements they hold
             if negation is not None:
                 return "negated", negation.text
