@@ -34,6 +34,7 @@ from pipeline.extract.assembly.place_names import (
     PAIR_DASHES,
     TITLE_WORDS,
     common_noun_read_as_place,
+    is_compass_word,
     not_a_territory,
     unknown_place,
     without_its_article,
@@ -96,6 +97,8 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     for mention in view.mentions("parties"):
         if _some_unit_of(mention, places):
             some_units.append((mention.start, mention.end))
+        elif mention.label == "municipality" and is_compass_word(mention.span._.party_name or ""):
+            continue  # "les villes du Sud marocain": a part of a country, no town ("la Région Sud" is one)
         elif not _unit_of_a_country(mention, locators):
             keep(_generic_party(view, mention, places, locators, lexicon))
     blocked = people + some_units + [(m.start, m.end) for m in organisations if m.label != "school"]

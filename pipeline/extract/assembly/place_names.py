@@ -19,6 +19,11 @@ TITLE_WORDS = frozenset({"président", "présidente", "maire", "gouverneur", "mi
 _MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"})
 
 
+def is_compass_word(name: str) -> bool:
+    """"Sud", "Nord-Est": a point of the compass, which names a part of a country, not a town."""
+    return name.lower() in _COMPASS_WORDS
+
+
 def not_a_territory(place: Mention) -> bool:
     """"l'espace Bel-Air", "rue de Paris", "Europe de l'Est", "le 25 Mars": a venue, a street, a
     point of the compass or a month, not the place of that name."""
