@@ -124,6 +124,12 @@ def hypothetical_verb(verb: Token) -> bool:
     return is_hypothetical(verb) or any(is_hypothetical(child) for child in verb.children if child.dep_.startswith("aux"))
 
 
+def _before_doing(cue: Token) -> bool:
+    """"avant de signer", "avant de conclure": an infinitive the text places after what it tells."""
+    doc = cue.doc
+    return cue.pos_ == "VERB" and "Inf" in cue.morph.get("VerbForm") and cue.i >= 2 and doc[cue.i - 1].lower_ in ("de", "d'") and doc[cue.i - 2].lower_ == "avant"
+
+
 def _wished(verb: Token, head: Token) -> bool:
     """The agreement is what the verb wishes for: its object, or the object of the verb it governs
     ("souhaite nouer un jumelage"); not its subject ("l'accord prévoit des échanges") nor a word
@@ -271,6 +277,12 @@ class AgreementMentions:
             applying = next((p for p in planned_words if self._planned_applies(cue, p, head)), None)
             if applying is not None:
                 return "planned", applying.text
+            if cue.pos_ == "NOUN" and cue.dep_.startswith("nsubj") and hypothetical_verb(cue.head):
+                # "La signature de la convention aura lieu le 12 juin", "… se fera à Courmayeur"
+                return "planned", cue.head.text
+            if _before_doing(cue):
+                # "se sont rencontrés avant de signer la convention": the signature is still to come
+                return "planned", cue.text
             if self._generic_near(span) and self._indefinite(span):
                 return "generic", cue.text
             return "signed", cue.text
