@@ -386,14 +386,16 @@ def _located_by_apposition(parties: list[PartyMention]) -> None:
             party.country = _apposition_country(party.mention, parties) or _unit_after_country(party, parties)
 
 
-_UNIT_LINKS = frozenset({"en", "dans", "le", "la", "l'", "les", "au", "aux", ","})
+# What may stand between a town and the unit that locates it: "X en Navarre", "X (province de Y)",
+# "X, située dans la province de Y".
+_UNIT_LINKS = frozenset({"en", "dans", "le", "la", "l'", "les", "au", "aux", ",", "(", "située", "situé", "sise", "sis"})
 
 
 def _unit_after_country(party: PartyMention, parties: list[PartyMention]) -> str | None:
     doc, end = party.mention.span.doc, party.mention.span.end
     for unit in parties:
         start = unit.mention.span.start
-        if unit.introducer == "dans" and unit.kind in ("region", "department") and unit.country and unit.mention.block == party.mention.block and end < start <= end + 3:
+        if unit.introducer in ("dans", "(") and unit.kind in ("region", "department") and unit.country and unit.mention.block == party.mention.block and end < start <= end + 4:
             if all(t.lower_ in _UNIT_LINKS for t in doc[end:start]):
                 return unit.country
     return None
