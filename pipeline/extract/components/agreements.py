@@ -114,9 +114,16 @@ def _future_forms(verb: str) -> list[str]:
     return [stem + ending for ending in ("a", "as", "ai", "ont", "ons", "ez", "ait", "aient", "ions", "iez")]
 
 
+# The endings of every French future and conditional form ("signera", "seront", "aurait").
+_FUTURE_ENDINGS = ("rai", "ras", "ra", "rons", "rez", "ront", "rais", "rait", "rions", "riez", "raient")
+
+
 def is_hypothetical(token: Token) -> bool:
-    """A verb in the future or the conditional: what may be, not what is ("signera", "serait")."""
-    return "Fut" in token.morph.get("Tense") or "Cnd" in token.morph.get("Mood")
+    """A verb in the future or the conditional: what may be, not what is ("signera", "serait"). The
+    tagger's tense is checked against the ending: it reads some present forms as futures ("se
+    matérialise")."""
+    tagged = "Fut" in token.morph.get("Tense") or "Cnd" in token.morph.get("Mood")
+    return tagged and token.lower_.endswith(_FUTURE_ENDINGS)
 
 
 def hypothetical_verb(verb: Token) -> bool:
