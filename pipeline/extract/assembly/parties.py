@@ -392,12 +392,13 @@ _UNIT_LINKS = frozenset({"en", "dans", "le", "la", "l'", "les", "au", "aux", ","
 
 
 def _unit_after_country(party: PartyMention, parties: list[PartyMention]) -> str | None:
+    """The country of a region or department that locates ``party`` within a few linking words."""
     doc, end = party.mention.span.doc, party.mention.span.end
     for unit in parties:
         start = unit.mention.span.start
-        if unit.introducer in ("dans", "(") and unit.kind in ("region", "department") and unit.country and unit.mention.block == party.mention.block and end < start <= end + 4:
-            if all(t.lower_ in _UNIT_LINKS for t in doc[end:start]):
-                return unit.country
+        locates = unit.introducer in ("dans", "(") and unit.kind in ("region", "department") and unit.country and unit.mention.block == party.mention.block
+        if locates and end < start <= end + 4 and all(t.lower_ in _UNIT_LINKS for t in doc[end:start]):
+            return unit.country
     return None
 
 
