@@ -1,7 +1,7 @@
 """The shapes in which a clause pairs its parties, read by :mod:`pipeline.extract.assembly.relations`.
 
 "le jumelage Grenoble - Chisinau" (:func:`dash_pair`), "Kaolack est jumelée à Mérignac, Saint-Louis à
-Lille" (:func:`paired_by_a`), the list after "entre" or "avec" (:func:`group_after`, and
+Lille" (:func:`parallel_pairs`), the list after "entre" or "avec" (:func:`group_after`, and
 :func:`attaches_to` for whether that "entre" belongs to the agreement), "les deux villes"
 (:func:`speaks_of_both`), and where a party stands in its sentence: subject, agent of a passive,
 coordinated with the signers.
@@ -115,7 +115,7 @@ def speaks_of_both(sentence: Span, definite: bool = False) -> bool:
 _BOTH_DETERMINERS = frozenset({"les", "des", "aux", "ces", "leurs", "nos"})
 
 
-def paired_by_a(doc, sentence: Span, parties: list[PartyMention], block: int) -> list[list[PartyMention]]:
+def parallel_pairs(doc, sentence: Span, parties: list[PartyMention], block: int) -> list[list[PartyMention]]:
     """"Kaolack est jumelée à Mérignac, Saint-Louis à Lille, Bakel à Apt": parallel pairs around "à",
     or around "avec" when each pair is of two countries ("la Hesse est jumelée avec l'Aquitaine et la
     Rhénanie-Palatinat avec la Bourgogne")."""

@@ -35,7 +35,7 @@ def not_a_territory(place: Mention) -> bool:
     if i >= 0 and (doc[i].lower_ in VENUE_HEADS or doc[i].lower_ in _STREET_WORDS):
         return True
     words = span.text.lower()
-    if words in _COMPASS_WORDS or words in _CONTINENTS:
+    if is_compass_word(words) or words in _CONTINENTS:
         return True
     neighbours = [doc[j] for j in (span.start - 1, span.end) if 0 <= j < len(doc)]
     return words in _MONTHS and any(t.like_num for t in neighbours)

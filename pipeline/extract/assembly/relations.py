@@ -56,7 +56,7 @@ from pipeline.extract.assembly.pair_shapes import (
     group_after,
     is_agent,
     is_subject,
-    paired_by_a,
+    parallel_pairs,
     speaks_of_both,
     two_countries,
 )
@@ -125,15 +125,9 @@ class _Context:
             return None
         doc = anchor.span.doc
         country = next((s.kb_id_ for s in doc.spans.get("places", []) if s.label_ == "demonym" and s.start == anchor.span.end), None)
-        counts: dict[frozenset[str], list[PartyMention]] = {}
-        for party in self.territories:
-            if party.country == self.home.country or (country is not None and party.country != country):
-                continue
-            counts.setdefault(name_words(party.name), []).append(party)
-        ranked = sorted(counts.values(), key=len, reverse=True)
-        if ranked and (len(ranked) == 1 or len(ranked[0]) > len(ranked[1])):
-            return [self.home, ranked[0][0]]
-        return None
+        others = [p for p in self.territories if p.country != self.home.country and (country is None or p.country == country)]
+        most = _named_most(others)
+        return [self.home, most[0]] if most else None
 
 
 # "son jumelage", "notre commune", "la Ville a signé": the text speaks of the page's own party.
@@ -274,14 +268,19 @@ def _frequent_pair(parties: list[PartyMention]) -> list[PartyMention] | None:
 
 def _dominant_party(parties: list[PartyMention]) -> PartyMention | None:
     """The territory the article names most, when it is named at least twice and more than any other."""
+    most = _named_most([p for p in parties if p.country and not p.state and not p.organisation])
+    if most and len(most) >= 2:
+        return next((p for p in most if not p.signing_place_like), most[0])
+    return None
+
+
+def _named_most(parties: list[PartyMention]) -> list[PartyMention] | None:
+    """The mentions of the party named more often than any other (names compared by their words)."""
     counts: dict[frozenset[str], list[PartyMention]] = {}
     for party in parties:
-        if party.country and not party.state and not party.organisation:
-            counts.setdefault(name_words(party.name), []).append(party)
+        counts.setdefault(name_words(party.name), []).append(party)
     ranked = sorted(counts.values(), key=len, reverse=True)
-    if ranked and len(ranked[0]) >= 2 and (len(ranked) == 1 or len(ranked[0]) > len(ranked[1])):
-        return next((p for p in ranked[0] if not p.signing_place_like), ranked[0][0])
-    return None
+    return ranked[0] if ranked and (len(ranked) == 1 or len(ranked[0]) > len(ranked[1])) else None
 
 
 def _heading_parties(view: ArticleView, parties: list[PartyMention]) -> dict[int, list[PartyMention]]:
@@ -325,7 +324,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             return [_Reading(g, "between", (start, end)) for (g, start), end in zip(between, bounds[1:])]
         return [_Reading(between[0][0], "between")]
     if by_pairs:
-        paired = paired_by_a(doc, sentence, parties, anchor.block)
+        paired = parallel_pairs(doc, sentence, parties, anchor.block)
         if len(paired) >= 2:
             starts = [pair[0].mention.span.start for pair in paired] + [sentence.end]
             return [_Reading(pair, "pairs", (start, end)) for pair, start, end in zip(paired, starts, starts[1:])]

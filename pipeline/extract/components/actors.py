@@ -113,9 +113,8 @@ class ActorFinder:
                 found.append(candidate)
                 taken.update(range(candidate.start, candidate.end))
 
-        for candidate in _defined_by_acronyms(doc, heads):
-            if candidate.end - 2 not in taken:  # an acronym the lexicon knows keeps its canonical name
-                keep(candidate)
+        for candidate in _defined_by_acronyms(doc, heads, taken):
+            keep(candidate)
         for start, end, head in sorted(heads, key=lambda h: (h[0], -h[1])):
             keep(self._from_head(doc, start, end, head))
         for start, end, rule_id in cues:
@@ -262,16 +261,18 @@ class ActorFinder:
 
 
 ACRONYM_RULE_ID = "acronym"
-# Words an acronym leaves out: "Association internationale des maires francophones (AIMF)".
-_ACRONYM_SKIPPED = frozenset({"de", "d'", "du", "des", "la", "l'", "le", "les", "et", "à", "au", "aux", "pour", "en", "sur", "entre"})
+# Words an acronym leaves out: the name connectors and "entre" ("Association internationale des
+# maires francophones (AIMF)"), but not "Sans", which "Médecins Sans Frontières (MSF)" spells.
+_ACRONYM_SKIPPED = (ORG_CONNECTORS - {"sans"}) | {"entre"}
 
 
-def _defined_by_acronyms(doc: Doc, heads: list[tuple[int, int, Head]]) -> list[Candidate]:
+def _defined_by_acronyms(doc: Doc, heads: list[tuple[int, int, Head]], taken: set[int]) -> list[Candidate]:
     """Names followed by the acronym of their initials, the bracketed acronym included: "Centre de
-    coopération internationale en recherche agronomique pour le développement (CIRAD)"."""
+    coopération internationale en recherche agronomique pour le développement (CIRAD)". An acronym
+    the lexicon found (in ``taken``) keeps the lexicon's canonical name."""
     found = []
     for i in range(1, len(doc) - 2):
-        if doc[i].text != "(" or doc[i + 2].text != ")":
+        if doc[i].text != "(" or doc[i + 2].text != ")" or i + 1 in taken:
             continue
         acronym = doc[i + 1].text
         if not (2 <= len(acronym) <= 8 and acronym.isalpha() and acronym.isupper()):
@@ -296,12 +297,7 @@ def _acronym_start(doc: Doc, end: int, letters: str) -> int | None:
             words.append(doc[i])
         i -= 1
     words.reverse()
-    best = None
-    for first in range(len(words)):
-        if is_capitalised(words[first]) and _spells(words[first:], letters):
-            best = words[first].i
-            break
-    return best
+    return next((words[first].i for first in range(len(words)) if is_capitalised(words[first]) and _spells(words[first:], letters)), None)
 
 
 def _spells(words: list, letters: str) -> bool:

@@ -108,14 +108,18 @@ def _inflections(verb: str) -> list[str]:
     return [participle, participle + "e", participle + "s", participle + "es", *finite]
 
 
+# What follows the infinitive's "r" in the future and the conditional: "signer-a", "signer-aient".
+_AFTER_THE_R = ("a", "as", "ai", "ont", "ons", "ez", "ait", "aient", "ions", "iez")
+
+
 def _future_forms(verb: str) -> list[str]:
     """Future and conditional forms of a signing verb: "signera", "signeront", "signerait"."""
     stem = verb[:-1] if verb.endswith("re") else verb
-    return [stem + ending for ending in ("a", "as", "ai", "ont", "ons", "ez", "ait", "aient", "ions", "iez")]
+    return [stem + ending for ending in _AFTER_THE_R]
 
 
-# The endings of every French future and conditional form ("signera", "seront", "aurait").
-_FUTURE_ENDINGS = ("rai", "ras", "ra", "rons", "rez", "ront", "rais", "rait", "rions", "riez", "raient")
+# The endings of every French future and conditional form ("signera", "seront", "aurait", "serais").
+_FUTURE_ENDINGS = (*("r" + ending for ending in _AFTER_THE_R), "rais")
 
 
 def is_hypothetical(token: Token) -> bool:
