@@ -42,11 +42,8 @@ from pipeline.extract.assembly.view import (
     segment_of,
 )
 from pipeline.extract.blocks import BlockKind
-from pipeline.extract.components.agreements import (
-    BARE_PARTNERSHIP,
-    TYPE_PRIORITY,
-    hypothetical_verb,
-)
+from pipeline.extract.components.agreements import BARE_PARTNERSHIP, TYPE_PRIORITY
+from pipeline.extract.components.verb_forms import hypothetical_verb
 from pipeline.records import Evidence, PartnershipRecord, Party, Place, make_record_id
 
 __all__ = ["ANCHOR_STATUSES", "ArticleView", "Assembler", "AssemblyLexicon"]

@@ -18,7 +18,8 @@ from pipeline.extract.assembly.clauses import clause_of
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.relations import Relation
 from pipeline.extract.assembly.view import Mention, Segment, segment_of
-from pipeline.extract.components.agreements import RENEWAL_STEMS, bare_participle
+from pipeline.extract.components.agreements import RENEWAL_STEMS
+from pipeline.extract.components.verb_forms import bare_participle
 from pipeline.normalize import names_match
 
 # Relations read from lists and pairs of a page about twinnings report agreements in force.

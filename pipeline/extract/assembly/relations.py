@@ -63,7 +63,7 @@ from pipeline.extract.assembly.pair_shapes import (
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
 from pipeline.extract.blocks import BlockKind
-from pipeline.extract.components.agreements import is_hypothetical
+from pipeline.extract.components.verb_forms import is_hypothetical
 from pipeline.normalize import name_words, names_match
 
 _HOME_KINDS = frozenset({"municipality", "intermunicipal", "department", "region", "national"})

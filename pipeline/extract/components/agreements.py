@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline.extract.components.token_patterns import TokenPatternIndex
+from pipeline.extract.components.verb_forms import bare_participle, future_forms, hypothetical_verb, is_hypothetical
 
 SPANS_KEY = "agreements"
 CUES_KEY = "signing_cues"
@@ -85,7 +86,7 @@ class SigningLexicon:
         # the lemmatizer leaves some forms as they are ("signé" tagged ADJ, "signe" lemmatised "signe")
         self.signing_forms = frozenset(form for verb in self.signing_verbs for form in _inflections(verb))
         # and the tagger reads some future forms as participles ("signera"): the form decides
-        self.future_forms = frozenset(form for verb in self.signing_verbs for form in _future_forms(verb))
+        self.future_forms = frozenset(form for verb in self.signing_verbs for form in future_forms(verb))
 
     @classmethod
     def from_path(cls, path: str | Path) -> SigningLexicon:
@@ -106,33 +107,6 @@ def _inflections(verb: str) -> list[str]:
     else:
         return []
     return [participle, participle + "e", participle + "s", participle + "es", *finite]
-
-
-# What follows the infinitive's "r" in the future and the conditional: "signer-a", "signer-aient".
-_AFTER_THE_R = ("a", "as", "ai", "ont", "ons", "ez", "ait", "aient", "ions", "iez")
-
-
-def _future_forms(verb: str) -> list[str]:
-    """Future and conditional forms of a signing verb: "signera", "signeront", "signerait"."""
-    stem = verb[:-1] if verb.endswith("re") else verb
-    return [stem + ending for ending in _AFTER_THE_R]
-
-
-# The endings of every French future and conditional form ("signera", "seront", "aurait", "serais").
-_FUTURE_ENDINGS = (*("r" + ending for ending in _AFTER_THE_R), "rais")
-
-
-def is_hypothetical(token: Token) -> bool:
-    """A verb in the future or the conditional: what may be, not what is ("signera", "serait"). The
-    tagger's tense is checked against the ending: it reads some present forms as futures ("se
-    matérialise")."""
-    tagged = "Fut" in token.morph.get("Tense") or "Cnd" in token.morph.get("Mood")
-    return tagged and token.lower_.endswith(_FUTURE_ENDINGS)
-
-
-def hypothetical_verb(verb: Token) -> bool:
-    """The verb, or its auxiliary, in the future or the conditional ("signera", "sera signée")."""
-    return is_hypothetical(verb) or any(is_hypothetical(child) for child in verb.children if child.dep_.startswith("aux"))
 
 
 def _before_doing(cue: Token) -> bool:
@@ -479,12 +453,6 @@ def _in_a_definition(head: Token) -> bool:
     """The subject or the predicate of a copula: "un jumelage est un accord entre deux villes"."""
     clause = head.head if head.dep_ == "nsubj" else head
     return any(child.dep_ == "cop" for child in clause.children)
-
-
-def bare_participle(token: Token) -> bool:
-    """A past participle with no auxiliary: it qualifies a noun ("un accord, signé en 2011") rather
-    than report the sentence's event ("l'accord a été signé")."""
-    return "Part" in token.morph.get("VerbForm") and not any(child.dep_.startswith("aux") for child in token.children)
 
 
 def _apposed_participle(cue: Token, head: Token) -> bool:

@@ -1,0 +1,42 @@
+"""What a French verb form says of time: the future or conditional a signature has not happened in,
+the bare participle that qualifies a noun rather than report an event.
+
+Shared by the agreements component (a mention's status) and the assembler (which clause reports
+a signature). The tagger's morphology is the first word; the ending checks what it says.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+# What follows the infinitive's "r" in the future and the conditional: "signer-a", "signer-aient".
+AFTER_THE_R = ("a", "as", "ai", "ont", "ons", "ez", "ait", "aient", "ions", "iez")
+
+
+def future_forms(verb: str) -> list[str]:
+    """Future and conditional forms of a signing verb: "signera", "signeront", "signerait"."""
+    stem = verb[:-1] if verb.endswith("re") else verb
+    return [stem + ending for ending in AFTER_THE_R]
+
+
+# The endings of every French future and conditional form ("signera", "seront", "aurait", "serais").
+FUTURE_ENDINGS = (*("r" + ending for ending in AFTER_THE_R), "rais")
+
+
+def is_hypothetical(token: Token) -> bool:
+    """A verb in the future or the conditional: what may be, not what is ("signera", "serait"). The
+    tagger's tense is checked against the ending: it reads some present forms as futures ("se
+    matérialise")."""
+    tagged = "Fut" in token.morph.get("Tense") or "Cnd" in token.morph.get("Mood")
+    return tagged and token.lower_.endswith(FUTURE_ENDINGS)
+
+
+def hypothetical_verb(verb: Token) -> bool:
+    """The verb, or its auxiliary, in the future or the conditional ("signera", "sera signée")."""
+    return is_hypothetical(verb) or any(is_hypothetical(child) for child in verb.children if child.dep_.startswith("aux"))
+
+
+def bare_participle(token: Token) -> bool:
+    """A past participle with no auxiliary: it qualifies a noun ("un accord, signé en 2011") rather
+    than report the sentence's event ("l'accord a été signé")."""
+    return "Part" in token.morph.get("VerbForm") and not any(child.dep_.startswith("aux") for child in token.children)
