@@ -61,7 +61,7 @@ def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[
             named = [p for p in parties if p.mention.block == index and twin.span.sent.start <= p.mention.span.start < twin.span.sent.end and p.country and p not in listed]
             # not a partner the twinning verb governs ("La capitale est jumelée avec A et B : …")
             named = [p for p in named if not _partner_of(twin, p)]
-            hub = twin_of(twin, named) or (named[0] if named else None) or fallback
+            hub = twin_of(twin, named) or (named[0] if named else None) or _named_before(view, twin, parties, listed) or fallback
             if hub is None:
                 continue
             base = view.orders[index]
@@ -103,6 +103,24 @@ def colon_lists(view: ArticleView, parties: list[PartyMention], anchors: list[Me
             if relation is not None:
                 relations.append(relation)
     return relations
+
+
+def _named_before(view: ArticleView, twin: Mention, parties: list[PartyMention], listed: list[PartyMention]) -> PartyMention | None:
+    """"La ville de X conjugue développement et solidarité. Elle est engagée au travers de six
+    jumelages – A (Angleterre), B (Allemagne) …": a twinning sentence whose subject is a pronoun
+    lists the twins of the one territory the sentence before (in its paragraph, or ending the one
+    before) names."""
+    sentence = twin.span.sent
+    start = _previous_start(sentence.doc, sentence)
+    block, end = twin.block, sentence.start
+    if start is None and block > 0 and len(view.docs[block - 1]):
+        block -= 1
+        last = view.docs[block][-1].sent
+        start, end = last.start, last.end
+    if start is None:
+        return None
+    before = distinct([p for p in parties if p.mention.block == block and start <= p.mention.span.start < end and p.country and not p.state and p not in listed])
+    return before[0] if len(before) == 1 else None
 
 
 def _partner_of(twinning: Mention, party: PartyMention) -> bool:

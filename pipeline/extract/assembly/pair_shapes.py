@@ -137,6 +137,7 @@ def group_after(doc, start: int, sentence: Span, candidates: list[PartyMention])
     """The parties listed right after ``doc[start]`` ("entre", "avec"), up to the end of the list."""
     by_start = {c.mention.span.start: c for c in candidates}
     group: list[PartyMention] = []
+    closed = False
     i = start + 1
     while i < sentence.end:
         if i in by_start:
@@ -151,5 +152,8 @@ def group_after(doc, start: int, sentence: Span, candidates: list[PartyMention])
             break  # a word between two commas of the list ("…, Elche, chongqing, Kiev") is an item the gazetteers miss
         if token.text == "," and not group:
             break  # "avec d'autres villes du monde, la ville de Nice est…": no list began
+        if token.text == "," and closed and i + 1 not in by_start:
+            break  # "avec A, B et C, selon le président du Conseil de X": the list ended at its "et"
+        closed = closed or (bool(group) and token.lower_ in ("et", "ou"))
         i += 1
     return group

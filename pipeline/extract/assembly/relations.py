@@ -348,6 +348,11 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             if not subject and status != "counted":
                 partner = context.partner_for(partners, sentence)
                 subject = [partner] if partner is not None else []
+            elif not subject and len(partners) >= 2:
+                # "Il existe quatre conventions faites avec les régions A, B, C et D": a count that
+                # names each partner, of one country, has the article's own side as the other
+                partner = context.partner_for(partners, sentence) or context.dominant
+                subject = [partner] if partner is not None and partner.country not in {p.country for p in partners} else []
             if not subject:
                 # "Signature d'un pacte d'amitié avec Bobrovytsia - Riedisheim": the list is both sides
                 two_sides = len({p.country for p in partners}) > 1
