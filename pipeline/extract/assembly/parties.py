@@ -119,6 +119,8 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
             continue  # "Schlitz, une petite ville de Hesse"
         if common_noun_read_as_place(first) or (first.span._.place_ambiguous and not written_as_name(first)) or not_a_territory(first):
             continue
+        if _in_compound_first_name(first):
+            continue  # "Rose-Marie Hoareau", "Marie-Estelle Cissokho": no commune Marie
         keep(_gazetteer_party(view, group, locators))
     every_place = [(m.start, m.end) for m in places]
     vetted_people = [(m.start, m.end) for m in view.mentions("people")]
@@ -188,6 +190,19 @@ def _first_name(place: Mention) -> bool:
     """One word followed by a capitalised proper noun: a first name before a surname ("Luc Atrokpo")."""
     doc, end = place.span.doc, place.span.end
     return len(place.span) == 1 and end < len(doc) and doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN"
+
+
+def _in_compound_first_name(place: Mention) -> bool:
+    """The place is one part of capitalised words glued by hyphens, and a capitalised proper noun
+    follows them: a compound first name before a surname ("Rose-Marie Hoareau")."""
+    doc, start, end = place.span.doc, place.span.start, place.span.end
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and not doc[start - 2].whitespace_ and doc[start - 2].text[:1].isupper():
+        start -= 2
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper():
+        end += 2
+    if (start, end) == (place.span.start, place.span.end) or end >= len(doc):
+        return False
+    return doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN" and bool(doc[end - 1].whitespace_)
 
 
 def _entity_name(entity: Mention) -> str:

@@ -12,7 +12,9 @@ brackets):
 - "A … avec B" [``with``], the "avec" nearest the agreement: the subject side and the partner; a
   twinning or a plural "avec B, C et D" is one agreement per partner;
 - otherwise the territories the clause names [``sentence``] (coordinated organisations and states
-  only where no two territories sign), a twinning's partners around its hub [``twins``];
+  only where no two territories sign), a twinning's partners around its hub [``twins``]; units
+  of one country a counted plural names ("les régions de A et B ont signé deux conventions") each
+  with the article's own side [``counted_each``];
 - a clause naming one side only takes its partner from, in order: its section heading, the title's
   pair, the page's own party, the subject of its sentence's earlier clause, the article's two most
   named parties, and the most named one only when the clause points at it ("son jumelage", "la
@@ -398,6 +400,12 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         # "La capitale est jumelée avec sept villes : A, B … et G": a twinning is between two towns,
         # the page's own town (the clause's subject names none) and each one its list names
         return _twins(home, named, sentence)
+    if status == "counted" and len(distinct(named)) >= 2 and len({c.country for c in named}) == 1:
+        # "les présidents des régions de A et B ont signé deux conventions": one each, with the
+        # article's own side, not one between two units of one country
+        partner = context.partner_for(named, sentence) or context.dominant
+        if partner is not None and partner.country != named[0].country:
+            return [_Reading([partner, c], "counted_each") for c in distinct(named)]
     if len(named) >= 2:
         return [_Reading(named, "sentence")]
     if speaks_of_both(sentence, definite=True):
@@ -427,8 +435,13 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
 def _lone_side(named: list[PartyMention], anchor: Mention) -> PartyMention | None:
     """"Mayotte a des accords de coopération avec quatre régions de Madagascar : Sava, Diana, Sofia
     et Boeny": the one party before the agreement, of a country none of the others is in, while
-    those share one country, is each one's partner."""
+    those share one country, is each one's partner. After a counted plural, that party may stand
+    after it, named first ("le président du Conseil de Mayotte et les présidents des régions de A et B ont signé
+    deux conventions")."""
     before = [c for c in named if c.mention.span.end <= anchor.span.start]
+    if len(before) != 1 and anchor.span._.agreement_status == "counted":
+        lone = [c for c in named if sum(o.country == c.country for o in named) == 1]
+        before = lone if lone and all(lone[0].mention.span.start <= c.mention.span.start for c in named) else []
     if len(before) != 1:
         return None
     others = [c for c in named if c is not before[0]]
