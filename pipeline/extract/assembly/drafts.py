@@ -379,8 +379,18 @@ def draft_of(drafts: list[Draft], anchor: Mention) -> Draft | None:
 
 
 def signing_date_candidate(mention: Mention) -> bool:
-    """A date that can be a signature's: not a range (a mission), not "depuis 2011" (a relationship)."""
-    return date_value(mention) is not None and mention.label != "range" and not mention.rule.startswith("year_depuis")
+    """A date that can be a signature's: not a range (a mission), not "depuis 2011" (a relationship),
+    not the "aujourd'hui" of a state."""
+    return date_value(mention) is not None and mention.label != "range" and not mention.rule.startswith("year_depuis") and not _today_of_a_state(mention)
+
+
+def _today_of_a_state(mention: Mention) -> bool:
+    """"X est aujourd'hui jumelée avec A et B": today qualifies what the towns are (a present passive
+    of state), not the day they signed ("les maires signent aujourd'hui")."""
+    if mention.rule != "date_today":
+        return False
+    verb = mention.span.root.head
+    return any(child.dep_ == "aux:pass" and "Pres" in child.morph.get("Tense") for child in verb.children)
 
 
 def date_value(mention: Mention) -> str | None:
