@@ -74,6 +74,11 @@ class SigningLexicon:
         self.planned_governors = frozenset(data["planned_governors"])
         self.wish_verbs = frozenset(data["wish_verbs"])
         self.planned_words = frozenset(data["planned_words"])
+        # "en passe de", "sur le point de": the phrases by their last word, where the planned test reads them
+        self.planned_phrases: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in data["planned_phrases"]:
+            words = tuple(phrase.split())
+            self.planned_phrases.setdefault(words[-1], []).append(words)
         self.older_words = frozenset(data["older_words"])
         self.newer_words = frozenset(data["newer_words"])
         self.generic_words = frozenset(data["generic_words"])
@@ -386,6 +391,9 @@ class AgreementMentions:
 
     def _is_planned(self, token: Token) -> bool:
         if token.lower_ in self.lexicon.planned_words or token.lower_ in self.lexicon.future_forms:
+            return True
+        doc = token.doc
+        if any(token.i + 1 >= len(phrase) and tuple(t.lower_ for t in doc[token.i + 1 - len(phrase) : token.i + 1]) == phrase for phrase in self.lexicon.planned_phrases.get(token.lower_, ())):
             return True
         if token.lemma_.lower() in self.lexicon.signing_verbs:
             if hypothetical_verb(token):
