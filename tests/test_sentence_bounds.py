@@ -64,3 +64,10 @@ def test_a_capitalised_word_after_another_opens_no_sentence_unless_it_opens_sent
 def test_a_name_of_several_capitalised_words_stays_in_one_sentence(nlp: Language) -> None:
     doc = nlp("Le maire de Tulle et son homologue de Santa Cruz de Bezana (Espagne) ont signé la charte de jumelage.")
     assert len(list(doc.sents)) == 1
+
+
+def test_an_abbreviated_name_in_a_list_opens_no_sentence(nlp: Language) -> None:
+    bounds = nlp.get_pipe("partnerships_sentence_bounds")
+    doc = bounds(nlp.make_doc("Ses villes jumelles sont Hackney (Angleterre), Hann. Münden (Allemagne) et Holon (Israël). Le maire en est fier."))
+    assert next(t for t in doc if t.text == "Münden").is_sent_start is False
+    assert next(t for t in doc if t.text == "Le").is_sent_start is None  # after a sentence's own full stop

@@ -18,7 +18,8 @@ stop, on a word in lower case that no sentence-final mark precedes ("Tulle et Dj
 ont signé samedi 4 mai 2024 | une convention"), and inside a run of capitalised words ("Santa |
 Cruz de Bezana", "Cités Unies | France", "CONVENTION CADRE | DECENTRALISEE"; about one start in
 twenty on the real pages), unless the word is one that opens sentences ("Préambule | Le
-Département"). A sentence does not start there.
+Département"), and after a short abbreviated word that follows a list's comma ("…, Hann. |
+Münden"). A sentence does not start there.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class SentenceBounds:
                 token.is_sent_start = False  # "Tulle et Djenné (Mali) | ont signé samedi 4 mai 2024 | une convention"
             elif token.text[:1].isupper() and previous.is_alpha and previous.text[:1].isupper() and token.lower_ not in OPENERS:
                 token.is_sent_start = False  # one name: "Santa | Cruz de Bezana", "Cités Unies | France"
+            elif previous.text == "." and token.i >= 3 and _listed_abbreviation(doc[token.i - 2], doc[token.i - 3]):
+                token.is_sent_start = False  # "A (Angleterre), Hann. | Münden (Allemagne)"
         for hyphen in doc[1:-1]:
             before = doc[hyphen.i - 1]
             after = doc[hyphen.i + 1]
@@ -67,3 +70,9 @@ class SentenceBounds:
                 hyphen.is_sent_start = False
                 after.is_sent_start = False
         return doc
+
+
+def _listed_abbreviation(word, before) -> bool:
+    """A short capitalised word glued to its full stop, right after a list's comma: an abbreviated
+    name ("…, Hann. Münden", "…, St. Gallen"), not a sentence's last word."""
+    return before.text == "," and word.is_alpha and word.text[:1].isupper() and len(word) <= 4 and not word.whitespace_
