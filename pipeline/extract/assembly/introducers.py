@@ -146,7 +146,7 @@ def _capital_of(doc, de: int) -> bool:
     return i >= 0 and doc[i].lower_ in _CAPITAL_WORDS
 
 
-_NEAR_WORDS = frozenset({"voisine", "voisin", "voisines", "voisins", "près", "proche", "proches", "loin", "banlieue", "portes", "environs", "nord", "sud", "est", "ouest", "km", "kilomètres", "mètres", "minutes", "heures", "heure"})
+_NEAR_WORDS = frozenset({"voisine", "voisin", "voisines", "voisins", "près", "proche", "proches", "loin", "banlieue", "portes", "environs", "nord", "sud", "est", "ouest", "nord-est", "nord-ouest", "sud-est", "sud-ouest", "km", "kilomètres", "mètres", "minutes", "heures", "heure"})
 
 
 def _relating_verb_before(doc, at: int, sentence_start: int) -> bool:
