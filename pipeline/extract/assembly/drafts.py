@@ -7,7 +7,9 @@ speaking of one signing. They stay apart when their dates differ ("la première 
 signée en 2019" beside its renewal), when one is the older and the other the newer agreement,
 or when one sentence reports two agreements of different types. A renewal also gives the
 original it renews (undated, unless the text dates it), and a signature of the same parties on
-another date is a signature of its own. A draft becomes a record once its fields are read.
+another date is a signature of its own, as is the second ceremony of a sentence that signs in
+each town ("en 1986 à Dano et en 1988 à Etréchy"). A draft becomes a record once its fields are
+read.
 """
 
 from __future__ import annotations
@@ -131,6 +133,10 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
             # "Tulle et Schlitz ont renouvelé leur charte de jumelage": the renewal, and the original
             # it renews (ANNOTATION 1)
             drafts.append(Draft(renewing, set(draft.sections), list(draft.signatories), None, "renewed_original", anchors=[renewing], undated=True))
+        second = _second_ceremony(draft.own_date, dates) if draft.own_date is not None else None
+        if second is not None and not any(same_parties(other.signatories, draft.signatories) and other.own_date is not None and _dates_agree(other.own_date, second) for other in drafts):
+            # "conclu et signé en 1986 à Dano et en 1988 à Etréchy": one ceremony in each town
+            drafts.append(Draft(draft.anchor, set(draft.sections), list(draft.signatories), second, "second_ceremony", anchors=[draft.anchor]))
     lead = min((section for block, section in sections.items() if section > 0), default=None)
     for draft in drafts:
         # a signature the title reports is told in the lead section below it
@@ -216,6 +222,27 @@ def _added_after(first: Mention, then: Mention) -> bool:
         i -= 1
     linked = (doc[i].lower_ == "et") or (doc[i].lower_ == "que" and doc[i - 1].lower_ == "ainsi")
     return linked and not any(t.pos_ in ("VERB", "AUX") for t in doc[first.span.end : i])
+
+
+def _second_ceremony(first: Mention, dates: list[Mention]) -> Mention | None:
+    """"signé en 1986 à Dano et en 1988 à Etréchy", "le 5 avril 2003 à Octeville et le 28 juin à
+    Bourne End": a second signing date joined to the first by "et", each followed by the town it
+    was signed in."""
+    doc = first.span.doc
+    if not _followed_by_a_town(first.span):
+        return None
+    for date in dates:
+        if date.block != first.block or date.order <= first.order or date.span.sent != first.span.sent or not signing_date_candidate(date):
+            continue
+        between = [t.lower_ for t in doc[first.span.end : date.span.start]]
+        if "et" in between and len(between) <= 6 and _followed_by_a_town(date.span):
+            return date
+    return None
+
+
+def _followed_by_a_town(span) -> bool:
+    doc = span.doc
+    return span.end + 1 < len(doc) and doc[span.end].lower_ == "à" and doc[span.end + 1].text[:1].isupper()
 
 
 def _renewal_date(anchor: Mention, dates: list[Mention]) -> Mention | None:

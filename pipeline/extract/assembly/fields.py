@@ -82,6 +82,13 @@ def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, 
                 candidates.append(PartyMention(place, place.span._.place_name or place.text, "national", place.span.kb_id_, "à"))
     if not candidates:
         return None
+    dated = draft.own_date
+    if dated is not None:
+        # "signé en 1986 à Dano et en 1988 à Etréchy": the town right after the draft's own date
+        after = dated.span.end + 1
+        right_after = next((p for p in candidates if p.mention.block == dated.block and p.mention.span.start == after), None)
+        if right_after is not None:
+            return right_after
     return min(candidates, key=lambda p: (p.mention.block != anchor.block, abs(p.mention.order - anchor.order)))
 
 
