@@ -118,19 +118,38 @@ _BOTH_DETERMINERS = frozenset({"les", "des", "aux", "ces", "leurs", "nos"})
 def parallel_pairs(doc, sentence: Span, parties: list[PartyMention], block: int) -> list[list[PartyMention]]:
     """"Kaolack est jumelée à Mérignac, Saint-Louis à Lille, Bakel à Apt": parallel pairs around "à",
     or around "avec" when each pair is of two countries ("la Hesse est jumelée avec l'Aquitaine et la
-    Rhénanie-Palatinat avec la Bourgogne")."""
+    Rhénanie-Palatinat avec la Bourgogne"), or, two of them at least, two names of two countries
+    joined by "et" ("…, Soa et Gien, Yaounde et Udine, Douala et Strasbourg"; not the end of a list,
+    "avec Atlanta, Bologne, Kiev et Tel-Aviv")."""
     inside = [p for p in parties if p.mention.block == block and sentence.start <= p.mention.span.start < sentence.end and p.country]
     by_end = {p.mention.span.end: p for p in inside}
     by_start = {p.mention.span.start: p for p in inside}
     pairs = []
+    joined = []
     for token in sentence:
+        before, after = _next_word(doc, token.i, -1), _next_word(doc, token.i, 1)
+        if token.lower_ == "et" and before + 1 in by_end and after in by_start:
+            left, right = by_end[before + 1], by_start[after]
+            if left.country != right.country and not left.state and not right.state:
+                joined.append([left, right])
+            continue
         if token.lower_ not in ("à", "avec"):
             continue
         left = next((by_end[j] for j in range(token.i, max(sentence.start, token.i - 4) - 1, -1) if j in by_end), None)
         right = next((by_start[j] for j in range(token.i + 1, min(sentence.end, token.i + 6)) if j in by_start), None)
         if left is not None and right is not None and not names_match(left.name, right.name) and (token.lower_ == "à" or left.country != right.country):
             pairs.append([left, right])
+    if len(joined) >= 2:
+        pairs = sorted(pairs + joined, key=lambda pair: pair[0].mention.span.start)
     return pairs
+
+
+def _next_word(doc, i: int, step: int) -> int:
+    """The index of the next token from ``doc[i]`` in the direction ``step`` that is not white space."""
+    i += step
+    while 0 <= i < len(doc) and doc[i].is_space:
+        i += step
+    return i
 
 
 def group_after(doc, start: int, sentence: Span, candidates: list[PartyMention]) -> list[PartyMention]:

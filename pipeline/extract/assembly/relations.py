@@ -316,7 +316,8 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             return [_Reading(paired, "dash_pair")]
     # "entre" near the agreement ("une convention entre A et B", "entre A et B, un accord a été signé"),
     # not "… signaient un jumelage, quelques mois avant le traité organisant une coopération entre X et Y"
-    entre = [t.i for t in sentence if t.lower_ == "entre" and (t.i < anchor.span.start or attaches_to(t, anchor))]
+    # ("entre autres" names no pair)
+    entre = [t.i for t in sentence if t.lower_ == "entre" and doc[t.i + 1 : t.i + 2].text.lower() != "autres" and (t.i < anchor.span.start or attaches_to(t, anchor))]
     between = [(g, i) for g, i in ((group_after(doc, i, sentence, candidates), i) for i in entre) if len(g) >= 2]
     if anchor.label == "twinning":
         between = [(g, i) for g, i in between if sum(not p.state for p in g) >= 2]
