@@ -316,8 +316,13 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             return [_Reading(paired, "dash_pair")]
     # "entre" near the agreement ("une convention entre A et B", "entre A et B, un accord a été signé"),
     # not "… signaient un jumelage, quelques mois avant le traité organisant une coopération entre X et Y"
-    # ("entre autres" names no pair)
-    entre = [t.i for t in sentence if t.lower_ == "entre" and doc[t.i + 1 : t.i + 2].text.lower() != "autres" and (t.i < anchor.span.start or attaches_to(t, anchor))]
+    # ("entre autres" names no pair; nor does an "entre" before an agreement that names its partner
+    # with "avec": "la coopération entre A et le Maroc … la signature d'un accord avec la Région B")
+    names_partner = anchor.span.end < len(doc) and doc[anchor.span.end].lower_ == "avec"
+    entre = [
+        t.i for t in sentence
+        if t.lower_ == "entre" and doc[t.i + 1 : t.i + 2].text.lower() != "autres" and ((t.i < anchor.span.start and not names_partner) or (t.i >= anchor.span.end and attaches_to(t, anchor)))
+    ]
     between = [(g, i) for g, i in ((group_after(doc, i, sentence, candidates), i) for i in entre) if len(g) >= 2]
     if anchor.label == "twinning":
         between = [(g, i) for g, i in between if sum(not p.state for p in g) >= 2]
@@ -345,6 +350,8 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             subject = [c for c in candidates if c.mention.span.start < with_token.i and c not in partners and not (c.state and anchor.label == "twinning")]
             # "la ville de Sangüesa en Navarre (Espagne), jumelée avec Saint-Palais": not the unit that locates it
             subject = [c for c in subject if c.introducer not in ("dans", "(")] or subject
+            # a territory signs rather than the state named beside it ("entre le Centre-Val de Loire et le Maroc")
+            subject = [c for c in subject if not c.state] or subject
             if not subject:
                 # "Trois conventions ont été signées, avec A, B et C, par la ville de Tulle": the agent
                 subject = [c for c in candidates if c not in partners and is_agent(c)][:1]
