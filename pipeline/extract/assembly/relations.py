@@ -120,6 +120,12 @@ class _Context:
                 return other[0]
         return None
 
+    def own_side(self, counted: list[PartyMention], clause: Span) -> PartyMention | None:
+        """The other side of the parties a count names: the clause's partner (``partner_for``), else
+        the article's most named territory; never one of their countries."""
+        own = self.partner_for(counted, clause) or self.dominant
+        return own if own is not None and own.country not in {p.country for p in counted} else None
+
     def own_twin(self, anchor: Mention) -> list[PartyMention] | None:
         """"Les visiteurs s'informaient sur notre ville jumelle française": the page's own party and
         the territory of another country (the one the demonym names, if any) the article names most."""
@@ -361,8 +367,8 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             elif not subject and len(partners) >= 2:
                 # "Il existe quatre conventions faites avec les régions A, B, C et D": a count that
                 # names each partner, of one country, has the article's own side as the other
-                partner = context.partner_for(partners, sentence) or context.dominant
-                subject = [partner] if partner is not None and partner.country not in {p.country for p in partners} else []
+                own = context.own_side(partners, sentence)
+                subject = [own] if own is not None else []
             if not subject:
                 # "Signature d'un pacte d'amitié avec Bobrovytsia - Riedisheim": the list is both sides
                 two_sides = len({p.country for p in partners}) > 1
@@ -411,9 +417,9 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if status == "counted" and len(distinct(named)) >= 2 and len({c.country for c in named}) == 1:
         # "les présidents des régions de A et B ont signé deux conventions": one each, with the
         # article's own side, not one between two units of one country
-        partner = context.partner_for(named, sentence) or context.dominant
-        if partner is not None and partner.country != named[0].country:
-            return [_Reading([partner, c], "counted_each") for c in distinct(named)]
+        own = context.own_side(named, sentence)
+        if own is not None:
+            return [_Reading([own, c], "counted_each") for c in distinct(named)]
     if len(named) >= 2:
         return [_Reading(named, "sentence")]
     if speaks_of_both(sentence, definite=True):
