@@ -127,11 +127,12 @@ def parallel_pairs(doc, sentence: Span, parties: list[PartyMention], block: int)
     pairs = []
     joined = []
     for token in sentence:
-        before, after = _next_word(doc, token.i, -1), _next_word(doc, token.i, 1)
-        if token.lower_ == "et" and before + 1 in by_end and after in by_start:
-            left, right = by_end[before + 1], by_start[after]
-            if left.country != right.country and not left.state and not right.state:
-                joined.append([left, right])
+        if token.lower_ == "et":
+            before, after = _next_word(doc, token.i, -1), _next_word(doc, token.i, 1)
+            if before + 1 in by_end and after in by_start:
+                left, right = by_end[before + 1], by_start[after]
+                if left.country != right.country and not left.state and not right.state:
+                    joined.append([left, right])
             continue
         if token.lower_ not in ("à", "avec"):
             continue

@@ -192,13 +192,18 @@ def _first_name(place: Mention) -> bool:
     return len(place.span) == 1 and end < len(doc) and doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN"
 
 
+def _glued_hyphen(doc, i: int) -> bool:
+    """``doc[i]`` is a hyphen touching the words on both sides ("Rose-Marie", "Hamm-Mitte")."""
+    return i > 0 and doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
+
+
 def _in_compound_first_name(place: Mention) -> bool:
     """The place is one part of capitalised words glued by hyphens, and a capitalised proper noun
     follows them: a compound first name before a surname ("Rose-Marie Hoareau")."""
     doc, start, end = place.span.doc, place.span.start, place.span.end
-    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and not doc[start - 2].whitespace_ and doc[start - 2].text[:1].isupper():
+    while start >= 2 and _glued_hyphen(doc, start - 1) and doc[start - 2].text[:1].isupper():
         start -= 2
-    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper():
+    while end + 1 < len(doc) and _glued_hyphen(doc, end) and doc[end + 1].text[:1].isupper():
         end += 2
     if (start, end) == (place.span.start, place.span.end) or end >= len(doc):
         return False
@@ -430,7 +435,7 @@ def _hyphen_compounds(view: ArticleView, groups: list[list[Mention]]) -> list[li
         doc = first.span.doc
         end = first.span.end
         after = by_start.get((first.block, end + 1))
-        joined = end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_
+        joined = end < len(doc) and _glued_hyphen(doc, end)
         if after is not None and joined and after[0].span.kb_id_ == first.span.kb_id_ and after[0].label not in ("country", "demonym"):
             consumed.add(id(after))
             merged.append([replace(m, span=Span(doc, m.span.start, after[0].span.end, label=m.span.label_, kb_id=m.span.kb_id_, span_id=m.span.id_), end=after[0].end) for m in group])

@@ -450,8 +450,8 @@ def _lone_side(named: list[PartyMention], anchor: Mention) -> PartyMention | Non
     """"Mayotte a des accords de coopération avec quatre régions de Madagascar : Sava, Diana, Sofia
     et Boeny": the one party before the agreement, of a country none of the others is in, while
     those share one country, is each one's partner. After a counted plural, that party may stand
-    after it, named first ("le président du Conseil de Mayotte et les présidents des régions de A et B ont signé
-    deux conventions")."""
+    after it, named first ("le président du Conseil de Mayotte et les présidents des régions de A
+    et B ont signé deux conventions")."""
     before = [c for c in named if c.mention.span.end <= anchor.span.start]
     if len(before) != 1 and anchor.span._.agreement_status == "counted":
         lone = [c for c in named if sum(o.country == c.country for o in named) == 1]
