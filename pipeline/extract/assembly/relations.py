@@ -24,7 +24,9 @@ brackets):
   sentence names nobody takes the title's pair [``title_pair``]; "notre ville jumelle (française)"
   is the page's own party and the territory of another country it names most [``own_twin``].
 
-The shapes of a clause's pair are read by :mod:`pipeline.extract.assembly.pair_shapes`, lists
+The fallbacks of a one-sided clause are read once per article by
+:mod:`pipeline.extract.assembly.context`, the shapes of a clause's pair by
+:mod:`pipeline.extract.assembly.pair_shapes`, lists
 by :mod:`pipeline.extract.assembly.lists`, the rules every relation obeys are in
 :mod:`pipeline.extract.assembly.members`. A plural noun that only counts ("une trentaine de
 conventions") names no parties and gives nothing.
@@ -32,12 +34,13 @@ conventions") names no parties and gives nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.candidates import in_sentence, sentence_parties
 from pipeline.extract.assembly.clauses import clause_of, last_boundary
+from pipeline.extract.assembly.context import ArticleContext, article_context, points_at_own_party
 from pipeline.extract.assembly.lists import (
     agreement_rows,
     bracket_lists,
@@ -66,9 +69,7 @@ from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
 from pipeline.extract.blocks import BlockKind
 from pipeline.extract.components.verb_forms import is_hypothetical
-from pipeline.normalize import name_words, names_match
-
-_HOME_KINDS = frozenset({"municipality", "intermunicipal", "department", "region", "national"})
+from pipeline.normalize import names_match
 
 
 @dataclass
@@ -78,94 +79,11 @@ class _Reading:
     scope: tuple[int, int] | None = None  # token indices of the block's Doc
 
 
-@dataclass
-class _Context:
-    """What an anchor's reading may fall back on when its clause names one party: the parties of
-    its section's heading ("Albi et Jacmel"), the pair the title names, the page's own party."""
-
-    home: PartyMention | None
-    title_pair: list[PartyMention] | None
-    frequent_pair: list[PartyMention] | None
-    headings: dict[int, list[PartyMention]]
-    dominant: PartyMention | None
-    territories: list[PartyMention] = field(default_factory=list)  # every territory the article names
-    section: int = 0
-    carried: list[PartyMention] = field(default_factory=list)  # the subject of the sentence's first clause
-
-    @property
-    def main_pair(self) -> list[PartyMention] | None:
-        """What "les deux villes" refers to: the pair its section's heading names ("Lorient et
-        Thiès au Sénégal"), else the title's, else the article's two most named parties."""
-        heading = self.headings.get(self.section, [])
-        return heading if len(heading) == 2 else self.title_pair or self.frequent_pair
-
-    def partner_for(self, named: list[PartyMention], clause: Span) -> PartyMention | None:
-        """Who signed with the parties a clause names, when it names one side only: its section's
-        heading, the title's pair, the page's own party, the subject its sentence gave an earlier
-        clause ("X a signé … un protocole avec A, puis … une convention avec B"), the article's two
-        most named parties; the most named one alone only when the clause points at it ("son
-        jumelage", "la commune a signé")."""
-        pools = [self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.carried, self.frequent_pair or []]
-        if _points_at_own_party(clause):
-            if self.dominant is not None:
-                pools.append([self.dominant])
-            # "La Ville est jumelée avec A et B" on a page that names one other territory: that one
-            others = distinct([p for p in self.territories if not any(names_match(p.name, n.name) for n in named)])
-            if len(others) == 1:
-                pools.append(others)
-        for pool in pools:
-            other = [p for p in pool if not any(names_match(p.name, n.name) for n in named)]
-            pair = pool is self.title_pair or pool is self.frequent_pair
-            if other and (not pair or len(other) == 1):
-                return other[0]
-        return None
-
-    def own_side(self, counted: list[PartyMention], clause: Span) -> PartyMention | None:
-        """The other side of the parties a count names: the clause's partner (``partner_for``), else
-        the article's most named territory; never one of their countries."""
-        own = self.partner_for(counted, clause) or self.dominant
-        return own if own is not None and own.country not in {p.country for p in counted} else None
-
-    def own_twin(self, anchor: Mention) -> list[PartyMention] | None:
-        """"Les visiteurs s'informaient sur notre ville jumelle française": the page's own party and
-        the territory of another country (the one the demonym names, if any) the article names most."""
-        if self.home is None:
-            return None
-        doc = anchor.span.doc
-        country = next((s.kb_id_ for s in doc.spans.get("places", []) if s.label_ == "demonym" and s.start == anchor.span.end), None)
-        others = [p for p in self.territories if p.country != self.home.country and (country is None or p.country == country)]
-        most = _named_most(others)
-        return [self.home, most[0]] if most else None
-
-
-# "son jumelage", "notre commune", "la Ville a signé": the text speaks of the page's own party.
-_OWN_PARTY_DETERMINERS = frozenset({"son", "sa", "ses", "notre", "nos", "leur"})
-_OWN_PARTY_NOUNS = frozenset({"commune", "ville", "municipalité", "région", "département", "collectivité", "métropole", "agglomération", "mairie", "cité"})
-
-
-def _points_at_own_party(clause: Span) -> bool:
-    for token in clause:
-        if token.lower_ in _OWN_PARTY_DETERMINERS and token.i + 1 < clause.end:
-            return True
-        if token.lower_ in _OWN_PARTY_NOUNS and token.i > clause.start and token.nbor(-1).lower_ in ("la", "le", "l'", "notre", "cette") and (token.i + 1 >= len(token.doc) or token.nbor(1).lower_ not in ("de", "d'", "du", "des")):
-            return True
-    return False
-
 
 def find_relations(view: ArticleView, anchors: list[Mention], parties: list[PartyMention], segments: list[Segment], weak: list[Mention] = ()) -> list[Relation]:
     """Relations of the anchors, of twinning mentions that name their pair (``weak``: "30 ans de
     jumelage entre Toul et Hamm-Mitte"), and of twin-town lists."""
-    titled = distinct(_title_parties(view, parties))
-    context = _Context(
-        home_party(view, parties), titled if len(titled) == 2 else None, _frequent_pair(parties),
-        _heading_parties(view, parties), _dominant_party(parties),
-        [p for p in parties if p.country and not p.state and not p.organisation and not p.signing_place_like],
-    )
-    if context.main_pair is None:
-        # "Les élus de Tulle en visite à Djenné": the title's two towns, the one visited included
-        visited = two_countries([p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.state and not p.organisation])
-        if visited is not None:
-            context.title_pair = visited
+    context = article_context(view, parties)
     found: list[Relation] = []
     every = [*anchors, *weak]
     for anchor in every:
@@ -256,55 +174,8 @@ def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors
     return doc[low:high]
 
 
-def home_party(view: ArticleView, parties: list[PartyMention]) -> PartyMention | None:
-    """The page's own party: the only territorial party its title names."""
-    titled = distinct([p for p in _title_parties(view, parties) if p.kind in _HOME_KINDS])
-    return titled[0] if len(titled) == 1 else None
 
-
-def _frequent_pair(parties: list[PartyMention]) -> list[PartyMention] | None:
-    """The article's two most named territories, when they are in two countries and clearly ahead."""
-    counts: dict[frozenset[str], list[PartyMention]] = {}
-    for party in parties:
-        if party.country and not party.signing_place_like and not party.state and not party.organisation:
-            counts.setdefault(name_words(party.name), []).append(party)
-    ranked = sorted(counts.values(), key=len, reverse=True)
-    if len(ranked) >= 2 and len(ranked[1]) >= 2 and (len(ranked) == 2 or len(ranked[1]) > len(ranked[2])) and ranked[0][0].country != ranked[1][0].country:
-        return [ranked[0][0], ranked[1][0]]
-    return None
-
-
-def _dominant_party(parties: list[PartyMention]) -> PartyMention | None:
-    """The territory the article names most, when it is named at least twice and more than any other."""
-    most = _named_most([p for p in parties if p.country and not p.state and not p.organisation])
-    if most and len(most) >= 2:
-        return next((p for p in most if not p.signing_place_like), most[0])
-    return None
-
-
-def _named_most(parties: list[PartyMention]) -> list[PartyMention] | None:
-    """The mentions of the party named more often than any other (names compared by their words)."""
-    counts: dict[frozenset[str], list[PartyMention]] = {}
-    for party in parties:
-        counts.setdefault(name_words(party.name), []).append(party)
-    ranked = sorted(counts.values(), key=len, reverse=True)
-    return ranked[0] if ranked and (len(ranked) == 1 or len(ranked[0]) > len(ranked[1])) else None
-
-
-def _heading_parties(view: ArticleView, parties: list[PartyMention]) -> dict[int, list[PartyMention]]:
-    headings: dict[int, list[PartyMention]] = {}
-    for party in parties:
-        block = view.blocks[party.mention.block]
-        if block.kind is BlockKind.heading and party.country and not party.signing_place_like and not party.state:
-            headings.setdefault(block.section, []).append(party)
-    return {section: distinct(found) for section, found in headings.items()}
-
-
-def _title_parties(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention]:
-    return [p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.signing_place_like and not p.state]
-
-
-def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMention], context: _Context) -> list[_Reading]:
+def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMention], context: ArticleContext) -> list[_Reading]:
     candidates = sentence_parties(anchor, sentence, parties)
     status = anchor.span._.agreement_status
     by_pairs = anchor.label == "twinning" or status == "counted"
@@ -439,7 +310,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             return [_Reading(before, "previous_two")]
     if not named and context.main_pair is not None and speaks_of_both(sentence):
         return [_Reading(context.main_pair, "the_two")]
-    if not named and anchor.label == "twinning" and status in ("signed", "in_force") and _points_at_own_party(sentence):
+    if not named and anchor.label == "twinning" and status in ("signed", "in_force") and points_at_own_party(sentence):
         own = context.own_twin(anchor)
         if own is not None:
             return [_Reading(own, "own_twin")]

@@ -1,0 +1,162 @@
+"""What a clause that names one side only may fall back on: the article's context.
+
+A signature sentence often names one party ("la commune a signé une convention avec A"); the
+other is the page's own party (the one territory its title names), the pair of its section's
+heading or of its title, the territory the article names most, or the subject of the sentence's
+earlier clause. :func:`article_context` reads these once per article; the relation readers of
+:mod:`pipeline.extract.assembly.relations` ask it for a partner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from pipeline.extract.assembly.members import distinct
+from pipeline.extract.assembly.pair_shapes import two_countries
+from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.view import ArticleView, Mention
+from pipeline.extract.blocks import BlockKind
+from pipeline.normalize import name_words, names_match
+
+_HOME_KINDS = frozenset({"municipality", "intermunicipal", "department", "region", "national"})
+
+
+@dataclass
+class ArticleContext:
+    """What an anchor's reading may fall back on when its clause names one party: the parties of
+    its section's heading ("Albi et Jacmel"), the pair the title names, the page's own party."""
+
+    home: PartyMention | None
+    title_pair: list[PartyMention] | None
+    frequent_pair: list[PartyMention] | None
+    headings: dict[int, list[PartyMention]]
+    dominant: PartyMention | None
+    territories: list[PartyMention] = field(default_factory=list)  # every territory the article names
+    section: int = 0
+    carried: list[PartyMention] = field(default_factory=list)  # the subject of the sentence's first clause
+
+    @property
+    def main_pair(self) -> list[PartyMention] | None:
+        """What "les deux villes" refers to: the pair its section's heading names ("Lorient et
+        Thiès au Sénégal"), else the title's, else the article's two most named parties."""
+        heading = self.headings.get(self.section, [])
+        return heading if len(heading) == 2 else self.title_pair or self.frequent_pair
+
+    def partner_for(self, named: list[PartyMention], clause: Span) -> PartyMention | None:
+        """Who signed with the parties a clause names, when it names one side only: its section's
+        heading, the title's pair, the page's own party, the subject its sentence gave an earlier
+        clause ("X a signé … un protocole avec A, puis … une convention avec B"), the article's two
+        most named parties; the most named one alone only when the clause points at it ("son
+        jumelage", "la commune a signé")."""
+        pools = [self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.carried, self.frequent_pair or []]
+        if points_at_own_party(clause):
+            if self.dominant is not None:
+                pools.append([self.dominant])
+            # "La Ville est jumelée avec A et B" on a page that names one other territory: that one
+            others = distinct([p for p in self.territories if not any(names_match(p.name, n.name) for n in named)])
+            if len(others) == 1:
+                pools.append(others)
+        for pool in pools:
+            other = [p for p in pool if not any(names_match(p.name, n.name) for n in named)]
+            pair = pool is self.title_pair or pool is self.frequent_pair
+            if other and (not pair or len(other) == 1):
+                return other[0]
+        return None
+
+    def own_side(self, counted: list[PartyMention], clause: Span) -> PartyMention | None:
+        """The other side of the parties a count names: the clause's partner (``partner_for``), else
+        the article's most named territory; never one of their countries."""
+        own = self.partner_for(counted, clause) or self.dominant
+        return own if own is not None and own.country not in {p.country for p in counted} else None
+
+    def own_twin(self, anchor: Mention) -> list[PartyMention] | None:
+        """"Les visiteurs s'informaient sur notre ville jumelle française": the page's own party and
+        the territory of another country (the one the demonym names, if any) the article names most."""
+        if self.home is None:
+            return None
+        doc = anchor.span.doc
+        country = next((s.kb_id_ for s in doc.spans.get("places", []) if s.label_ == "demonym" and s.start == anchor.span.end), None)
+        others = [p for p in self.territories if p.country != self.home.country and (country is None or p.country == country)]
+        most = named_most(others)
+        return [self.home, most[0]] if most else None
+
+
+# "son jumelage", "notre commune", "la Ville a signé": the text speaks of the page's own party.
+_OWN_PARTY_DETERMINERS = frozenset({"son", "sa", "ses", "notre", "nos", "leur"})
+_OWN_PARTY_NOUNS = frozenset({"commune", "ville", "municipalité", "région", "département", "collectivité", "métropole", "agglomération", "mairie", "cité"})
+
+
+def points_at_own_party(clause: Span) -> bool:
+    for token in clause:
+        if token.lower_ in _OWN_PARTY_DETERMINERS and token.i + 1 < clause.end:
+            return True
+        if token.lower_ in _OWN_PARTY_NOUNS and token.i > clause.start and token.nbor(-1).lower_ in ("la", "le", "l'", "notre", "cette") and (token.i + 1 >= len(token.doc) or token.nbor(1).lower_ not in ("de", "d'", "du", "des")):
+            return True
+    return False
+
+
+def home_party(view: ArticleView, parties: list[PartyMention]) -> PartyMention | None:
+    """The page's own party: the only territorial party its title names."""
+    titled = distinct([p for p in title_parties(view, parties) if p.kind in _HOME_KINDS])
+    return titled[0] if len(titled) == 1 else None
+
+
+def frequent_pair(parties: list[PartyMention]) -> list[PartyMention] | None:
+    """The article's two most named territories, when they are in two countries and clearly ahead."""
+    counts: dict[frozenset[str], list[PartyMention]] = {}
+    for party in parties:
+        if party.country and not party.signing_place_like and not party.state and not party.organisation:
+            counts.setdefault(name_words(party.name), []).append(party)
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    if len(ranked) >= 2 and len(ranked[1]) >= 2 and (len(ranked) == 2 or len(ranked[1]) > len(ranked[2])) and ranked[0][0].country != ranked[1][0].country:
+        return [ranked[0][0], ranked[1][0]]
+    return None
+
+
+def dominant_party(parties: list[PartyMention]) -> PartyMention | None:
+    """The territory the article names most, when it is named at least twice and more than any other."""
+    most = named_most([p for p in parties if p.country and not p.state and not p.organisation])
+    if most and len(most) >= 2:
+        return next((p for p in most if not p.signing_place_like), most[0])
+    return None
+
+
+def named_most(parties: list[PartyMention]) -> list[PartyMention] | None:
+    """The mentions of the party named more often than any other (names compared by their words)."""
+    counts: dict[frozenset[str], list[PartyMention]] = {}
+    for party in parties:
+        counts.setdefault(name_words(party.name), []).append(party)
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    return ranked[0] if ranked and (len(ranked) == 1 or len(ranked[0]) > len(ranked[1])) else None
+
+
+def heading_parties(view: ArticleView, parties: list[PartyMention]) -> dict[int, list[PartyMention]]:
+    headings: dict[int, list[PartyMention]] = {}
+    for party in parties:
+        block = view.blocks[party.mention.block]
+        if block.kind is BlockKind.heading and party.country and not party.signing_place_like and not party.state:
+            headings.setdefault(block.section, []).append(party)
+    return {section: distinct(found) for section, found in headings.items()}
+
+
+def title_parties(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention]:
+    return [p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.signing_place_like and not p.state]
+
+
+def article_context(view: ArticleView, parties: list[PartyMention]) -> ArticleContext:
+    """The article's fallbacks, read once: its own party, the title's pair, its two most named
+    territories, each heading's parties, its most named territory."""
+    titled = distinct(title_parties(view, parties))
+    context = ArticleContext(
+        home_party(view, parties), titled if len(titled) == 2 else None, frequent_pair(parties),
+        heading_parties(view, parties), dominant_party(parties),
+        [p for p in parties if p.country and not p.state and not p.organisation and not p.signing_place_like],
+    )
+    if context.main_pair is None:
+        # "Les élus de Tulle en visite à Djenné": the title's two towns, the one visited included
+        visited = two_countries([p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.state and not p.organisation])
+        if visited is not None:
+            context.title_pair = visited
+    return context
