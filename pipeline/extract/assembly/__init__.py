@@ -64,6 +64,7 @@ class Assembler:
 
     def assemble(self, view: ArticleView) -> list[PartnershipRecord]:
         agreements = view.mentions("agreements")
+        _announce_headlines(view, agreements)
         anchors = [a for a in agreements if a.span._.agreement_status in ANCHOR_STATUSES]
         # with no agreement reported, a mention counts only as a twinning, or in a title or heading
         # of an article that announces none for later ("feu vert à la convention avec X": signed later)
@@ -182,6 +183,23 @@ def _plural(agreement: Mention) -> bool:
     root = agreement.span.root
     # the tagger gives no number to a word in capitals ("JUMELAGES : INFOS PRATIQUES")
     return root.morph.get("Number") == ["Plur"] or (root.text.isupper() and root.text.endswith(("S", "X")))
+
+
+def _announce_headlines(view: ArticleView, agreements: list[Mention]) -> None:
+    """A headline's signing noun has no tense ("Signature d'une convention entre A et B"): over a
+    body that announces a signature ("… seront signés ce 28 septembre") and reports none, the
+    headline announces it too."""
+
+    def headline(mention: Mention) -> bool:
+        return view.blocks[mention.block].kind in (BlockKind.title, BlockKind.heading)
+
+    body = [a.span._.agreement_status for a in agreements if not headline(a)]
+    if "planned" not in body or "signed" in body:
+        return
+    verbs = {c.block for c in view.mentions("signing_cues") if headline(c) and c.span.root.pos_ != "NOUN"}
+    for agreement in agreements:
+        if headline(agreement) and agreement.span._.agreement_status == "signed" and agreement.block not in verbs:
+            agreement.span._.agreement_status = "planned"
 
 
 def _signature_to_come(view: ArticleView) -> bool:

@@ -267,6 +267,14 @@ class AgreementMentions:
             applying = next((p for p in planned_words if self._planned_applies(cue, p, head)), None)
             if applying is not None:
                 return "planned", applying.text
+            put_off = next((c.head for c in cues if c.pos_ == "NOUN" and c.dep_.startswith("nsubj") and self._is_planned(c.head)), None)
+            if put_off is not None:
+                # "la signature du jumelage …, mais la cérémonie est repoussée au mois de mai"
+                return "planned", put_off.text
+            ahead = self._planned_above(cue)
+            if ahead is not None:
+                # "Il est prévu plusieurs activités, parmi lesquelles la signature d'un accord"
+                return "planned", ahead.text
             if cue.pos_ == "NOUN" and cue.dep_.startswith("nsubj") and hypothetical_verb(cue.head):
                 # "La signature de la convention aura lieu le 12 juin", "… se fera à Courmayeur"
                 return "planned", cue.head.text
@@ -389,6 +397,19 @@ class AgreementMentions:
         # person plural is a verb whatever it is tagged
         return token.pos_ in ("VERB", "AUX", "ADJ") or token.lower_.endswith("ent")
 
+    def _planned_above(self, cue: Token) -> Token | None:
+        """The planning word a signing noun hangs from through nouns and pronouns only: the signature is one of
+        the things planned. A verb on the way reports on it in its own tense ("a assisté à la
+        signature prévue") and stops the walk."""
+        node = cue
+        for _ in range(3):
+            if node.pos_ not in ("NOUN", "PROPN", "PRON") or node.head is node:
+                return None
+            node = node.head
+            if self._is_planned(node):
+                return node
+        return None
+
     def _is_planned(self, token: Token) -> bool:
         if token.lower_ in self.lexicon.planned_words or token.lower_ in self.lexicon.future_forms:
             return True
@@ -412,6 +433,9 @@ class AgreementMentions:
         if cue == planned.head:
             return True
         if _apposed_participle(cue, head):
+            return False
+        if planned != cue and planned.dep_ in ("amod", "acl") and planned.head not in (cue, head) and planned.head.pos_ == "NOUN":
+            # "signée lors de la cérémonie prévue à cet effet": the word plans another noun
             return False
         return planned == cue or planned == cue.head or abs(planned.i - cue.i) <= 6
 
