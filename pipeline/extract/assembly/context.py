@@ -89,6 +89,10 @@ _OWN_PARTY_NOUNS = frozenset({"commune", "ville", "municipalité", "région", "d
 
 
 def points_at_own_party(clause: Span) -> bool:
+    """The clause speaks of the page's own party: "son jumelage", "la commune a signé", or a
+    signature with no signer, passive and agentless ("un pacte d'amitié a été signé avec X")."""
+    if any(t.dep_ == "nsubj:pass" and t.head.pos_ == "VERB" for t in clause) and not any(t.dep_ == "obl:agent" for t in clause) and any(t.lower_ == "avec" for t in clause):
+        return True
     for token in clause:
         if token.lower_ in _OWN_PARTY_DETERMINERS and token.i + 1 < clause.end:
             return True

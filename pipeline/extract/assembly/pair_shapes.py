@@ -136,6 +136,8 @@ def parallel_pairs(doc, sentence: Span, parties: list[PartyMention], block: int)
             continue
         if token.lower_ not in ("à", "avec"):
             continue
+        if token.i > sentence.start and doc[token.i - 1].text == "(":
+            continue  # "Neukölln (à Berlin, Allemagne)": a bracket that locates
         left = next((by_end[j] for j in range(token.i, max(sentence.start, token.i - 4) - 1, -1) if j in by_end), None)
         right = next((by_start[j] for j in range(token.i + 1, min(sentence.end, token.i + 6)) if j in by_start), None)
         if left is not None and right is not None and not names_match(left.name, right.name) and (token.lower_ == "à" or left.country != right.country):
