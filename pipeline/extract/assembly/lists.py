@@ -387,8 +387,8 @@ def list_relations(view: ArticleView, parties: list[PartyMention], home: PartyMe
     for index, block in enumerate(view.blocks):
         introduces = block.text.rstrip().endswith(":")
         if block.kind is BlockKind.list_item and intro is not None and not introduces:
-            if view.blocks[intro.block].kind is BlockKind.title and len(view.docs[index]) > MAX_ROW_TOKENS:
-                continue  # under a title, only short lines are a list of twins, not numbered sections
+            if view.blocks[intro.block].kind in (BlockKind.title, BlockKind.heading) and len(view.docs[index]) > MAX_ROW_TOKENS:
+                continue  # under a title or heading, only short lines are a list of twins, not prose or numbered sections
             item = distinct([p for p in parties if p.mention.block == index and p.country and not names_match(p.name, hub.name)])
             if item:
                 line = (view.orders[index], view.orders[index] + len(view.docs[index]))
