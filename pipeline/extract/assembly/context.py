@@ -38,11 +38,16 @@ class ArticleContext:
     carried: list[PartyMention] = field(default_factory=list)  # the subject of the sentence's first clause
 
     @property
-    def main_pair(self) -> list[PartyMention] | None:
-        """What "les deux villes" refers to: the pair its section's heading names ("Lorient et
-        Thiès au Sénégal"), else the title's, else the article's two most named parties."""
+    def headline_pair(self) -> list[PartyMention] | None:
+        """The pair its section's heading names ("Lorient et Thiès au Sénégal"), else the title's."""
         heading = self.headings.get(self.section, [])
-        return heading if len(heading) == 2 else self.title_pair or self.frequent_pair
+        return heading if len(heading) == 2 else self.title_pair
+
+    @property
+    def main_pair(self) -> list[PartyMention] | None:
+        """What "les deux villes" refers to: the headline's pair, else the article's two most named
+        parties."""
+        return self.headline_pair or self.frequent_pair
 
     def partner_for(self, named: list[PartyMention], clause: Span) -> PartyMention | None:
         """Who signed with the parties a clause names, when it names one side only: its section's
@@ -91,7 +96,8 @@ _OWN_PARTY_NOUNS = frozenset({"commune", "ville", "municipalité", "région", "d
 def points_at_own_party(clause: Span) -> bool:
     """The clause speaks of the page's own party: "son jumelage", "la commune a signé", or a
     signature with no signer, passive and agentless ("un pacte d'amitié a été signé avec X")."""
-    if any(t.dep_ == "nsubj:pass" and t.head.pos_ == "VERB" for t in clause) and not any(t.dep_ == "obl:agent" for t in clause) and any(t.lower_ == "avec" for t in clause):
+    passive = any(t.dep_ == "nsubj:pass" and t.head.pos_ == "VERB" for t in clause)
+    if passive and not any(t.dep_ == "obl:agent" for t in clause) and any(t.lower_ == "avec" for t in clause):
         return True
     for token in clause:
         if token.lower_ in _OWN_PARTY_DETERMINERS and token.i + 1 < clause.end:

@@ -15,6 +15,9 @@ from pipeline.extract.components.parties import VENUE_HEADS
 _STREET_WORDS = frozenset({"rue", "avenue", "boulevard", "place", "quai", "allée", "chemin", "route", "parc", "stade", "quartier", "gare", "aéroport", "lycée", "collège", "école", "musée", "théâtre", "cinéma"})
 _COMPASS_WORDS = frozenset({"est", "ouest", "nord", "sud", "centre", "centre-est", "centre-ouest", "centre-nord", "centre-sud", "nord-est", "nord-ouest", "sud-est", "sud-ouest"})
 _CONTINENTS = frozenset({"europe", "afrique", "asie", "amérique", "amériques", "océanie", "maghreb", "sahel", "méditerranée", "caraïbes", "antarctique"})
+# "la fête de la Saint-Jean", "l'église Saint-Louis": a saint's feast or church, not the town of that name
+_FEAST_WORDS = frozenset({"fête", "fêtes", "patronale", "patron", "patronne", "église", "chapelle", "basilique", "cathédrale", "paroisse", "abbaye", "pèlerinage", "neuvaine"})
+_SAINT_PREFIXES = ("saint", "sainte", "st-", "ste-")
 TITLE_WORDS = frozenset({"président", "présidente", "maire", "gouverneur", "ministre", "préfet", "wali", "ambassadeur", "consul", "député", "sénateur", "directeur", "directrice"})
 _MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"})
 
@@ -34,11 +37,23 @@ def not_a_territory(place: Mention) -> bool:
         i -= 1
     if i >= 0 and (doc[i].lower_ in VENUE_HEADS or doc[i].lower_ in _STREET_WORDS):
         return True
+    if span[0].lower_.startswith(_SAINT_PREFIXES) and _after_feast_word(doc, i):
+        return True  # "la fête de Saint-Jean", "la patronale Saint Louis": the saint, not the town
     words = span.text.lower()
     if is_compass_word(words) or words in _CONTINENTS:
         return True
     neighbours = [doc[j] for j in (span.start - 1, span.end) if 0 <= j < len(doc)]
     return words in _MONTHS and any(t.like_num for t in neighbours)
+
+
+def _after_feast_word(doc, i: int) -> bool:
+    """``doc[i]`` (the word before a name, past its articles) is a feast or church word, or the
+    "de" after one ("la fête de Saint-Jean")."""
+    if i >= 1 and doc[i].lower_ in ("de", "du"):
+        i -= 1
+        while i >= 0 and doc[i].pos_ == "DET":
+            i -= 1
+    return i >= 0 and doc[i].lower_ in _FEAST_WORDS
 
 
 def unknown_place(entity: Mention) -> bool:

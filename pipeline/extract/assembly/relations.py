@@ -300,6 +300,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         if both is not None:
             return [_Reading(both, "both_named")]
     if len(named) == 1 and status != "counted":
+        pair = context.headline_pair
+        if pair is not None and speaks_of_both(sentence, definite=True) and any(names_match(named[0].name, p.name) for p in pair):
+            # "les maires de ces deux villes, …, maire de B, ont signé": the two of the title or heading
+            return [_Reading(pair, "the_two")]
         partner = context.partner_for(named, sentence)
         return [_Reading([partner, named[0]], "with_home")] if partner is not None else []
     if not named and _introduced(anchor) and (speaks_of_both(sentence, definite=True) or _plural_pronoun_subject(sentence)):
