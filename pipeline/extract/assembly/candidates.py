@@ -69,8 +69,8 @@ _APPOSITION = re.compile(r"\s*(\([^()]*\))?\s*,\s*((sa|son|notre|leur|la|une)\s+
 
 def _twin_by_apposition(party: PartyMention, anchor: Mention) -> bool:
     """"se sont rendus à Schlitz (Allemagne), ville jumelle": the place visited is the twin itself."""
-    if anchor.label != "twinning" or anchor.order < party.mention.order:
-        return False
+    if anchor.label != "twinning" or anchor.order < party.mention.order or party.introducer == "dans":
+        return False  # "ville … à l'ouest de Londres, jumelée avec X": a landmark that locates is no twin
     doc = anchor.span.doc
     if anchor.span.start - party.mention.span.end > 12:
         return False

@@ -98,6 +98,21 @@ def introducer(mention: Mention) -> str | None:
     return None
 
 
+def near_landmarks(places: list[Mention]) -> list[Mention]:
+    """Towns named as a landmark ("à l'ouest de Londres", "à 15 km de Dakar", "non loin de Tunis")
+    that the gazetteer places in one country: they locate the name before them like a country."""
+    at: dict[tuple[int, int], list[Mention]] = {}
+    for place in places:
+        at.setdefault((place.block, place.span.start), []).append(place)
+    found = []
+    for (_, start), options in at.items():
+        doc = options[0].span.doc
+        after_near_word = start >= 2 and doc[start - 1].lower_ in ("de", "d'", "du") and doc[start - 2].lower_ in _NEAR_WORDS
+        if len(options) == 1 and options[0].label != "country" and after_near_word:
+            found.append(options[0])
+    return found
+
+
 def in_venue(mention: Mention) -> bool:
     """A name that completes a venue ("au siège de la mairie de Strasbourg", "à l'hôtel de ville
     de Reims"): the town the venue is in, whether or not that town also signs."""

@@ -121,7 +121,8 @@ def parallel_pairs(doc, sentence: Span, parties: list[PartyMention], block: int)
     Rhénanie-Palatinat avec la Bourgogne"), or, two of them at least, two names of two countries
     joined by "et" ("…, Soa et Gien, Yaounde et Udine, Douala et Strasbourg"; not the end of a list,
     "avec Atlanta, Bologne, Kiev et Tel-Aviv")."""
-    inside = [p for p in parties if p.mention.block == block and sentence.start <= p.mention.span.start < sentence.end and p.country]
+    # a landmark that locates ("à l'ouest de Londres") is no member of a pair
+    inside = [p for p in parties if p.mention.block == block and sentence.start <= p.mention.span.start < sentence.end and p.country and p.introducer != "dans"]
     by_end = {p.mention.span.end: p for p in inside}
     by_start = {p.mention.span.start: p for p in inside}
     pairs = []

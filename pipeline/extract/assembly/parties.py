@@ -28,7 +28,7 @@ from pipeline.extract.assembly.countries import (
     stated_country,
     title_rubric,
 )
-from pipeline.extract.assembly.introducers import apposition_unit, described_as_town, introducer
+from pipeline.extract.assembly.introducers import apposition_unit, described_as_town, introducer, near_landmarks
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.place_names import (
     PAIR_DASHES,
@@ -81,7 +81,7 @@ class PartyMention:
 
 def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMention]:
     places = view.mentions("places")
-    locators = [m for m in places if m.label in ("country", "demonym")]
+    locators = [m for m in places if m.label in ("country", "demonym")] + near_landmarks(places)
     people = [(m.start, m.end) for m in view.mentions("people")]
     # a first name that is also a commune ("Yves" in "Yves Le Dréau"), inside a longer person entity
     people += [(m.start, m.end) for m in view.entities(("PER",)) if len(m.span) > 1 and not _dash_joined_places(m, places)]

@@ -71,6 +71,9 @@ from pipeline.extract.blocks import BlockKind
 from pipeline.extract.components.verb_forms import is_hypothetical
 from pipeline.normalize import names_match
 
+# A title or heading longer than this is a paragraph serving as title, read sentence by sentence.
+MAX_HEADLINE_TOKENS = 40
+
 
 @dataclass
 class _Reading:
@@ -153,15 +156,17 @@ def _right_after(anchor: Mention, clause: Span) -> bool:
 
 def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors: list[Mention]) -> Span:
     """The part of the anchor's sentence that speaks of it: the whole of a title or heading (the
-    parser cuts short headlines oddly), else its clause when the sentence reports several agreements."""
+    parser cuts short headlines oddly; a page whose first paragraph serves as its title is read by
+    sentences), else its clause when the sentence reports several agreements."""
     doc = anchor.span.doc
-    if view.blocks[anchor.block].kind in (BlockKind.title, BlockKind.heading):
+    headline = view.blocks[anchor.block].kind in (BlockKind.title, BlockKind.heading)
+    if headline and len(doc) <= MAX_HEADLINE_TOKENS:
         return doc[:]
     sentence = segment_of(segments, anchor)
     if sentence is None:
         return anchor.span.sent
     base = view.orders[anchor.block]
-    if any(a is anchor for a in anchors):
+    if any(a is anchor for a in anchors) and not headline:
         low, high = clause_of(anchor, sentence, anchors)
         low, high = max(low - base, 0), min(high - base, len(doc))
     else:
@@ -172,7 +177,6 @@ def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors
     if low == anchor.span.sent.start and low > 0 and opens_mid_clause and doc[low - 1].text not in (".", "!", "?", ";", ":"):
         low = doc[low - 1].sent.start
     return doc[low:high]
-
 
 
 def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMention], context: ArticleContext) -> list[_Reading]:
