@@ -407,8 +407,16 @@ def draft_of(drafts: list[Draft], anchor: Mention) -> Draft | None:
 
 def signing_date_candidate(mention: Mention) -> bool:
     """A date that can be a signature's: not a range (a mission), not "depuis 2011" (a relationship),
-    not the "aujourd'hui" of a state."""
-    return date_value(mention) is not None and mention.label != "range" and not mention.rule.startswith("year_depuis") and not _today_of_a_state(mention)
+    not the "aujourd'hui" of a state, not an end ("jusqu'en 2028", "jusqu'au 31 décembre")."""
+    return date_value(mention) is not None and mention.label != "range" and not mention.rule.startswith("year_depuis") and not _today_of_a_state(mention) and not _until(mention)
+
+
+def _until(mention: Mention) -> bool:
+    doc = mention.span.doc
+    i = mention.span.start - 1
+    while i >= 0 and doc[i].lower_ in ("en", "au", "à", "le", "la", "l'", "fin", "mi"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in ("jusqu'", "jusque", "jusqu")
 
 
 def _today_of_a_state(mention: Mention) -> bool:
