@@ -310,7 +310,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             return [_Reading(pair, "the_two")]
         partner = context.partner_for(named, sentence)
         return [_Reading([partner, named[0]], "with_home")] if partner is not None else []
-    if not named and _introduced(anchor) and (speaks_of_both(sentence, definite=True) or _plural_pronoun_subject(sentence)):
+    if not named and _introduced(anchor) and (speaks_of_both(sentence, definite=True) or _plural_pronoun_subject(sentence) or _signed_by_nobody(anchor, sentence)):
         # "Le maire de Tulle a reçu son homologue de Djenné. … les maires des deux villes ont signé":
         # the two the sentence before names
         before = _previous_sentence_pair(anchor, sentence, parties)
@@ -352,6 +352,12 @@ def _introduced(anchor: Mention) -> bool:
     ("la charte prévoit … entre les deux villes")."""
     span = anchor.span
     return span.start > 0 and span.doc[span.start - 1].lower_ in ("un", "une", "d'un", "d'une")
+
+
+def _signed_by_nobody(anchor: Mention, sentence: Span) -> bool:
+    """"Le 13 mai 2002, un accord de coopération a été conclu": a passive signature with no agent,
+    whose signers are the two the sentence before names."""
+    return anchor.span.root.dep_ == "nsubj:pass" and not any(t.dep_ == "obl:agent" for t in sentence)
 
 
 def _previous_sentence_pair(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention] | None:
