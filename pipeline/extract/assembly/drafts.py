@@ -412,6 +412,7 @@ def signing_date_candidate(mention: Mention) -> bool:
 
 
 def _until(mention: Mention) -> bool:
+    """The date ends a period: "jusqu'en 2028", "jusqu'au 31 décembre", "jusqu'à la fin 2026"."""
     doc = mention.span.doc
     i = mention.span.start - 1
     while i >= 0 and doc[i].lower_ in ("en", "au", "à", "le", "la", "l'", "fin", "mi"):

@@ -16,7 +16,7 @@ _STREET_WORDS = frozenset({"rue", "avenue", "boulevard", "place", "quai", "allé
 _COMPASS_WORDS = frozenset({"est", "ouest", "nord", "sud", "centre", "centre-est", "centre-ouest", "centre-nord", "centre-sud", "nord-est", "nord-ouest", "sud-est", "sud-ouest"})
 _CONTINENTS = frozenset({"europe", "afrique", "asie", "amérique", "amériques", "océanie", "maghreb", "sahel", "méditerranée", "caraïbes", "antarctique"})
 # "la fête de la Saint-Jean", "l'église Saint-Louis": a saint's feast or church, not the town of that name
-_FEAST_WORDS = frozenset({"fête", "fêtes", "patronale", "patron", "patronne", "église", "chapelle", "basilique", "cathédrale", "paroisse", "abbaye", "pèlerinage", "neuvaine"})
+_FEAST_WORDS = frozenset({"fête", "fêtes", "patronale", "église", "chapelle", "basilique", "cathédrale", "paroisse", "abbaye", "pèlerinage", "neuvaine"})
 _SAINT_PREFIXES = ("saint", "sainte", "st-", "ste-")
 TITLE_WORDS = frozenset({"président", "présidente", "maire", "gouverneur", "ministre", "préfet", "wali", "ambassadeur", "consul", "député", "sénateur", "directeur", "directrice"})
 _MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"})

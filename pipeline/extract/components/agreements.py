@@ -346,9 +346,9 @@ class AgreementMentions:
         return token.pos_ in ("VERB", "AUX", "ADJ") or token.lower_.endswith("ent")
 
     def _planned_above(self, cue: Token) -> Token | None:
-        """The planning word a signing noun hangs from through nouns and pronouns only: the signature is one of
-        the things planned. A verb on the way reports on it in its own tense ("a assisté à la
-        signature prévue") and stops the walk."""
+        """The planning word a signing noun hangs from through nouns and pronouns only: the
+        signature is one of the things planned. A verb on the way reports on it in its own tense
+        ("a assisté à la signature") and stops the walk."""
         node = cue
         for _ in range(3):
             if node.pos_ not in ("NOUN", "PROPN", "PRON") or node.head is node:
