@@ -30,10 +30,10 @@ def clause_of(anchor: Mention, sentence: Segment, anchors: list[Mention]) -> tup
 
 
 def earlier_phrase_end(sentence: Span) -> int | None:
-    """"Après Bamako en 2010, Angers a signé avec Ouagadougou": a phrase that opens the sentence with
-    "après" names earlier partners and their years, not the agreement the sentence reports. The
-    index of the comma that ends it."""
-    if sentence[0].lower_ != "après":
+    """"Après Bamako en 2010, Angers a signé avec Ouagadougou", "Outre Tata, notre ville est aussi
+    jumelée avec …": a phrase that opens the sentence with "après" or "outre" names other partners
+    and their years, not the agreement the sentence reports. The index of the comma that ends it."""
+    if sentence[0].lower_ not in ("après", "outre"):
         return None
     return next((t.i for t in sentence if t.text == ","), None)
 
@@ -79,6 +79,6 @@ def last_boundary(doc, start: int, end: int) -> int | None:
 
 
 def in_earlier_phrase(mention: Mention) -> bool:
-    """Named or dated inside a sentence's opening "après" phrase (``earlier_phrase_end``)."""
+    """Named or dated inside a sentence's opening "après" or "outre" phrase (``earlier_phrase_end``)."""
     end = earlier_phrase_end(mention.span.sent)
     return end is not None and mention.span.end <= end
