@@ -412,12 +412,15 @@ def signing_date_candidate(mention: Mention) -> bool:
 
 
 def _until(mention: Mention) -> bool:
-    """The date ends a period: "jusqu'en 2028", "jusqu'au 31 décembre", "jusqu'à la fin 2026"."""
+    """The date ends a period: "jusqu'en 2028", "jusqu'au 31 décembre", "jusqu'à la fin 2026"; not
+    what a relation goes back to ("les jumelages remontent jusqu'en 1960")."""
     doc = mention.span.doc
     i = mention.span.start - 1
     while i >= 0 and doc[i].lower_ in ("en", "au", "à", "le", "la", "l'", "fin", "mi"):
         i -= 1
-    return i >= 0 and doc[i].lower_ in ("jusqu'", "jusque", "jusqu")
+    if i < 0 or doc[i].lower_ not in ("jusqu'", "jusque", "jusqu"):
+        return False
+    return not any(t.lemma_.lower() in ("remonter", "dater") for t in doc[mention.span.sent.start : i])
 
 
 def _today_of_a_state(mention: Mention) -> bool:
