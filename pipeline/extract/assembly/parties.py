@@ -129,7 +129,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         located = _located_name(entity, locators) or described_as_town(entity)
         # a located name holds its shorter gazetteer namesake ("Paredes de Coura (Portugal)")
         crossed = [p for p in every_place if not (located and entity.start <= p[0] and p[1] <= entity.end and p[1] - p[0] < entity.end - entity.start)]
-        if overlaps(entity, taken) or overlaps(entity, crossed) or overlaps(entity, vetted_people) or not (unknown_place(entity) or located):
+        if overlaps(entity, taken) or overlaps(entity, crossed) or overlaps(entity, vetted_people) or not (unknown_place(entity) or located) or not_a_territory(entity):
             continue
         country = stated_country(view, entity, locators) or _apposition_country(entity, parties)
         if entity.label == "PER":

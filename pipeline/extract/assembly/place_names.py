@@ -18,6 +18,8 @@ _CONTINENTS = frozenset({"europe", "afrique", "asie", "amérique", "amériques",
 # "la fête de la Saint-Jean", "l'église Saint-Louis": a saint's feast or church, not the town of that name
 _FEAST_WORDS = frozenset({"fête", "fêtes", "patronale", "église", "chapelle", "basilique", "cathédrale", "paroisse", "abbaye", "pèlerinage", "neuvaine"})
 _SAINT_PREFIXES = ("saint", "sainte", "st-", "ste-")
+# "le fleuve Maroni", "le lac Léman": a river, a lake or a mountain, not the town of that name
+_NATURE_WORDS = frozenset({"fleuve", "rivière", "lac", "mont", "massif", "baie", "golfe", "océan", "mer", "cap"})
 TITLE_WORDS = frozenset({"président", "présidente", "maire", "gouverneur", "ministre", "préfet", "wali", "ambassadeur", "consul", "député", "sénateur", "directeur", "directrice"})
 _MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"})
 
@@ -28,8 +30,8 @@ def is_compass_word(name: str) -> bool:
 
 
 def not_a_territory(place: Mention) -> bool:
-    """"l'espace Bel-Air", "rue de Paris", "Europe de l'Est", "le 25 Mars": a venue, a street, a
-    point of the compass or a month, not the place of that name."""
+    """"l'espace Bel-Air", "rue de Paris", "Europe de l'Est", "le 25 Mars", "le fleuve Maroni": a
+    venue, a street, a point of the compass, a month or a river, not the place of that name."""
     span = place.span
     doc = span.doc
     i = span.start - 1
@@ -39,6 +41,8 @@ def not_a_territory(place: Mention) -> bool:
         return True
     if span[0].lower_.startswith(_SAINT_PREFIXES) and _after_feast_word(doc, i):
         return True  # "la fête de Saint-Jean", "la patronale Saint Louis": the saint, not the town
+    if (i >= 0 and doc[i].lower_ in _NATURE_WORDS) or (span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in _NATURE_WORDS):
+        return True  # "le fleuve Maroni", "le Maroni, fleuve où …": a river, not the town of that name
     words = span.text.lower()
     if is_compass_word(words) or words in _CONTINENTS:
         return True
