@@ -75,4 +75,6 @@ def _twin_by_apposition(party: PartyMention, anchor: Mention) -> bool:
     if anchor.span.start - party.mention.span.end > 12:
         return False
     between = doc[party.mention.span.end : anchor.span.start].text_with_ws
+    if not between.strip() and anchor.span.root.pos_ in ("VERB", "ADJ"):
+        return True  # "à Toulouse jumelée avec Kiev depuis 1975": the participle qualifies the town
     return _APPOSITION.fullmatch(between) is not None
