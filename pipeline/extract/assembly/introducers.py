@@ -88,7 +88,7 @@ def introducer(mention: Mention) -> str | None:
             if token.lower_ == "dans":
                 return "à" if through_venue and chain else "dans"
             return "à" if through_venue and not named_with_generic else None
-        if token.lower_ in ("de", "d'", "du") and i > 0 and doc[i - 1].lower_ in _NEAR_WORDS:
+        if _after_near_word(doc, i):
             return "dans"  # "cette ville voisine de Bethléem", "non loin de Dakar", "à 15 minutes de Dijon": a landmark
         if token.lower_ in ("de", "d'", "du") and _capital_of(doc, i):
             return "dans"  # "Telavi, … la capitale de la Kakhétie": the unit locates its capital
@@ -98,19 +98,19 @@ def introducer(mention: Mention) -> str | None:
     return None
 
 
-def near_landmarks(places: list[Mention]) -> list[Mention]:
+def near_landmarks(place_groups: list[list[Mention]]) -> list[Mention]:
     """Towns named as a landmark ("à l'ouest de Londres", "à 15 km de Dakar", "non loin de Tunis")
-    that the gazetteer places in one country: they locate the name before them like a country."""
-    at: dict[tuple[int, int], list[Mention]] = {}
-    for place in places:
-        at.setdefault((place.block, place.span.start), []).append(place)
-    found = []
-    for (_, start), options in at.items():
-        doc = options[0].span.doc
-        after_near_word = start >= 2 and doc[start - 1].lower_ in ("de", "d'", "du") and doc[start - 2].lower_ in _NEAR_WORDS
-        if len(options) == 1 and options[0].label != "country" and after_near_word:
-            found.append(options[0])
-    return found
+    that the gazetteer places in one country (a group of one candidate place): they locate the name
+    before them like a country."""
+    return [
+        options[0] for options in place_groups
+        if len(options) == 1 and options[0].label != "country" and _after_near_word(options[0].span.doc, options[0].span.start - 1)
+    ]
+
+
+def _after_near_word(doc, de: int) -> bool:
+    """``doc[de]`` is the "de" of a landmark: "voisine de", "près de", "à l'ouest de", "à 15 km de"."""
+    return de >= 1 and doc[de].lower_ in ("de", "d'", "du") and doc[de - 1].lower_ in _NEAR_WORDS
 
 
 def in_venue(mention: Mention) -> bool:

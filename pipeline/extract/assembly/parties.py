@@ -81,7 +81,8 @@ class PartyMention:
 
 def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMention]:
     places = view.mentions("places")
-    locators = [m for m in places if m.label in ("country", "demonym")] + near_landmarks(places)
+    place_groups = _place_groups(places)
+    locators = [m for m in places if m.label in ("country", "demonym")] + near_landmarks(place_groups)
     people = [(m.start, m.end) for m in view.mentions("people")]
     # a first name that is also a commune ("Yves" in "Yves Le Dréau"), inside a longer person entity
     people += [(m.start, m.end) for m in view.entities(("PER",)) if len(m.span) > 1 and not _dash_joined_places(m, places)]
@@ -103,7 +104,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
             keep(_generic_party(view, mention, places, locators, lexicon))
     blocked = people + some_units + [(m.start, m.end) for m in organisations if m.label != "school"]
     located_names = [(e.start, e.end) for e in view.entities(("LOC", "PER")) if _located_name(e, locators)]
-    for group in _hyphen_compounds(view, _place_groups(places)):
+    for group in _hyphen_compounds(view, place_groups):
         if without_its_article(group[0]):
             # "Liège" without its article is not the commune Le Liège, and may still be the Belgian
             # city; "Luc Atrokpo" is no commune Le Luc, nor any other place
