@@ -69,7 +69,7 @@ class Assembler:
         # with no agreement reported, a mention counts only as a twinning, or in a title or heading
         # of an article that announces none for later ("feu vert à la convention avec X": signed later)
         later = any(a.span._.agreement_status in ("planned", "negated") for a in agreements) or _signature_to_come(view)
-        headlined = not later and any(view.blocks[a.block].kind in (BlockKind.title, BlockKind.heading) for a in agreements)
+        headlined = not later and any(view.is_headline(a.block) for a in agreements)
         rules_apply = bool(anchors) or headlined or any(a.label == "twinning" for a in agreements)
         if not rules_apply and self.pair_model is None:
             return []
@@ -189,16 +189,12 @@ def _announce_headlines(view: ArticleView, agreements: list[Mention]) -> None:
     """A headline's signing noun has no tense ("Signature d'une convention entre A et B"): over a
     body that announces a signature ("… seront signés ce 28 septembre") and reports none, the
     headline announces it too."""
-
-    def headline(mention: Mention) -> bool:
-        return view.blocks[mention.block].kind in (BlockKind.title, BlockKind.heading)
-
-    body = [a.span._.agreement_status for a in agreements if not headline(a)]
+    body = [a.span._.agreement_status for a in agreements if not view.is_headline(a.block)]
     if "planned" not in body or "signed" in body:
         return
-    verbs = {c.block for c in view.mentions("signing_cues") if headline(c) and c.span.root.pos_ != "NOUN"}
+    verbs = {c.block for c in view.mentions("signing_cues") if view.is_headline(c.block) and c.span.root.pos_ != "NOUN"}
     for agreement in agreements:
-        if headline(agreement) and agreement.span._.agreement_status == "signed" and agreement.block not in verbs:
+        if view.is_headline(agreement.block) and agreement.span._.agreement_status == "signed" and agreement.block not in verbs:
             agreement.span._.agreement_status = "planned"
 
 

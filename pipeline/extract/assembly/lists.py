@@ -387,7 +387,7 @@ def list_relations(view: ArticleView, parties: list[PartyMention], home: PartyMe
     for index, block in enumerate(view.blocks):
         introduces = block.text.rstrip().endswith(":")
         if block.kind is BlockKind.list_item and intro is not None and not introduces:
-            if view.blocks[intro.block].kind in (BlockKind.title, BlockKind.heading) and len(view.docs[index]) > MAX_ROW_TOKENS:
+            if view.is_headline(intro.block) and len(view.docs[index]) > MAX_ROW_TOKENS:
                 continue  # under a title or heading, only short lines are a list of twins, not prose or numbered sections
             item = distinct([p for p in parties if p.mention.block == index and p.country and not names_match(p.name, hub.name)])
             if item:
@@ -408,7 +408,7 @@ def _twin_intro(view: ArticleView, index: int) -> Mention | None:
     """The twinning mention of a block that introduces a list (the title, a heading, or a line
     ending with ':')."""
     block = view.blocks[index]
-    if block.kind not in (BlockKind.title, BlockKind.heading) and not block.text.rstrip().endswith(":"):
+    if not view.is_headline(index) and not block.text.rstrip().endswith(":"):
         return None
     mentions = [m for m in view.mentions("agreements") if m.block == index and m.label == "twinning"]
     if any(m.span._.agreement_status in ("planned", "negated", "generic") for m in mentions):

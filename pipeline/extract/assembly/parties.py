@@ -47,7 +47,6 @@ from pipeline.extract.assembly.view import (
     inside,
     overlaps,
 )
-from pipeline.extract.blocks import BlockKind
 from pipeline.normalize import name_words
 
 PARTY_PROVINCE_FALLBACK = "region"
@@ -155,7 +154,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     _located_by_apposition(parties)
     parties = _with_acronyms(view, parties)
     parties.sort(key=lambda p: p.mention.order)
-    prominent = {i for i, b in enumerate(view.blocks) if b.kind in (BlockKind.title, BlockKind.heading)}
+    prominent = {i for i in range(len(view.blocks)) if view.is_headline(i)}
     prominent |= {m.block for m in view.mentions("agreements") if m.span._.agreement_status in ANCHOR_STATUSES}
     share_identity(parties, prominent)
     choose_by_context(parties, locators, title_rubric(view, locators))

@@ -67,7 +67,6 @@ from pipeline.extract.assembly.pair_shapes import (
 )
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segment_of
-from pipeline.extract.blocks import BlockKind
 from pipeline.extract.components.verb_forms import is_hypothetical
 from pipeline.normalize import names_match
 
@@ -99,7 +98,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         if any(anchor is w for w in weak):
             if hypothetical(anchor.span.sent):
                 continue  # "un autre projet serait la concrétisation du jumelage entre A et B"
-            headline = view.blocks[anchor.block].kind in (BlockKind.title, BlockKind.heading)
+            headline = view.is_headline(anchor.block)
             readings = [r for r in readings if r.rule in ("dash_pair", "both_named") or (r.rule in ("between", "with") and (headline or _right_after(anchor, clause)))]
         base = view.orders[anchor.block]
         for reading in readings:
@@ -159,7 +158,7 @@ def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors
     parser cuts short headlines oddly; a page whose first paragraph serves as its title is read by
     sentences), else its clause when the sentence reports several agreements."""
     doc = anchor.span.doc
-    headline = view.blocks[anchor.block].kind in (BlockKind.title, BlockKind.heading)
+    headline = view.is_headline(anchor.block)
     if headline and len(doc) <= MAX_HEADLINE_TOKENS:
         return doc[:]
     sentence = segment_of(segments, anchor)

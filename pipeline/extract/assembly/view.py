@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span
 
-from pipeline.extract.blocks import Block
+from pipeline.extract.blocks import Block, BlockKind
 from pipeline.records import Article, Evidence
 
 ANCHOR_STATUSES = ("signed", "in_force", "counted")
@@ -87,6 +87,10 @@ class ArticleView:
                     current = block.section
                 remap[block.section] = current
         self.blocks = [replace(b, section=remap[b.section]) for b in self.blocks]
+
+    def is_headline(self, block: int) -> bool:
+        """The block is the title or a heading: short, often cut oddly by the parser, and read whole."""
+        return self.blocks[block].kind in (BlockKind.title, BlockKind.heading)
 
     def mentions(self, key: str) -> list[Mention]:
         """The candidates of one span group, placed once per article: every record's rules read them."""
