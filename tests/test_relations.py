@@ -46,6 +46,8 @@ def test_signatories(extractor: Extractor, case: dict) -> None:
         assert sorted(r.signing_place.name if r.signing_place else "" for r in records) == sorted(case["signing_place"])
     if "agreement_type" in case:
         assert sorted(r.agreement_type for r in records) == sorted(case["agreement_type"])
+    if "themes" in case:
+        assert sorted(sorted(t.code for t in r.themes) for r in records) == sorted(case["themes"])
     if "names" in case:  # the names exactly as written, where matching words would hide a defect
         assert sorted(p.name for r in records for p in r.signatories) == sorted(case["names"])
 

@@ -116,7 +116,7 @@ def themes(view: ArticleView, draft: Draft, in_segments, lexicon: AssemblyLexico
     seen = set()
     anchor_blocks = {a.block for a in draft.anchors}
     for mention in view.mentions("themes"):
-        if not in_segments(mention) or view.blocks[mention.block].kind is BlockKind.title:
+        if not in_segments(mention) or view.is_short_headline(mention.block):
             continue
         if draft.scope is not None and not draft.scope[0] <= mention.order < draft.scope[1]:
             continue  # one pair of a list: only its own line

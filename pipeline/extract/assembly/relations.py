@@ -70,9 +70,6 @@ from pipeline.extract.assembly.view import ArticleView, Mention, Segment, segmen
 from pipeline.extract.components.verb_forms import is_hypothetical
 from pipeline.normalize import names_match
 
-# A title or heading longer than this is a paragraph serving as title, read sentence by sentence.
-MAX_HEADLINE_TOKENS = 40
-
 
 @dataclass
 class _Reading:
@@ -159,7 +156,7 @@ def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors
     sentences), else its clause when the sentence reports several agreements."""
     doc = anchor.span.doc
     headline = view.is_headline(anchor.block)
-    if headline and len(doc) <= MAX_HEADLINE_TOKENS:
+    if view.is_short_headline(anchor.block):
         return doc[:]
     sentence = segment_of(segments, anchor)
     if sentence is None:

@@ -15,6 +15,8 @@ from pipeline.extract.blocks import Block, BlockKind
 from pipeline.records import Article, Evidence
 
 ANCHOR_STATUSES = ("signed", "in_force", "counted")
+MAX_HEADLINE_TOKENS = 40
+"""A title or heading longer than this is a paragraph serving as title, read sentence by sentence."""
 """Agreement statuses that can start a record (a counted plural only where it names its parties)."""
 
 
@@ -91,6 +93,11 @@ class ArticleView:
     def is_headline(self, block: int) -> bool:
         """The block is the title or a heading: short, often cut oddly by the parser, and read whole."""
         return self.blocks[block].kind in (BlockKind.title, BlockKind.heading)
+
+    def is_short_headline(self, block: int) -> bool:
+        """A headline that is one: a page whose first paragraph serves as its title (over
+        MAX_HEADLINE_TOKENS) is prose, read by sentences like the body."""
+        return self.is_headline(block) and len(self.docs[block]) <= MAX_HEADLINE_TOKENS
 
     def mentions(self, key: str) -> list[Mention]:
         """The candidates of one span group, placed once per article: every record's rules read them."""
