@@ -55,6 +55,7 @@ ORGANISATION_KINDS = {"association": "association", "school": "other", "public_b
 # Words before a country that make it a locator or a complement, not a signing state.
 _LOCATING_WORDS = frozenset({"à", "au", "aux", "en", "dans", "de", "d'", "du", "des", "vers", "pour", "par", "sur", "depuis", "hors"})
 _ARTICLES = frozenset({"le", "la", "l'", "les"})
+_COMMUNE_WORDS = frozenset({"commune", "municipalité"})
 # Lower-case words inside a place name ("Paredes de Coura", "Villa del Rosario").
 NAME_PARTICLES = frozenset({"de", "del", "della", "di", "do", "da", "dos", "das", "la", "las", "los", "el", "an", "am", "der", "en", "sur", "sous", "lès"})
 
@@ -336,9 +337,18 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
     return PartyMention(
         mention, name, kind, country, introducer(mention), explicit=stated is not None, generic=True,
         organisation=kind in ("association", "other"), state=kind == "national", options=options,
-        # "la commune de Sidi Bou Saïd": a name no gazetteer knows, only a piece of it
-        unknown=territorial and country is None and any(_inside_a_name(p, mention) for p in inner),
+        # "la commune de Sidi Bou Saïd", "la commune de Mbandjock": a name no gazetteer knows (at
+        # most a piece of it)
+        unknown=territorial and country is None and (
+            any(_inside_a_name(p, mention) for p in inner) or (not inner and _commune_of_a_name(mention, name))
+        ),
     )
+
+
+def _commune_of_a_name(mention: Mention, name: str) -> bool:
+    """"la commune de Mbandjock": the administrative word, unlike "ville" ("la Ville Lumière", "la
+    ville d'Ingres"), names a town, here one that no gazetteer holds."""
+    return mention.label == "municipality" and mention.span[0].lower_ in _COMMUNE_WORDS and mention.span[-1].pos_ == "PROPN" and name[:1].isupper()
 
 
 def _gazetteer_party(view: ArticleView, group: list[Mention], locators: list[Mention]) -> PartyMention:
