@@ -337,7 +337,7 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
     return PartyMention(
         mention, name, kind, country, introducer(mention), explicit=stated is not None, generic=True,
         organisation=kind in ("association", "other"), state=kind == "national", options=options,
-        # "la commune de Sidi Bou Saïd", "la commune de Mbandjock": a name no gazetteer knows (at
+        # "la commune de Sidi Bou Saïd", "la commune de Nkolmetet": a name no gazetteer knows (at
         # most a piece of it)
         unknown=territorial and country is None and (
             any(_inside_a_name(p, mention) for p in inner) or (not inner and _commune_of_a_name(mention, name))
@@ -346,7 +346,7 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
 
 
 def _commune_of_a_name(mention: Mention, name: str) -> bool:
-    """"la commune de Mbandjock": the administrative word, unlike "ville" ("la Ville Lumière", "la
+    """"la commune de Nkolmetet": the administrative word, unlike "ville" ("la Ville Lumière", "la
     ville d'Ingres"), names a town, here one that no gazetteer holds."""
     return mention.label == "municipality" and mention.span[0].lower_ in _COMMUNE_WORDS and mention.span[-1].pos_ == "PROPN" and name[:1].isupper()
 
