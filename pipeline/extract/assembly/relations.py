@@ -204,6 +204,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if anchor.label == "twinning":
         between = [(g, i) for g, i in between if sum(not p.state for p in g) >= 2]
     if between:
+        hub = _hub_of_its_twins(doc, between[0][0]) if by_pairs and len(between) == 1 else None
+        if hub is not None:
+            # "entre Erevan et ses villes jumelles A, B et C": one twinning per twin
+            return _twins(hub, between[0][0][1:], sentence)
         if by_pairs and len(between) > 1:
             bounds = [i for _, i in between] + [sentence.end]
             return [_Reading(g, "between", (start, end)) for (g, start), end in zip(between, bounds[1:])]
@@ -319,6 +323,16 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         if own is not None:
             return [_Reading(own, "own_twin")]
     return []
+
+
+def _hub_of_its_twins(doc, group: list[PartyMention]) -> PartyMention | None:
+    """The first of a group of three or more that goes on "et ses …"/"et leurs …": the others are
+    its own partners, not co-signers of one agreement."""
+    if len(group) < 3:
+        return None
+    end = group[0].mention.span.end
+    following = doc[end : end + 2]
+    return group[0] if len(following) == 2 and following[0].lower_ == "et" and following[1].lower_ in ("ses", "leurs") else None
 
 
 def _lone_side(named: list[PartyMention], anchor: Mention) -> PartyMention | None:

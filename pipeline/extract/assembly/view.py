@@ -15,9 +15,9 @@ from pipeline.extract.blocks import Block, BlockKind
 from pipeline.records import Article, Evidence
 
 ANCHOR_STATUSES = ("signed", "in_force", "counted")
+"""Agreement statuses that can start a record (a counted plural only where it names its parties)."""
 MAX_HEADLINE_TOKENS = 40
 """A title or heading longer than this is a paragraph serving as title, read sentence by sentence."""
-"""Agreement statuses that can start a record (a counted plural only where it names its parties)."""
 
 
 @dataclass
