@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.extract.assembly.view import ArticleView, Mention
 from pipeline.extract.blocks import BlockKind
@@ -84,9 +84,29 @@ def country_before(view: ArticleView, mention: Mention, locators: list[Mention])
     i = mention.span.start - 1
     while i >= 0 and mention.span.start - i <= 10 and (doc[i].text in (",", ":") or doc[i].lower_ == "et" or (doc[i].text[:1].isupper() and doc[i].is_alpha) or doc[i].text == "-"):
         i -= 1
-    if i < 0:
-        return None
+    if i < 0 or doc[i + 1].lower_ == "et":
+        return None  # "entre la capitale française et Douala": the demonym qualifies the other side
     return next((m.span.kb_id_ for m in locators if m.block == mention.block and m.label == "demonym" and m.span.end - 1 == i), None)
+
+
+def capital_span(view: ArticleView, locator: Mention) -> Span | None:
+    """"la capitale arménienne", "la capitale du Mali" around a demonym or country, as one span,
+    where it may be a side of an agreement: in a sentence with an agreement word, and with no name
+    after it ("la capitale marocaine, Rabat" names it; "situé aux portes de la capitale
+    britannique" is a landmark)."""
+    doc = view.docs[locator.block]
+    start = locator.span.start
+    if locator.label == "country":
+        while start > 0 and doc[start - 1].lower_ in ("du", "de", "la", "l'", "d'"):
+            start -= 1
+        if start == locator.span.start:
+            return None
+    if start == 0 or doc[start - 1].lower_ != "capitale" or doc[locator.span.end : locator.span.end + 1].text == ",":
+        return None
+    sentence = locator.span.sent
+    if not any(sentence.start <= a.start < sentence.end for a in doc.spans.get("agreements", [])):
+        return None
+    return Span(doc, start - 1, locator.span.end, label="municipality", span_id="capital")
 
 
 def _followed_by_name(doc: Doc, locator: Mention) -> bool:

@@ -17,11 +17,13 @@ something rather than signing.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.countries import (
+    capital_span,
     choose_by_context,
     country_inside,
     share_identity,
@@ -153,6 +155,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         if not overlaps(country, taken) and not overlaps(country, people) and _named_as_state(country):
             keep(PartyMention(country, country.span._.place_name or country.text, "national", country.span.kb_id_, None, explicit=True, state=True))
     _located_by_apposition(parties)
+    parties += _capitals(view, locators, parties, taken)
     parties = _with_acronyms(view, parties)
     parties.sort(key=lambda p: p.mention.order)
     prominent = {i for i in range(len(view.blocks)) if view.is_headline(i)}
@@ -160,6 +163,20 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     share_identity(parties, prominent)
     choose_by_context(parties, locators, title_rubric(view, locators))
     return parties
+
+
+def _capitals(view: ArticleView, locators: list[Mention], parties: list[PartyMention], taken: list[tuple[int, int]]) -> list[PartyMention]:
+    """"la capitale arménienne", "la capitale du Mali": the town of that country the article names
+    most, when it names one (no list of capitals is needed where the text gives the name)."""
+    towns = Counter((p.country, p.name) for p in parties if p.kind in ("municipality", "department") and p.country and not p.organisation and p.introducer != "(")
+    found = []
+    for locator in locators:
+        named = [(n, name) for (country, name), n in towns.items() if country == locator.span.kb_id_]
+        span = capital_span(view, locator) if named and not overlaps(locator, taken) else None
+        if span is not None:
+            mention = view.mention_of(locator.block, span)
+            found.append(PartyMention(mention, max(named)[1], "municipality", locator.span.kb_id_, introducer(mention), explicit=True))
+    return found
 
 
 def _with_acronyms(view: ArticleView, parties: list[PartyMention]) -> list[PartyMention]:
