@@ -186,15 +186,17 @@ def _plural(agreement: Mention) -> bool:
 
 
 def _announce_headlines(view: ArticleView, agreements: list[Mention]) -> None:
-    """A headline's signing noun has no tense ("Signature d'une convention entre A et B"): over a
-    body that announces a signature ("… seront signés ce 28 septembre") and reports none, the
-    headline announces it too."""
+    """A headline's signing noun has no tense ("Signature d'une convention entre A et B"), nor has
+    an agreement it names by its two sides ("Ce que dit l'accord entre A et B"): over a body that
+    announces a signature ("… seront signés ce 28 septembre") and reports none, the headline
+    announces it too."""
     body = [a.span._.agreement_status for a in agreements if not view.is_headline(a.block)]
     if "planned" not in body or "signed" in body:
         return
     verbs = {c.block for c in view.mentions("signing_cues") if view.is_headline(c.block) and c.span.root.pos_ != "NOUN"}
     for agreement in agreements:
-        if view.is_headline(agreement.block) and agreement.span._.agreement_status == "signed" and agreement.block not in verbs:
+        status, cue = agreement.span._.agreement_status, agreement.span._.agreement_cue
+        if view.is_headline(agreement.block) and ((status == "signed" and agreement.block not in verbs) or (status == "in_force" and cue == "entre")):
             agreement.span._.agreement_status = "planned"
 
 

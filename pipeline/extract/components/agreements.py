@@ -189,6 +189,11 @@ class AgreementMentions:
             if self._is_planned(governor) and any(t.dep_ == "det" and t.lower_ in ("un", "une", "des") for t in governor.children) and not any(self._is_signing_cue(t) for t in sentence):
                 # "un projet de jumelage est à l'étude" ("ce projet d'accord" may be the one signed)
                 return "planned", governor.text
+            pair = _definite_pair(span, head)
+            if pair is not None:
+                # "le dévoilement d'un panneau du jumelage entre A et B": the twinning the panel
+                # celebrates exists
+                return "in_force", pair.text
             return "mention", governor.text
         status, cue = self._clause_status(span, sentence, head, era)
         if status in ("signed", "in_force") and head.morph.get("Number") == ["Plur"]:
@@ -271,6 +276,10 @@ class AgreementMentions:
             # "Qu'est-ce qu'un jumelage ? Un jumelage est un accord entre deux villes, par exemple …":
             # agreements in general
             return "generic", None
+        pair = _definite_pair(span, head)
+        if pair is not None:
+            # "la convention de coopération entre Meylan et la commune de X prévoit …"
+            return "in_force", pair.text
         return "mention", None
 
     def _is_in_force_word(self, token: Token, sentence: Span) -> bool:
@@ -451,3 +460,17 @@ def _apposed_participle(cue: Token, head: Token) -> bool:
 )
 def make_agreement_mentions(nlp: Language, name: str, patterns_path: str, lexicon_path: str) -> AgreementMentions:
     return AgreementMentions(nlp, name, patterns_path, lexicon_path)
+
+
+def _definite_pair(span: Span, head: Token) -> Token | None:
+    """The "entre" of "le/du jumelage entre A et B": a definite agreement whose own words tie it to
+    two named sides is one that exists."""
+    definite = any(
+        (t.dep_ == "det" and t.lower_ in _DEFINITES) or (t.dep_ == "case" and t.morph.get("Definite") == ["Def"]) for t in head.children
+    )
+    doc = span.doc
+    if not definite or span.end >= len(doc) or doc[span.end].lower_ != "entre":
+        return None
+    # the parser may hang the sides on the noun that governs the agreement: read them from "entre"
+    side = doc[span.end].head
+    return doc[span.end] if side.pos_ == "PROPN" and any(c.dep_ == "conj" for c in side.children) else None
