@@ -190,9 +190,11 @@ class AgreementMentions:
                 # "un projet de jumelage est à l'étude" ("ce projet d'accord" may be the one signed)
                 return "planned", governor.text
             pair = _definite_pair(span, head)
-            if pair is not None:
+            ahead = is_hypothetical(governor) or any(self._is_planned(t) for t in (governor, *governor.children))
+            if pair is not None and not ahead:
                 # "le dévoilement d'un panneau du jumelage entre A et B": the twinning the panel
-                # celebrates exists
+                # celebrates exists ("un autre projet serait la concrétisation du jumelage entre A
+                # et B" does not say so)
                 return "in_force", pair.text
             return "mention", governor.text
         status, cue = self._clause_status(span, sentence, head, era)
