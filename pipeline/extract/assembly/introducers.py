@@ -181,3 +181,23 @@ def relating(token) -> bool:
     return token.lemma_.lower() in ("jumeler", "associer", "lier", "unir", "allier", "rattacher") or token.lower_.startswith(("jumel", "associ", "lié", "uni"))
 
 
+# Lower-case words a place name may hold ("Charm el-Cheikh", "Vresse-sur-Semois", "Aïn Beni Mathar").
+_NAME_LINKS = frozenset({"-", "el", "al", "de", "du", "la", "le", "sur", "en", "lès", "les"})
+MAX_BRACKETED_NAME = 5
+
+
+def name_before_bracket(doc, bracket: int) -> tuple[int, int] | None:
+    """The capitalised name right before ``doc[bracket]`` == "(" ("Charm el-Cheikh (Égypte)",
+    "Grand-Yoff (Sénégal)"), as token bounds; None when no name stands there."""
+    if bracket == 0 or doc[bracket].text != "(":
+        return None
+    start = bracket
+    while start > 0 and bracket - start < MAX_BRACKETED_NAME:
+        token = doc[start - 1]
+        if token.text[:1].isupper() and token.is_alpha or (token.lower_ in _NAME_LINKS and start < bracket):
+            start -= 1
+        else:
+            break
+    while start < bracket and not doc[start].text[:1].isupper():
+        start += 1  # a name starts with a capital
+    return (start, bracket) if start < bracket else None
