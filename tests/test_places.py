@@ -80,6 +80,7 @@ def test_pieces_ignore_accents_case_hyphens_and_apostrophes() -> None:
     assert name_pieces("Lâm Đồng") == ["lam", "dong"]
     assert name_pieces("Œuilly") == ["oeuilly"]
     assert name_pieces(" - ") == []
+    assert name_pieces("St-Malo") == name_pieces("Saint Malo") and name_pieces("Ste Honorine") == ["sainte", "honorine"]
 
 
 @pytest.mark.parametrize("path", sorted(GAZETTEERS.glob("*.jsonl")), ids=lambda p: p.name)

@@ -59,9 +59,14 @@ _JOINERS = frozenset("-'\u2019\u2010\u2011\u02bc")
 _BARRIER = "|"
 
 
+# Abbreviations written for a whole piece of a name: "St-Malo", "Conflans Ste Honorine".
+_ABBREVIATED = {"st": "saint", "ste": "sainte"}
+
+
 def name_pieces(text: str) -> list[str]:
-    """The matching key of a name or token: accent-folded, lower-case runs of letters and digits."""
-    return [piece for piece in _PIECE_SEPARATOR.split(fold(text).translate(_UNDECOMPOSED)) if piece]
+    """The matching key of a name or token: accent-folded, lower-case runs of letters and digits,
+    "St"/"Ste" read as "Saint"/"Sainte"."""
+    return [_ABBREVIATED.get(piece, piece) for piece in _PIECE_SEPARATOR.split(fold(text).translate(_UNDECOMPOSED)) if piece]
 
 
 @dataclass(frozen=True, slots=True)
