@@ -173,3 +173,9 @@ def test_cli_writes_a_model_that_loads(tmp_path: Path, capsys) -> None:
     assert model.threshold == 0.4 and json.loads(output.read_text(encoding="utf-8"))["provenance"]["pages"] == 1
     assert "trained on 1 pages" in capsys.readouterr().out
     assert main(["train-pairs", str(tmp_path / "absent.jsonl"), "-o", str(output)]) == 2
+
+
+def test_a_learned_pair_obeys_the_rules_checks(always: Extractor) -> None:
+    # a twinning is between towns: a scorer that takes any pair does not twin the two states the page names
+    text = "Un jumelage en fête\n\nLa France et l'Allemagne fêtent un jumelage qui existe depuis 1962. Le comité prépare la fête."
+    assert always.extract_one(_article(text)) == []

@@ -29,7 +29,7 @@ from __future__ import annotations
 from pipeline.extract.assembly import fields
 from pipeline.extract.assembly.drafts import Draft, build_drafts
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
-from pipeline.extract.assembly.members import Relation
+from pipeline.extract.assembly.members import Relation, valid
 from pipeline.extract.assembly.pair_model import CandidatePair, PairModel
 from pipeline.extract.assembly.parties import PartyMention, party_mentions
 from pipeline.extract.assembly.relations import find_relations, hypothetical, respective
@@ -98,7 +98,10 @@ class Assembler:
         if pair is None:
             return []
         anchor = _pair_anchor(segments, reported, pair)
-        relation = Relation(anchor, pair.representatives(), LEARNED_PAIR_RULE, anchor)
+        # the pair obeys what every relation does: two countries known, not all French, no state twinned
+        relation = valid(anchor, pair.representatives(), LEARNED_PAIR_RULE)
+        if relation is None:
+            return []
         return self._records(view, [relation], anchors, parties, dates, segments, ceiling=pair.probability)
 
     def _records(
