@@ -35,6 +35,7 @@ conventions") names no parties and gives nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 from spacy.tokens import Span
 
@@ -187,6 +188,11 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         before = distinct([c for c in candidates if c.mention.span.end <= anchor.span.start])
         after = distinct([c for c in candidates if c.mention.span.start >= anchor.span.end])
         return [_Reading([a, b], "respective") for a, b in zip(before, after)] if len(before) == len(after) >= 2 else []
+    if anchor.label == "twinning" and _among_themselves(anchor):
+        # "Dudelange, Lauenburg, Manom et Lebork sont jumelées entre elles": each with each
+        named = distinct([c for c in candidates if not c.state and not c.organisation and c.mention.span.end <= anchor.span.start])
+        if len(named) >= 3:
+            return [_Reading([a, b], "among_themselves") for a, b in combinations(named, 2)]
     if anchor.label == "twinning":
         paired = dash_pair(anchor, parties)
         if paired is not None:
@@ -221,7 +227,8 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if with_token is not None:
         partners = [p for p in group_after(doc, with_token.i, sentence, candidates) if not is_agent(p)]
         # "un accord avec A et un autre avec B", "deux conventions : l'une avec A, l'autre avec B"
-        others = [t for t in sentence if t.i > with_token.i and t.lower_ == "avec" and doc[t.i - 1].lower_ in ("et", "autre", ",")]
+        # "…, ainsi qu'avec C"
+        others = [t for t in sentence if t.i > with_token.i and t.lower_ == "avec" and doc[t.i - 1].lower_ in ("et", "autre", ",", "qu'")]
         by_pairs = by_pairs or any(doc[t.i - 1].lower_ == "autre" for t in others)
         if partners and by_pairs:
             # "jumelée avec A en Allemagne depuis 1967, et avec B en Tchéquie depuis 1992"
@@ -333,6 +340,11 @@ def _hub_of_its_twins(doc, group: list[PartyMention]) -> PartyMention | None:
     end = group[0].mention.span.end
     following = doc[end : end + 2]
     return group[0] if len(following) == 2 and following[0].lower_ == "et" and following[1].lower_ in ("ses", "leurs") else None
+
+
+def _among_themselves(anchor: Mention) -> bool:
+    doc = anchor.span.doc
+    return [t.lower_ for t in doc[anchor.span.end : anchor.span.end + 2]] in (["entre", "elles"], ["entre", "eux"])
 
 
 def _lone_side(named: list[PartyMention], anchor: Mention) -> PartyMention | None:
