@@ -9,7 +9,9 @@ parties module builds the candidates; this one only reads the words around them.
 
 from __future__ import annotations
 
-from pipeline.extract.assembly.view import Mention
+from spacy.tokens import Span
+
+from pipeline.extract.assembly.view import ArticleView, Mention, overlaps
 from pipeline.extract.components.parties import VENUE_HEADS
 
 # Unit words that, set after a town's name by a comma, say where the town lies.
@@ -184,6 +186,24 @@ def relating(token) -> bool:
 # Lower-case words a place name may hold ("Charm el-Cheikh", "Vresse-sur-Semois", "Aïn Beni Mathar").
 _NAME_LINKS = frozenset({"-", "el", "al", "de", "du", "la", "le", "sur", "en", "lès", "les"})
 MAX_BRACKETED_NAME = 5
+
+
+def bracketed_towns(view: ArticleView, locators: list[Mention], taken: list[tuple[int, int]]) -> list[tuple[Mention, str]]:
+    """Each capitalised name right before a bracketed country ("Grand-Yoff (Sénégal)"), with that
+    country: a town it locates, outside the spans already ``taken`` and no person's name."""
+    found = []
+    for locator in locators:
+        doc = view.docs[locator.block]
+        if locator.label != "country" or locator.span.start == 0:
+            continue
+        bounds = name_before_bracket(doc, locator.span.start - 1)
+        if bounds is None:
+            continue
+        span = Span(doc, *bounds, label="municipality", span_id="bracketed_country")
+        mention = view.mention_of(locator.block, span)
+        if not overlaps(mention, taken) and not any(t.ent_type_ == "PER" for t in span):
+            found.append((mention, locator.span.kb_id_))
+    return found
 
 
 def name_before_bracket(doc, bracket: int) -> tuple[int, int] | None:

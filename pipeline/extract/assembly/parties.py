@@ -30,7 +30,7 @@ from pipeline.extract.assembly.countries import (
     stated_country,
     title_rubric,
 )
-from pipeline.extract.assembly.introducers import apposition_unit, described_as_town, introducer, name_before_bracket, near_landmarks
+from pipeline.extract.assembly.introducers import apposition_unit, bracketed_towns, described_as_town, introducer, near_landmarks
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.place_names import (
     PAIR_DASHES,
@@ -148,7 +148,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     for entity, country in read_as_people:
         if name_words(entity.text) in placed:
             keep(PartyMention(entity, _entity_name(entity), "municipality", country, introducer(entity), explicit=country is not None))
-    for mention, country in _bracketed_towns(view, locators, taken + blocked + vetted_people):
+    for mention, country in bracketed_towns(view, locators, taken + blocked + vetted_people):
         # "Charm el-Cheikh (Égypte)", "Djibouti (Djibouti)": a name the text locates with a country
         keep(PartyMention(mention, mention.text, "municipality", country, None, explicit=True))
     for organisation in organisations:
@@ -166,22 +166,6 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     share_identity(parties, prominent)
     choose_by_context(parties, locators, title_rubric(view, locators))
     return parties
-
-
-def _bracketed_towns(view: ArticleView, locators: list[Mention], taken: list[tuple[int, int]]) -> list[tuple[Mention, str]]:
-    found = []
-    for locator in locators:
-        doc = view.docs[locator.block]
-        if locator.label != "country" or locator.span.start == 0:
-            continue
-        bounds = name_before_bracket(doc, locator.span.start - 1)
-        if bounds is None:
-            continue
-        span = Span(doc, *bounds, label="municipality", span_id="bracketed_country")
-        mention = view.mention_of(locator.block, span)
-        if not overlaps(mention, taken) and not any(t.ent_type_ == "PER" for t in span):
-            found.append((mention, locator.span.kb_id_))
-    return found
 
 
 def _capitals(view: ArticleView, locators: list[Mention], parties: list[PartyMention], taken: list[tuple[int, int]]) -> list[PartyMention]:
