@@ -248,6 +248,10 @@ class AgreementMentions:
         if bearing:
             return "planned", bearing[0].text
         force = next((t for t in sentence if self._is_in_force_word(t, sentence)), None)
+        if force is None and (head.dep_.startswith("nsubj") or head.dep_ == "obj") and head.head.lemma_.lower() in self.lexicon.birth_verbs:
+            # "le jumelage est né officiellement en 1997", "est né leur jumelage" (naître takes no
+            # object: the parser's object is the subject set after it)
+            force = head.head
         if force is not None:
             if negation is not None:
                 return "negated", negation.text

@@ -33,6 +33,7 @@ class SigningLexicon:
         self.generic_words = frozenset(data["generic_words"])
         self.transparent_governors = frozenset(data["transparent_governors"])
         self.existence_verbs = frozenset(data["existence_verbs"])
+        self.birth_verbs = frozenset(data["birth_verbs"])
         self.anniversary_governors = frozenset(data["anniversary_governors"])
         self.implementation_governors = frozenset(data["implementation_governors"])
         # "le jumelage … date de 1958": "date" is tagged a noun, and its lemma is the noun's
