@@ -40,6 +40,22 @@ NOT_LOCATING_WORDS = frozenset({"et", "avec", "entre", "ou", "puis", "son", "sa"
 # A French commune this small loses to a foreign city this large when the text says nothing.
 SMALL_COMMUNE = 2_000
 LARGE_CITY = 100_000
+# A French town this large, with no foreign namesake, is not taken for a foreign one.
+FRENCH_TOWN = 10_000
+
+
+def certain_country(places: list[Mention]) -> str | None:
+    """The country of a name whose candidate places all lie in it, when the name is a region or a
+    department, or a French town of FRENCH_TOWN inhabitants: another country written near it is
+    another name's ("la Région Auvergne-Rhône-Alpes … en Arménie", "le Syunik, frontalier de
+    l'Azerbaïdjan")."""
+    countries = {p.span.kb_id_ for p in places}
+    if len(countries) != 1:
+        return None
+    first = places[0]
+    if first.label in ("region", "department") or (first.span.kb_id_ == "FR" and _population(first) >= FRENCH_TOWN):
+        return first.span.kb_id_
+    return None
 
 
 def country_inside(inner: list[Mention]) -> str | None:
@@ -181,7 +197,8 @@ def choose_by_context(parties: list[PartyMention], mentioned: list[Mention], rub
         else:
             continue
         party.country = chosen.span.kb_id_
-        party.kind = chosen.span._.place_kind or party.kind
+        if not party.organisation:
+            party.kind = chosen.span._.place_kind or party.kind
     # every French commune is in the gazetteer: a place it does not know is foreign, and in an
     # article about one foreign country, in that country
     foreign = Counter({code: n for code, n in evidence.items() if code != "FR"})

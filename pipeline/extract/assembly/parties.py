@@ -24,6 +24,7 @@ from spacy.tokens import Span
 
 from pipeline.extract.assembly.countries import (
     capital_span,
+    certain_country,
     choose_by_context,
     country_inside,
     share_identity,
@@ -344,6 +345,8 @@ def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], l
     of_kind = [p for p in named if p.span._.place_kind == mention.label and mention.label in ("region", "department")]
     if of_kind and len({p.span.kb_id_ for p in of_kind}) == 1:
         named = of_kind
+    if stated is not None and country_inside(inner) is None and certain_country(named) not in (None, stated):
+        stated = None
     french = stated is None and _french_generic(mention, named)
     country = stated or ("FR" if french else None)
     if country is None and named:
@@ -374,6 +377,8 @@ def _commune_of_a_name(mention: Mention, name: str) -> bool:
 def _gazetteer_party(view: ArticleView, group: list[Mention], locators: list[Mention]) -> PartyMention:
     first = group[0]
     stated = stated_country(view, first, locators)
+    if stated is not None and certain_country(group) not in (None, stated):
+        stated = None  # "la Région Auvergne-Rhône-Alpes … en Arménie": the country is another name's
     place = next((p for p in group if stated and p.span.kb_id_ == stated), first)
     if place.span.kb_id_ != "FR":
         place = next((p for p in group if p.label == "city" and p.span.kb_id_ == place.span.kb_id_), place)
@@ -386,10 +391,16 @@ def _organisation_party(view: ArticleView, organisation: Mention, places: list[M
     """An organisation keeps its full name; its country is the one its name or the text gives."""
     name = organisation.span._.actor_name or organisation.text
     inner = [p for p in places if p.start >= organisation.start and p.end <= organisation.end]
+    named = [p for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_]
     stated = country_inside(inner) or stated_country(view, organisation, locators)
+    if stated is not None and country_inside(inner) is None and certain_country(named) not in (None, stated):
+        stated = None  # "la Région Auvergne-Rhône-Alpes … en Arménie"
     country = stated or next((p.span.kb_id_ for p in inner if p.span.kb_id_), None)
     kind = ORGANISATION_KINDS[organisation.label]
-    return PartyMention(organisation, name, kind, country, introducer(organisation), explicit=stated is not None, organisation=True)
+    # "la Fédération des municipalités de Tripoli": a name the gazetteer knows in several
+    # countries leaves the choice to the countries the article speaks of, as for a town
+    options = tuple(named) if stated is None and len({p.span.kb_id_ for p in named}) > 1 and len({(p.start, p.end) for p in named}) == 1 else ()
+    return PartyMention(organisation, name, kind, country, introducer(organisation), explicit=stated is not None, organisation=True, options=options)
 
 
 def _named_as_state(country: Mention) -> bool:
