@@ -204,10 +204,16 @@ def choose_by_context(parties: list[PartyMention], mentioned: list[Mention], rub
     foreign = Counter({code: n for code, n in evidence.items() if code != "FR"})
     if foreign:
         (dominant, count), *rest = foreign.most_common(2) + [("", 0)]
-        if count >= 2 * rest[0][1] and (count >= 2 or len(foreign) == 1):
-            for party in parties:
-                if party.unknown and party.country is None:
-                    party.country = dominant
+        if not (count >= 2 * rest[0][1] and (count >= 2 or len(foreign) == 1)):
+            # no country dominates: of the two foreign countries the article names, the one none
+            # of its known towns lies in ("Campinas (Brésil) et Mbandjock … entre le Brésil et
+            # le Cameroun")
+            held = {p.country for p in parties if p.country and not p.state and not p.unknown}
+            free = [code for code in foreign if code not in held]
+            dominant = free[0] if len(free) == 1 and len(foreign) == 2 else None
+        for party in parties:
+            if dominant is not None and party.unknown and party.country is None:
+                party.country = dominant
 
 
 def title_rubric(view: ArticleView, locators: list[Mention]) -> str | None:
