@@ -21,17 +21,21 @@ _LOCATING_UNITS = frozenset({"département", "province", "préfecture", "wilaya"
 _TOWN_NOUNS = frozenset({"commune", "ville", "localité", "municipalité", "cité", "village", "bourgade"})
 
 
-def _town_noun_at(doc, i: int) -> bool:
-    """"une commune", "la ville" at ``doc[i]``: an apposition that calls the name before it a town."""
-    return i + 1 < len(doc) and doc[i].lower_ in ("une", "un", "la", "le") and doc[i + 1].lower_ in _TOWN_NOUNS
+def _town_noun_at(doc, i: int) -> int:
+    """How many words "une commune", "la ville" or a bare "ville" take at ``doc[i]``: an apposition
+    that calls the name before it a town (0 when there is none)."""
+    if i + 1 < len(doc) and doc[i].lower_ in ("une", "un", "la", "le") and doc[i + 1].lower_ in _TOWN_NOUNS:
+        return 2
+    return 1 if i < len(doc) and doc[i].lower_ in _TOWN_NOUNS else 0
 
 
 def apposition_unit(doc, comma: int) -> int | None:
     """Where the unit word of an apposition after ``doc[comma]`` stands: ", département d'Okayama",
-    ", une commune de la wilaya de Nouakchott Sud"."""
+    ", une commune de la wilaya de Nouakchott Sud", ", ville de la province chinoise du Zhejiang"."""
     i = comma + 1
-    if _town_noun_at(doc, i) and i + 2 < len(doc) and doc[i + 2].lower_ in ("de", "du", "d'"):
-        i += 3
+    town_noun = _town_noun_at(doc, i)
+    if town_noun and i + town_noun < len(doc) and doc[i + town_noun].lower_ in ("de", "du", "d'"):
+        i += town_noun + 1
         if i < len(doc) and doc[i].lower_ in ("la", "le", "l'"):
             i += 1
     return i if i < len(doc) and doc[i].lower_ in _LOCATING_UNITS else None
@@ -54,7 +58,7 @@ def described_as_town(entity: Mention) -> bool:
     read it as a person)."""
     doc = entity.span.doc
     i = entity.span.end
-    return i < len(doc) and doc[i].text == "," and _town_noun_at(doc, i + 1)
+    return i < len(doc) and doc[i].text == "," and _town_noun_at(doc, i + 1) > 0
 
 
 def introducer(mention: Mention) -> str | None:
