@@ -15,7 +15,7 @@ from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.view import ArticleView, Mention
 from pipeline.extract.blocks import BULLETS, BlockKind
-from pipeline.normalize import names_match
+from pipeline.normalize import name_words, names_match
 from pipeline.records import Actor, Person, Theme
 
 
@@ -81,7 +81,7 @@ def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, 
             ):
                 candidates.append(PartyMention(place, place.span._.place_name or place.text, "national", place.span.kb_id_, "à"))
     if not candidates:
-        return None
+        return _occasion_place(draft, parties, view)
     dated = draft.own_date
     if dated is not None:
         # "signé en 1986 à Dano et en 1988 à Etréchy": the town right after the draft's own date
@@ -90,6 +90,31 @@ def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, 
         if right_after is not None:
             return right_after
     return min(candidates, key=lambda p: (p.mention.block != anchor.block, abs(p.mention.order - anchor.order)))
+
+
+def _occasion_place(draft: Draft, parties: list[PartyMention], view: ArticleView) -> PartyMention | None:
+    """"Plusieurs conventions ont été signées vendredi à Saïdia, entre …": where a sentence that
+    reports several signings places them, for an agreement whose own sentences give no place, when
+    the page names one such place only and the agreement is of that occasion: reported as signed,
+    with no date of its own or the date that sentence gives."""
+    if draft.undated or draft.in_force:
+        return None  # an agreement said to exist was not signed on that occasion
+    signing = {(c.block, c.span.sent.start) for c in view.mentions("signing_cues")}
+    # the occasion's sentence reports several signings: "plusieurs conventions", "sept accords"
+    signing &= {(a.block, a.span.sent.start) for a in view.mentions("agreements") if "Plur" in a.span.root.morph.get("Number")}
+    found = [
+        p for p in parties
+        if (p.introducer == "à" or in_venue(p.mention)) and (p.mention.block, p.mention.span.sent.start) in signing
+        and p.kind not in ("association", "other", "national") and p.country
+    ]
+    if len({name_words(p.name) for p in found}) != 1:
+        return None
+    place = found[0]
+    if draft.own_date is not None:
+        same_sentence = [d for d in view.mentions("dates") if (d.block, d.span.sent.start) == (place.mention.block, place.mention.span.sent.start)]
+        if not any(date_value(d) == date_value(draft.own_date) for d in same_sentence):
+            return None
+    return place
 
 
 def since(view: ArticleView, draft: Draft, drafts: list[Draft], in_segments) -> Mention | None:
