@@ -49,14 +49,19 @@ def _duration(value: str) -> str:
     return value
 
 
-def _straight_apostrophe(value: str) -> str:
-    return value.replace("\u2019", "'").strip()
+_CUT_HYPHEN = re.compile(r"(?<=\w)- +(?=\w)")
+
+
+def _clean_name(value: str) -> str:
+    """Straight apostrophes, one space between words, and a hyphen a line break cut rejoined
+    ("Nouvelle- Calédonie" from a hard-wrapped page; "France - Italie" keeps its spaced dash)."""
+    return _CUT_HYPHEN.sub("-", " ".join(value.replace("\u2019", "'").split()))
 
 
 CountryCode = Annotated[str, AfterValidator(_country)]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
 IsoDuration = Annotated[str, AfterValidator(_duration)]
-Name = Annotated[str, Field(min_length=1), AfterValidator(_straight_apostrophe)]
+Name = Annotated[str, Field(min_length=1), AfterValidator(_clean_name)]
 
 
 def duration_months(value: str) -> int | None:
