@@ -25,6 +25,8 @@ the article's dates.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Span
 
 from pipeline.extract.assembly.members import Relation, distinct, valid
@@ -192,6 +194,10 @@ def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Men
             if side is not None:
                 missing = PartyMention(side, side.text, "municipality", column_countries[0 if left is None else 1], None, unknown=True)
                 left, right = (missing, right) if left is None else (left, missing)
+        if left is not None and right is not None and column_countries is not None and left.country == right.country and names_match(left.name, right.name):
+            # "Laval – Laval" in a run of French – Quebec lines: a side the text does not place
+            # takes its column's country (a namesake the gazetteer gave the other side's)
+            left, right = (_in_column(left, column_countries[0]), _in_column(right, column_countries[1]))
         if left is None or right is None or left.country == right.country:
             continue
         doc = view.docs[index]
@@ -202,6 +208,10 @@ def pair_lines(view: ArticleView, parties: list[PartyMention], anchors: list[Men
             relations.append(relation)
             _line_year(view, index)
     return relations
+
+
+def _in_column(party: PartyMention, country: str) -> PartyMention:
+    return party if party.explicit or party.country == country else replace(party, country=country)
 
 
 def _column_name(view: ArticleView, index: int, dash: int, before: bool) -> Mention | None:

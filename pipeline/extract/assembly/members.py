@@ -35,11 +35,12 @@ class Relation:
 
 
 def distinct(parties: list[PartyMention]) -> list[PartyMention]:
-    """One mention per name, in text order ("Compiègne" and "Margny-Lès-Compiègne" are two)."""
+    """One mention per name, in text order ("Compiègne" and "Margny-Lès-Compiègne" are two); a name
+    of two countries is two namesakes ("Laval – Laval", a French town and a Quebec one)."""
     kept: list[PartyMention] = []
     for party in parties:
         words = name_words(party.name)
-        if words and all(name_words(other.name) != words and not _same_place(party, other) for other in kept):
+        if words and all(other.country != party.country or (name_words(other.name) != words and not _same_place(party, other)) for other in kept):
             kept.append(party)
     return kept
 
