@@ -58,6 +58,13 @@ def certain_country(places: list[Mention]) -> str | None:
     return None
 
 
+def stated_country_of(view: ArticleView, mention: Mention, locators: list[Mention], places: list[Mention]) -> str | None:
+    """The country the text gives around a name, unless the name's own places are certainly in
+    another one (``certain_country``: "la Région Auvergne-Rhône-Alpes … en Arménie")."""
+    stated = stated_country(view, mention, locators)
+    return stated if certain_country(places) in (None, stated) else None
+
+
 def country_inside(inner: list[Mention]) -> str | None:
     """A demonym or country inside a party's phrase: "la préfecture togolaise de Kloto"."""
     return next((p.span.kb_id_ for p in inner if p.label in ("country", "demonym") and p.span.kb_id_), None)
@@ -211,9 +218,10 @@ def choose_by_context(parties: list[PartyMention], mentioned: list[Mention], rub
             held = {p.country for p in parties if p.country and not p.state and not p.unknown}
             free = [code for code in foreign if code not in held]
             dominant = free[0] if len(free) == 1 and len(foreign) == 2 else None
-        for party in parties:
-            if dominant is not None and party.unknown and party.country is None:
-                party.country = dominant
+        if dominant is not None:
+            for party in parties:
+                if party.unknown and party.country is None:
+                    party.country = dominant
 
 
 def title_rubric(view: ArticleView, locators: list[Mention]) -> str | None:

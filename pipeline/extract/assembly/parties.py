@@ -24,11 +24,11 @@ from spacy.tokens import Span
 
 from pipeline.extract.assembly.countries import (
     capital_span,
-    certain_country,
     choose_by_context,
     country_inside,
     share_identity,
     stated_country,
+    stated_country_of,
     title_rubric,
 )
 from pipeline.extract.assembly.introducers import apposition_unit, bracketed_towns, described_as_town, introducer, near_landmarks
@@ -339,14 +339,12 @@ def _acronym(text: str) -> bool:
 def _generic_party(view: ArticleView, mention: Mention, places: list[Mention], locators: list[Mention], lexicon: AssemblyLexicon) -> PartyMention:
     name = mention.span._.party_name or mention.text
     inner = [p for p in places if p.start >= mention.start and p.end <= mention.end]
-    stated = country_inside(inner) or stated_country(view, mention, locators)
     named = [p for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_ and not _inside_a_name(p, mention)]
     # "l'État du Vermont", "la province de Shandong": the generic word says which namesake it is
     of_kind = [p for p in named if p.span._.place_kind == mention.label and mention.label in ("region", "department")]
     if of_kind and len({p.span.kb_id_ for p in of_kind}) == 1:
         named = of_kind
-    if stated is not None and country_inside(inner) is None and certain_country(named) not in (None, stated):
-        stated = None
+    stated = country_inside(inner) or stated_country_of(view, mention, locators, named)
     french = stated is None and _french_generic(mention, named)
     country = stated or ("FR" if french else None)
     if country is None and named:
@@ -376,9 +374,7 @@ def _commune_of_a_name(mention: Mention, name: str) -> bool:
 
 def _gazetteer_party(view: ArticleView, group: list[Mention], locators: list[Mention]) -> PartyMention:
     first = group[0]
-    stated = stated_country(view, first, locators)
-    if stated is not None and certain_country(group) not in (None, stated):
-        stated = None  # "la Région Auvergne-Rhône-Alpes … en Arménie": the country is another name's
+    stated = stated_country_of(view, first, locators, group)
     place = next((p for p in group if stated and p.span.kb_id_ == stated), first)
     if place.span.kb_id_ != "FR":
         place = next((p for p in group if p.label == "city" and p.span.kb_id_ == place.span.kb_id_), place)
@@ -392,9 +388,7 @@ def _organisation_party(view: ArticleView, organisation: Mention, places: list[M
     name = organisation.span._.actor_name or organisation.text
     inner = [p for p in places if p.start >= organisation.start and p.end <= organisation.end]
     named = [p for p in inner if p.label not in ("country", "demonym") and p.span.kb_id_]
-    stated = country_inside(inner) or stated_country(view, organisation, locators)
-    if stated is not None and country_inside(inner) is None and certain_country(named) not in (None, stated):
-        stated = None  # "la Région Auvergne-Rhône-Alpes … en Arménie"
+    stated = country_inside(inner) or stated_country_of(view, organisation, locators, named)
     country = stated or next((p.span.kb_id_ for p in inner if p.span.kb_id_), None)
     kind = ORGANISATION_KINDS[organisation.label]
     # "la Fédération des municipalités de Tripoli": a name the gazetteer knows in several
