@@ -133,10 +133,11 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
             # "Tulle et Schlitz ont renouvelé leur charte de jumelage": the renewal, and the original
             # it renews (ANNOTATION 1)
             drafts.append(Draft(renewing, set(draft.sections), list(draft.signatories), None, "renewed_original", anchors=[renewing], undated=True))
-        second = _second_ceremony(draft.own_date, dates) if draft.own_date is not None else None
-        if second is not None and not any(same_parties(other.signatories, draft.signatories) and other.own_date is not None and _dates_agree(other.own_date, second) for other in drafts):
-            # "conclu et signé en 1986 à Dano et en 1988 à Etréchy": one ceremony in each town
-            drafts.append(Draft(draft.anchor, set(draft.sections), list(draft.signatories), second, "second_ceremony", anchors=[draft.anchor]))
+        for later in _later_signings(draft.own_date, dates) if draft.own_date is not None else []:
+            if not any(same_parties(other.signatories, draft.signatories) and other.own_date is not None and _dates_agree(other.own_date, later) for other in drafts):
+                # "conclu et signé en 1986 à Dano et en 1988 à Etréchy": one ceremony in each town;
+                # "une première convention signée en 2004, puis une seconde en 2008": one each
+                drafts.append(Draft(draft.anchor, set(draft.sections), list(draft.signatories), later, "second_ceremony", anchors=[draft.anchor]))
     lead = min((section for block, section in sections.items() if section > 0), default=None)
     for draft in drafts:
         # a signature the title reports is told in the lead section below it
@@ -224,20 +225,37 @@ def _added_after(first: Mention, then: Mention) -> bool:
     return linked and not any(t.pos_ in ("VERB", "AUX") for t in doc[first.span.end : i])
 
 
-def _second_ceremony(first: Mention, dates: list[Mention]) -> Mention | None:
-    """"signé en 1986 à Dano et en 1988 à Etréchy", "le 5 avril 2003 à Octeville et le 28 juin à
-    Bourne End": a second signing date joined to the first by "et", each followed by the town it
-    was signed in."""
+# Words that may join two signing dates of one pair's agreements: "en 2004, puis une seconde en 2008"
+_LATER_SIGNING_LINKS = frozenset({",", "et", "puis", "ensuite", "enfin", "une", "un", "la", "le"})
+# ... of which one must say that another agreement was signed, not that one signing took two days
+_LATER_SIGNING_ORDINALS = frozenset({"seconde", "second", "deuxième", "troisième", "quatrième", "autre", "nouvelle", "nouveau"})
+
+
+def _later_signings(first: Mention, dates: list[Mention]) -> list[Mention]:
+    """The further signing dates a sentence chains to a draft's own date, each a record of its own:
+    "signé en 1986 à Dano et en 1988 à Etréchy", "le 7 avril à Watchet puis le 27 mai à
+    Saint-Renan" (each date followed by the town it was signed in), or "une première convention
+    avait été signée en 2004, puis une seconde en 2008" (an ordinal or "nouvelle" names the later
+    agreement). A range ("entre 2004 et 2008") is one period, not two signings."""
     doc = first.span.doc
-    if not _followed_by_a_town(first.span):
-        return None
-    for date in dates:
-        if date.block != first.block or date.order <= first.order or date.span.sent != first.span.sent or not signing_date_candidate(date):
+    if first.span.start and doc[first.span.start - 1].lower_ in ("entre", "de", "du", "depuis"):
+        return []
+    later: list[Mention] = []
+    previous = first
+    for date in sorted(dates, key=lambda d: d.order):
+        if date.block != first.block or date.order <= previous.order or date.span.sent != first.span.sent or not signing_date_candidate(date):
             continue
-        between = [t.lower_ for t in doc[first.span.end : date.span.start]]
-        if "et" in between and len(between) <= 6 and _followed_by_a_town(date.span):
-            return date
-    return None
+        between = doc[previous.span.end : date.span.start]
+        words = {t.lower_ for t in between}
+        if len(between) > 6 or not words & {"et", "puis"} or any(t.pos_ in ("VERB", "AUX") for t in between):
+            break
+        by_towns = _followed_by_a_town(previous.span) and _followed_by_a_town(date.span)
+        if by_towns or (words <= _LATER_SIGNING_LINKS | _LATER_SIGNING_ORDINALS and words & _LATER_SIGNING_ORDINALS):
+            later.append(date)
+            previous = date
+        else:
+            break
+    return later
 
 
 def _followed_by_a_town(span) -> bool:
