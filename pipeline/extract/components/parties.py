@@ -26,6 +26,7 @@ SPANS_KEY = "parties"
 # Lower-case words that may sit inside a proper name when a capitalised word follows them.
 # Not "en" ("Poltava en Ukraine") nor "et" ("Hazebrouck et Essaouira"): hyphenated names
 # ("Bourg-en-Bresse") keep their hyphens, which join tokens anyway.
+NAME_ARTICLES = frozenset({"la", "le", "les", "l'"})
 NAME_PARTICLES = frozenset({"-", "d'", "de", "du", "des", "la", "le", "les", "l'", "sur", "sous", "lès", "lez"})
 
 for _name in ("party_name",):
@@ -170,6 +171,8 @@ class PartyMentions:
             span._.party_name = span.text
             return span
         name_start = end
+        if name_start - 1 > start and doc[name_start - 1].lower_ in NAME_ARTICLES and doc[name_start - 1].text[0].isupper():
+            name_start -= 1  # "la ville de La Garenne-Colombes": a capitalised article is the name's own
         name_end = extend_name_right(doc, name_start)
         if name_end == name_start:
             return None
