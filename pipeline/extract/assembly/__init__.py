@@ -33,6 +33,7 @@ from pipeline.extract.assembly.members import Relation, valid
 from pipeline.extract.assembly.pair_model import CandidatePair, PairModel
 from pipeline.extract.assembly.parties import PartyMention, party_mentions
 from pipeline.extract.assembly.relations import find_relations, hypothetical, respective
+from pipeline.extract.assembly.respective_dates import respective_dates
 from pipeline.extract.assembly.segments import assign_segments
 from pipeline.extract.assembly.view import (
     ANCHOR_STATUSES,
@@ -109,7 +110,7 @@ class Assembler:
     ) -> list[PartnershipRecord]:
         """The records of the relations found: one per draft (relations that are one agreement)."""
         sections = {i: block.section for i, block in enumerate(view.blocks)}
-        drafts = build_drafts(relations, dates, segments, anchors, sections)
+        drafts = respective_dates(build_drafts(relations, dates, segments, anchors, sections), dates)
         assign_segments(view, drafts, segments, view.mentions("agreements"), parties)
         records: list[PartnershipRecord] = []
         for draft in drafts:

@@ -22,6 +22,8 @@ from pipeline.extract.dates import YEAR_PATTERN, DateLexicon, resolve_date
 
 SPANS_KEY = "dates"
 PERIOD_DASHES = frozenset({"-", "–", "/"})
+# The rule of a year joined to the year date before it ("en 2002 et 2004", "en 1998, 2003 et 2010")
+COORDINATED_YEAR = "year_coordinated"
 
 for _name in ("date_value", "date_offset_days"):
     if not Span.has_extension(_name):
@@ -78,6 +80,8 @@ class DateCandidates:
         for span in filter_spans(matches):
             if starts_year_period(doc, span):
                 continue
+            if span.label_ == COORDINATED_YEAR and not (spans and spans[-1].end == span.start and spans[-1].label_ == "year"):
+                continue  # "en 2002 et 2004" names two years, "entre 2002 et 2004" one period
             words = [token.lower_ for token in span]
             resolved = resolve_date(self.forms[span.label], words, doc._.published, self.lexicon)
             if resolved is None:
