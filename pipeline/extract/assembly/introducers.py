@@ -121,13 +121,19 @@ def _after_near_word(doc, de: int) -> bool:
 
 def in_venue(mention: Mention) -> bool:
     """A name that completes a venue ("au siège de la mairie de Strasbourg", "à l'hôtel de ville
-    de Reims"): the town the venue is in, whether or not that town also signs."""
+    de Reims", "dans les locaux de la mairie de Cotonou") or follows it in brackets ("au Palais
+    Beaulieu (Lausanne)"): the town the venue is in, whether or not that town also signs."""
     doc = mention.span.doc
     i = mention.span.start - 1
-    while i > mention.span.sent.start and mention.span.start - i <= 6:
+    bracketed = i > mention.span.sent.start and doc[i].text == "("
+    if bracketed:
+        i -= 1  # "au Palais Beaulieu (Lausanne)": the bracket names the town of the venue before it
+    while i > mention.span.sent.start and mention.span.start - i <= 8:
         if doc[i].lower_ in VENUE_HEADS:
-            return doc[i - 1].lower_ in ("à", "au", "dans", "en") or (doc[i - 1].pos_ == "DET" and i > 1 and doc[i - 2].lower_ in ("à", "dans"))
-        if doc[i].pos_ in ("VERB", "AUX", "PUNCT", "CCONJ", "PROPN"):
+            if doc[i - 1].lower_ in ("à", "au", "dans", "en") or (doc[i - 1].pos_ == "DET" and i > 1 and doc[i - 2].lower_ in ("à", "dans")):
+                return True
+            # "dans les locaux de la mairie de Cotonou": a venue of a venue
+        elif doc[i].pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or (doc[i].pos_ == "PROPN" and not bracketed):
             return False
         i -= 1
     return False

@@ -105,7 +105,7 @@ def extend_name_left(doc: Doc, end: int) -> int:
 
 
 # "l'hôtel de ville de Niort", "la Maison du Département": a building named after a party.
-VENUE_HEADS = frozenset({"hôtel", "maison", "salle", "salles", "salon", "salons", "palais", "siège", "espace", "centre"})
+VENUE_HEADS = frozenset({"hôtel", "maison", "salle", "salles", "salon", "salons", "palais", "siège", "espace", "centre", "locaux", "bureaux", "enceinte"})
 # "cette ville de Cisjordanie": a description of a party already named, not a name.
 DEMONSTRATIVES = frozenset({"ce", "cet", "cette", "ces"})
 
