@@ -133,6 +133,26 @@ def respective(agreement: Mention) -> bool:
     return agreement.span.end < len(doc) and doc[agreement.span.end].lower_.startswith("respecti")
 
 
+# "en cosignant chacun une charte", "chacune a signé un accord": every party signed its own agreement
+_EACH_WORDS = frozenset({"chacun", "chacune"})
+
+
+def _each_with_their_own(sentence: Span, candidates: list[PartyMention]) -> list[_Reading] | None:
+    """"Saint-Etienne et Arnouville … avec Chouchi et Chekher, en cosignant chacun une charte": as
+    many French towns as foreign ones, each side named in a row, and "chacun" says every one signed
+    its own: the i-th of one side with the i-th of the other."""
+    if not any(t.lower_ in _EACH_WORDS for t in sentence):
+        return None
+    named = distinct([c for c in candidates if not c.state and not c.organisation and c.country])
+    french = [c for c in named if c.country == "FR"]
+    foreign = [c for c in named if c.country != "FR"]
+    if len(french) != len(foreign) or len(french) < 2:
+        return None
+    if max(c.mention.order for c in french) > min(c.mention.order for c in foreign):
+        return None
+    return [_Reading([a, b], "each_their_own") for a, b in zip(french, foreign)]
+
+
 def hypothetical(sentence: Span) -> bool:
     """A sentence in the conditional or the future speaks of what may be, not of what is."""
     return any(is_hypothetical(t) for t in sentence if t.pos_ in ("VERB", "AUX"))
@@ -188,6 +208,9 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         before = distinct([c for c in candidates if c.mention.span.end <= anchor.span.start])
         after = distinct([c for c in candidates if c.mention.span.start >= anchor.span.end])
         return [_Reading([a, b], "respective") for a, b in zip(before, after)] if len(before) == len(after) >= 2 else []
+    each = _each_with_their_own(sentence, candidates)
+    if each is not None:
+        return each
     if anchor.label == "twinning" and _among_themselves(anchor):
         # "Dudelange, Lauenburg, Manom et Lebork sont jumelées entre elles": each with each
         named = distinct([c for c in candidates if not c.state and not c.organisation and c.mention.span.end <= anchor.span.start])
