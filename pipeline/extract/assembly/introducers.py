@@ -61,6 +61,20 @@ def described_as_town(entity: Mention) -> bool:
     return i < len(doc) and doc[i].text == "," and _town_noun_at(doc, i + 1) > 0
 
 
+def town_described(mention: Mention) -> bool:
+    """"Moieciu, commune des Carpates", "Goris, une ville du Syunik": a generic town mention set by a
+    comma after a capitalised name describes that name, it names no other town. With "la" or "le"
+    it may be the next item of a list ("Dakar, la commune de Rufisque et Thiès"), so only a bare
+    town noun or "une" counts."""
+    doc = mention.span.doc
+    start = mention.span.start
+    if start < 2 or doc[start - 1].text != "," or not doc[start - 2].text[:1].isupper():
+        return False
+    if doc[start].lower_ in ("une", "un"):
+        return _town_noun_at(doc, start) == 2
+    return doc[start].lower_ in _TOWN_NOUNS
+
+
 def introducer(mention: Mention) -> str | None:
     """How the text introduces a name as a place rather than a party.
 

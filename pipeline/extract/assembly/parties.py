@@ -31,7 +31,7 @@ from pipeline.extract.assembly.countries import (
     stated_country_of,
     title_rubric,
 )
-from pipeline.extract.assembly.introducers import apposition_unit, bracketed_towns, described_as_town, introducer, near_landmarks
+from pipeline.extract.assembly.introducers import apposition_unit, bracketed_towns, described_as_town, introducer, near_landmarks, town_described
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.place_names import (
     PAIR_DASHES,
@@ -99,7 +99,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
 
     some_units: list[tuple[int, int]] = []
     for mention in view.mentions("parties"):
-        if _some_unit_of(mention, places):
+        if _some_unit_of(mention, places) or (mention.label == "municipality" and town_described(mention)):
             some_units.append((mention.start, mention.end))
         elif mention.label == "municipality" and is_compass_word(mention.span._.party_name or ""):
             continue  # "les villes du Sud marocain": a part of a country, no town ("la Région Sud" is one)
@@ -133,7 +133,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         located = _located_name(entity, locators) or described_as_town(entity)
         # a located name holds its shorter gazetteer namesake ("Paredes de Coura (Portugal)")
         crossed = [p for p in every_place if not (located and entity.start <= p[0] and p[1] <= entity.end and p[1] - p[0] < entity.end - entity.start)]
-        if overlaps(entity, taken) or overlaps(entity, crossed) or overlaps(entity, vetted_people) or not (unknown_place(entity) or located) or not_a_territory(entity):
+        if overlaps(entity, taken + some_units) or overlaps(entity, crossed) or overlaps(entity, vetted_people) or not (unknown_place(entity) or located) or not_a_territory(entity):
             continue
         country = stated_country(view, entity, locators) or _apposition_country(entity, parties)
         if entity.label == "PER":
