@@ -39,6 +39,7 @@ class Draft:
     segments: list[Segment] = field(default_factory=list)
     anchors: list[Mention] = field(default_factory=list)
     undated: bool = False  # the original a renewal implies: the text gives it no date
+    own_since: Mention | None = None  # "respectivement depuis 1974, 1980 et 1992": its own year of the chain
 
     @property
     def in_force(self) -> bool:

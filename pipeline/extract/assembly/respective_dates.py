@@ -3,8 +3,10 @@
 "Saint-Avold est jumelée avec Ottweiler et Herzogenrath, respectivement en 1974 et 1980": each
 twinning takes its own year, in the order the partners are named, where the nearest-date rule
 would give both the same or swap them. "deux accords conclus respectivement en 2002 et 2004"
-between one pair: one agreement per date. Any other count of drafts and dates is left as it is:
-the text does not say which date is whose.
+between one pair: one agreement per date. A chain that opens with "depuis" ("jumelées
+respectivement depuis 1974, 1980 et 1992 avec …") gives each its year as both its date and the
+year its relationship began. Any other count of drafts and dates is left as it is: the text does
+not say which date is whose.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def respective_dates(drafts: list[Draft], dates: list[Mention]) -> list[Draft]:
         if len(dated) == len(chain):
             for draft, date in zip(dated, chain):
                 draft.own_date = date
+                if _since_chain(chain):
+                    draft.own_since = date
         elif len(dated) == 1 and any(a.span.sent == sentence for a in dated[0].anchors):
             only = dated[0]
             only.own_date = chain[0]
@@ -41,7 +45,8 @@ def respective_dates(drafts: list[Draft], dates: list[Mention]) -> list[Draft]:
 def _chains(dates: list[Mention]) -> list[tuple[Span, list[Mention]]]:
     """Each sentence's chain of two or more signing dates next to "respectivement"."""
     chains: list[tuple[Span, list[Mention]]] = []
-    candidates = sorted((d for d in dates if signing_date_candidate(d)), key=lambda d: d.order)
+    # "depuis 1974" is no signing date alone, but heads a chain of them
+    candidates = sorted((d for d in dates if signing_date_candidate(d) or _since_year(d)), key=lambda d: d.order)
     seen: set[int] = set()
     for first in candidates:
         if id(first) in seen:
@@ -54,6 +59,14 @@ def _chains(dates: list[Mention]) -> list[tuple[Span, list[Mention]]]:
         if len(chain) >= 2 and _respectively_beside(chain):
             chains.append((first.span.sent, chain))
     return chains
+
+
+def _since_year(date: Mention) -> bool:
+    return date.rule.startswith("year_depuis")
+
+
+def _since_chain(chain: list[Mention]) -> bool:
+    return _since_year(chain[0])
 
 
 def _linked(previous: Mention, date: Mention) -> bool:
