@@ -141,7 +141,7 @@ class Assembler:
         duration = next((m for m in view.mentions("durations") if in_segments(m) and m.label == "agreement"), None)
         if duration is not None:
             evidence.append(duration.evidence("duration", "duration", source))
-        since = draft.own_since or fields.since(view, draft, drafts, in_segments)
+        since = draft.own_since or fields.since(view, draft, drafts, in_segments, parties)
         since_year = int(since.span._.date_value[:4]) if draft.own_since is not None else since.span._.since_year if since is not None else None
         if since is not None:
             evidence.append(since.evidence("since", "since", source))

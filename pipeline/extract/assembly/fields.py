@@ -117,11 +117,26 @@ def _occasion_place(draft: Draft, parties: list[PartyMention], view: ArticleView
     return place
 
 
-def since(view: ArticleView, draft: Draft, drafts: list[Draft], in_segments) -> Mention | None:
+def _other_agreements_sentences(view: ArticleView, draft: Draft, parties: list[PartyMention]) -> set[tuple[int, int]]:
+    """The sentences where another agreement's noun stands beside a party the draft does not have:
+    "… ont signé une charte le 3 mai. Dammarie-lès-lys est jumelée avec Kaarst depuis 1974" (the
+    year is of that twinning, even when its pair was not read)."""
+    strangers = {
+        (p.mention.block, p.mention.span.sent.start) for p in parties
+        if p.introducer is None and not p.organisation and not p.state and not any(names_match(p.name, s.name) for s in draft.signatories)
+    }
+    # the draft's own anchor, not one the segments gave it because no pair was read there
+    own = (draft.anchor.block, draft.anchor.span.sent.start)
+    return {(a.block, a.span.sent.start) for a in view.mentions("agreements")} & strangers - {own}
+
+
+def since(view: ArticleView, draft: Draft, drafts: list[Draft], in_segments, parties: list[PartyMention]) -> Mention | None:
     candidates = [m for m in view.mentions("since") if m.label != "actor_since" and m.span._.since_year]
     if draft.scope is not None:
         # one pair of a list: only what its own words say
         return next((m for m in candidates if draft.scope[0] <= m.order < draft.scope[1]), None)
+    elsewhere = _other_agreements_sentences(view, draft, parties)
+    candidates = [m for m in candidates if (m.block, m.span.sent.start) not in elsewhere]
     own = [m for m in candidates if in_segments(m)]
     if own:
         return own[0]
