@@ -60,6 +60,14 @@ def _signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segm
     return None, None
 
 
+# "l'accord signé en Tunisie", "paraphé à l'occasion d'une visite en Tunisie": the country where,
+# in the agreement's own sentence, when no town is given
+_BEFORE_A_SIGNING_COUNTRY = frozenset({
+    "partenariat", "coopération", "convention", "accord", "signée", "signé", "signés", "signées", "protocole", "entente",
+    "visite", "séjour", "déplacement", "voyage",
+})
+
+
 def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, in_segments) -> PartyMention | None:
     places = view.mentions("places")
     anchor = draft.anchor
@@ -76,9 +84,7 @@ def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, 
             doc = place.span.doc
             before = doc[place.span.start - 1] if place.span.start else None
             ahead = doc[place.span.start - 2] if place.span.start > 1 else None
-            if before is not None and before.lower_ in ("au", "en", "aux") and ahead is not None and ahead.lower_ in (
-                "partenariat", "coopération", "convention", "accord", "signée", "signé", "signés", "signées", "protocole", "entente",
-            ):
+            if before is not None and before.lower_ in ("au", "en", "aux") and ahead is not None and ahead.lower_ in _BEFORE_A_SIGNING_COUNTRY:
                 candidates.append(PartyMention(place, place.span._.place_name or place.text, "national", place.span.kb_id_, "à"))
     if not candidates:
         return _occasion_place(draft, parties, view)
