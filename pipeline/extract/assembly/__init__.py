@@ -132,7 +132,7 @@ class Assembler:
         # a date another draft holds as its own ("qui remplace celui signé en 2003") dates that one
         claimed = {id(other.own_date) for other in drafts if other is not draft and other.own_date is not None}
         free = [d for d in dates if id(d) not in claimed]
-        signed_on, date_mention = fields.signing_date(view, draft, free, in_segments, self.lexicon)
+        signed_on, date_mention = fields.signing_date(view, draft, drafts, free, in_segments, self.lexicon)
         if date_mention is not None:
             evidence.append(date_mention.evidence("signed_on", "date", source))
         place = fields.signing_place(draft, parties, view, in_segments)

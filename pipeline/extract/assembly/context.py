@@ -36,6 +36,7 @@ class ArticleContext:
     territories: list[PartyMention] = field(default_factory=list)  # every territory the article names
     section: int = 0
     carried: list[PartyMention] = field(default_factory=list)  # the subject of the sentence's first clause
+    carried_is_subject: bool = False  # the clause's verb has no subject of its own ("A est jumelée à B et a un pacte avec C")
 
     @property
     def headline_pair(self) -> list[PartyMention] | None:
@@ -56,6 +57,8 @@ class ArticleContext:
         most named parties; the most named one alone only when the clause points at it ("son
         jumelage", "la commune a signé")."""
         pools = [self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.carried, self.frequent_pair or []]
+        if self.carried_is_subject:
+            pools.insert(0, self.carried)
         if points_at_own_party(clause):
             if self.dominant is not None:
                 pools.append([self.dominant])

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.extract.assembly.clauses import in_earlier_phrase
+from pipeline.extract.assembly.clauses import clause_of, in_earlier_phrase
 from pipeline.extract.assembly.drafts import Draft, date_value, signing_date_candidate
 from pipeline.extract.assembly.introducers import in_venue
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.parties import PartyMention
-from pipeline.extract.assembly.view import ArticleView, Mention
+from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, segment_of
 from pipeline.extract.blocks import BULLETS, BlockKind
 from pipeline.normalize import name_words, names_match
 from pipeline.records import Actor, Person, Theme
 
 
-def signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segments, lexicon: AssemblyLexicon) -> tuple[str | None, Mention | None]:
-    value, mention = _signing_date(view, draft, dates, in_segments, lexicon)
+def signing_date(view: ArticleView, draft: Draft, drafts: list[Draft], dates: list[Mention], in_segments, lexicon: AssemblyLexicon) -> tuple[str | None, Mention | None]:
+    value, mention = _signing_date(view, draft, drafts, dates, in_segments, lexicon)
     published = view.article.published
     if value is not None and published is not None and all(a.span._.agreement_celebrated for a in draft.anchors) and int(value[:4]) >= published.year - 1:
         # "Tulle fête cette année les 60 ans de son jumelage": a recent date is the celebration's
@@ -28,13 +28,13 @@ def signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segme
     return value, mention
 
 
-def _signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segments, lexicon: AssemblyLexicon) -> tuple[str | None, Mention | None]:
+def _signing_date(view: ArticleView, draft: Draft, drafts: list[Draft], dates: list[Mention], in_segments, lexicon: AssemblyLexicon) -> tuple[str | None, Mention | None]:
     if draft.undated:
         return None, None
     if draft.own_date is not None:
         return date_value(draft.own_date), draft.own_date
     anchor = draft.anchor
-    usable = [d for d in dates if signing_date_candidate(d) and not in_earlier_phrase(d)]
+    usable = [d for d in dates if signing_date_candidate(d) and not in_earlier_phrase(d) and in_own_clause(view, draft, drafts, d)]
     anchor_sentences = {(a.block, a.span.sent.start) for a in draft.anchors}
     in_anchor_sentence = [d for d in usable if (d.block, d.span.sent.start) in anchor_sentences]
     if in_anchor_sentence:
@@ -54,7 +54,7 @@ def _signing_date(view: ArticleView, draft: Draft, dates: list[Mention], in_segm
         if before:
             return date_value(before[-1]), before[-1]
     # "jumelées depuis 1963", "liées depuis 1994 par un accord": in force since the year given
-    since = next((m for m in view.mentions("since") if (m.block, m.span.sent.start) in anchor_sentences and m.span._.since_year), None)
+    since = next((m for m in view.mentions("since") if (m.block, m.span.sent.start) in anchor_sentences and m.span._.since_year and in_own_clause(view, draft, drafts, m)), None)
     if since is not None:
         return str(since.span._.since_year), since
     return None, None
@@ -123,6 +123,22 @@ def _occasion_place(draft: Draft, parties: list[PartyMention], view: ArticleView
     return place
 
 
+def in_own_clause(view: ArticleView, draft: Draft, drafts: list[Draft], mention: Mention) -> bool:
+    """In a sentence that reports the draft's agreement and another draft's, only the draft's clause
+    speaks of it: "Sousse est jumelée à Nice, tandis que Tunis est jumelée à Marseille et a un pacte
+    d'amitié avec Paris, depuis 2004" dates the pact alone."""
+    where = (mention.block, mention.span.sent.start)
+    anchors = [a for a in view.mentions("agreements") if a.span._.agreement_status in ANCHOR_STATUSES and (a.block, a.span.sent.start) == where]
+    own = [a for a in anchors if any(a is d for d in draft.anchors)]
+    others = [a for a in anchors if any(a is d for other in drafts if other is not draft for d in other.anchors)]
+    if not own or not others:
+        return True
+    segment = segment_of(view.sentences(), own[0])
+    if segment is None:
+        return True
+    return any(low <= mention.order < high for low, high in (clause_of(a, segment, anchors) for a in own))
+
+
 def _other_agreements_sentences(view: ArticleView, draft: Draft, parties: list[PartyMention]) -> set[tuple[int, int]]:
     """The sentences where another agreement's noun stands beside a party the draft does not have:
     "… ont signé une charte le 3 mai. Dammarie-lès-lys est jumelée avec Kaarst depuis 1974" (the
@@ -142,7 +158,7 @@ def since(view: ArticleView, draft: Draft, drafts: list[Draft], in_segments, par
         # one pair of a list: only what its own words say
         return next((m for m in candidates if draft.scope[0] <= m.order < draft.scope[1]), None)
     elsewhere = _other_agreements_sentences(view, draft, parties)
-    candidates = [m for m in candidates if (m.block, m.span.sent.start) not in elsewhere]
+    candidates = [m for m in candidates if (m.block, m.span.sent.start) not in elsewhere and in_own_clause(view, draft, drafts, m)]
     own = [m for m in candidates if in_segments(m)]
     if own:
         return own[0]
