@@ -186,8 +186,10 @@ class AgreementMentions:
             planned = next((t for t in head.children if t.dep_ == "amod" and self._is_planned(t)), None)
             if planned is not None:
                 return "planned", planned.text
-            if self._is_planned(governor) and any(t.dep_ == "det" and t.lower_ in ("un", "une", "des") for t in governor.children) and not any(self._is_signing_cue(t) for t in sentence):
-                # "un projet de jumelage est à l'étude" ("ce projet d'accord" may be the one signed)
+            indefinite = any(t.dep_ == "det" and t.lower_ in ("un", "une", "des") for t in (*governor.children, *head.children))
+            if self._is_planned(governor) and indefinite and not any(self._is_signing_cue(t) for t in sentence):
+                # "un projet de jumelage est à l'étude", "la possibilité d'un jumelage entre A et B"
+                # ("ce projet d'accord" may be the one signed)
                 return "planned", governor.text
             pair = _definite_pair(span, head)
             ahead = is_hypothetical(governor) or any(self._is_planned(t) for t in (governor, *governor.children))
