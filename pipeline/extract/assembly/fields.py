@@ -176,13 +176,12 @@ def since(view: ArticleView, draft: Draft, drafts: list[Draft], in_segments, par
 def themes(view: ArticleView, draft: Draft, in_segments, lexicon: AssemblyLexicon) -> list[tuple[Mention, Theme]]:
     themes = []
     seen = set()
-    anchor_blocks = {a.block for a in draft.anchors}
     for mention in view.mentions("themes"):
         if not in_segments(mention) or view.is_short_headline(mention.block):
             continue
         if draft.scope is not None and not draft.scope[0] <= mention.order < draft.scope[1]:
             continue  # one pair of a list: only its own line
-        if not _about_agreement(view, mention, anchor_blocks, lexicon):
+        if not _about_agreement(view, mention, lexicon):
             continue
         if mention.label in seen:
             continue
@@ -267,16 +266,18 @@ def _distracted(mention: Mention, lexicon: AssemblyLexicon) -> bool:
     return any(t.lower_ in lexicon.distractor_words for t in mention.span.sent)
 
 
-def _about_agreement(view: ArticleView, mention: Mention, anchor_blocks: set[int], lexicon: AssemblyLexicon) -> bool:
-    """A theme counts where the text speaks of the agreement: the paragraph that reports the
-    signature, a list item, or a sentence that names an agreement, a signature or its content
-    ("autour de trois axes", "porte sur")."""
+def _about_agreement(view: ArticleView, mention: Mention, lexicon: AssemblyLexicon) -> bool:
+    """A theme counts where the text speaks of the agreement: a list item, or a sentence that names
+    an agreement (not a body named after one: "le comité de jumelage X" and its concert), a
+    signature or its content ("autour de trois axes", "porte sur")."""
     if _listed_item(view, mention.block):
         return True
     sentence = mention.span.sent
-    if mention.block in anchor_blocks and any(a.span.sent.start == sentence.start for a in view.mentions("agreements") if a.block == mention.block):
-        return True
-    if any(a.start >= sentence.start and a.end <= sentence.end for a in view.docs[mention.block].spans.get("agreements", [])):
+    doc = view.docs[mention.block]
+    # "le comité de jumelage X" names a committee, not the agreement
+    bodies = [(b.start, b.end) for b in doc.spans.get("actors", [])]
+    agreements = [a for a in doc.spans.get("agreements", []) if sentence.start <= a.start and a.end <= sentence.end and not any(s <= a.start and a.end <= e for s, e in bodies)]
+    if agreements:
         return True
     if any(c.start >= sentence.start and c.end <= sentence.end for c in view.docs[mention.block].spans.get("signing_cues", [])):
         return True
