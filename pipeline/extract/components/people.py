@@ -184,8 +184,10 @@ class PeopleFinder:
             span = self._name_before_role(doc, role, civilities, titles)
             if span is not None:
                 candidates.append(Span(doc, span.start, span.end, label=PERSON_LABEL, span_id=role.rule_id))
+        # "ont signé le Serment de Jumelage": an agreement's name the model reads as a person
+        agreement_tokens = {i for mention in doc.spans.get("agreements", []) for i in range(mention.start, mention.end)}
         for ent in doc.ents:
-            if ent.label_ == "PER":
+            if ent.label_ == "PER" and not agreement_tokens.intersection(range(ent.start, ent.end)):
                 span = self._clean_entity(doc, ent, civilities, titles)
                 if span is not None:
                     candidates.append(Span(doc, span.start, span.end, label=PERSON_LABEL, span_id=NER_RULE_ID))
@@ -387,7 +389,7 @@ def _past_locator(doc: Doc, i: int) -> int:
 @Language.factory(
     "partnerships_people",
     default_config={"patterns_path": "", "roles_path": ""},
-    requires=["doc.ents", "token.pos"],
+    requires=["doc.ents", "token.pos", "doc.spans"],
     assigns=["doc.spans"],
 )
 def make_people_finder(nlp: Language, name: str, patterns_path: str, roles_path: str) -> PeopleFinder:
