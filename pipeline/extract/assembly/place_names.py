@@ -9,6 +9,8 @@ asks these predicates before it makes a place a party candidate.
 
 from __future__ import annotations
 
+import re
+
 from pipeline.extract.assembly.view import Mention
 from pipeline.extract.components.parties import VENUE_HEADS
 
@@ -29,6 +31,10 @@ def is_compass_word(name: str) -> bool:
     return name.lower() in _COMPASS_WORDS
 
 
+# A sovereign's number after a name ("Albert II", "Mohammed VI"); "I" alone is too often a word.
+_REGNAL_NUMBER = re.compile(r"(?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|XIII|XIV|XV|XVI)")
+
+
 def not_a_territory(place: Mention) -> bool:
     """"l'espace Bel-Air", "rue de Paris", "Europe de l'Est", "le 25 Mars", "le fleuve Maroni": a
     venue, a street, a point of the compass, a month or a river, not the place of that name."""
@@ -46,6 +52,8 @@ def not_a_territory(place: Mention) -> bool:
     words = span.text.lower()
     if is_compass_word(words) or words in _CONTINENTS:
         return True
+    if span.end < len(doc) and _REGNAL_NUMBER.fullmatch(doc[span.end].text):
+        return True  # "le Prince Albert II", "Jean-Paul II": a sovereign, not the town of that name
     neighbours = [doc[j] for j in (span.start - 1, span.end) if 0 <= j < len(doc)]
     return words in _MONTHS and any(t.like_num for t in neighbours)
 
