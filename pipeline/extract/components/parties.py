@@ -110,6 +110,12 @@ VENUE_HEADS = frozenset({"hôtel", "maison", "salle", "salles", "salon", "salons
 DEMONSTRATIVES = frozenset({"ce", "cet", "cette", "ces"})
 
 
+def _before_a_person(doc: Doc, name_start: int, name_end: int) -> int:
+    """Where a territory's name ends when the model finds a person inside it: "le maire de la
+    commune de Ouidah Jean Dupont" names Ouidah and its mayor."""
+    return min((ent.start for ent in doc.ents if ent.label_ == "PER" and name_start < ent.start < name_end), default=name_end)
+
+
 def _venue_or_anaphora(doc: Doc, start: int) -> bool:
     before = doc[start - 1].lower_ if start > 0 else ""
     if before in DEMONSTRATIVES:
@@ -173,7 +179,7 @@ class PartyMentions:
         name_start = end
         if name_start - 1 > start and doc[name_start - 1].lower_ in NAME_ARTICLES and doc[name_start - 1].text[0].isupper():
             name_start -= 1  # "la ville de La Garenne-Colombes": a capitalised article is the name's own
-        name_end = extend_name_right(doc, name_start)
+        name_end = _before_a_person(doc, name_start, extend_name_right(doc, name_start))
         if name_end == name_start:
             return None
         span = Span(doc, start, name_end, label=rule["label"], span_id=rule["id"])
@@ -184,7 +190,7 @@ class PartyMentions:
 @Language.factory(
     "partnerships_parties",
     default_config={"patterns_path": ""},
-    requires=["token.pos"],
+    requires=["token.pos", "doc.ents"],
     assigns=["doc.spans"],
 )
 def make_party_mentions(nlp: Language, name: str, patterns_path: str) -> PartyMentions:
