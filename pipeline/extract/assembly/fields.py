@@ -72,7 +72,10 @@ def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, 
     places = view.mentions("places")
     anchor = draft.anchor
     anchor_sentences = {(a.block, a.span.sent.start) for a in draft.anchors}
-    signing_sentences = anchor_sentences | {(c.block, c.span.sent.start) for c in view.mentions("signing_cues") if in_segments(c)}
+    cue_sentences = {(c.block, c.span.sent.start) for c in view.mentions("signing_cues") if in_segments(c)}
+    # an agreement said to exist was signed where a signing word says, not where it is celebrated
+    # ("à Kaunas, … célébrer le 15e anniversaire de notre jumelage")
+    signing_sentences = cue_sentences if draft.in_force else anchor_sentences | cue_sentences
     candidates = []
     for party in parties:
         m = party.mention

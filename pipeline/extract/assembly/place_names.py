@@ -22,6 +22,8 @@ _FEAST_WORDS = frozenset({"fête", "fêtes", "patronale", "église", "chapelle",
 _SAINT_PREFIXES = ("saint", "sainte", "st-", "ste-")
 # "le fleuve Maroni", "le lac Léman": a river, a lake or a mountain, not the town of that name
 _NATURE_WORDS = frozenset({"fleuve", "rivière", "lac", "mont", "massif", "baie", "golfe", "océan", "mer", "cap"})
+# "ma femme Marie", "son fils Lucien": a relative's first name, not the commune of that name
+_KIN_WORDS = frozenset({"femme", "épouse", "mari", "époux", "fils", "fille", "frère", "sœur", "soeur", "père", "mère", "cousin", "cousine", "oncle", "tante", "neveu", "nièce"})
 TITLE_WORDS = frozenset({"président", "présidente", "maire", "gouverneur", "ministre", "préfet", "wali", "ambassadeur", "consul", "député", "sénateur", "directeur", "directrice"})
 _MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"})
 
@@ -47,6 +49,8 @@ def not_a_territory(place: Mention) -> bool:
         return True
     if span[0].lower_.startswith(_SAINT_PREFIXES) and _after_feast_word(doc, i):
         return True  # "la fête de Saint-Jean", "la patronale Saint Louis": the saint, not the town
+    if i >= 0 and doc[i].lower_ in _KIN_WORDS:
+        return True  # "ma femme Marie"
     if (i >= 0 and doc[i].lower_ in _NATURE_WORDS) or (span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in _NATURE_WORDS):
         return True  # "le fleuve Maroni", "le Maroni, fleuve où …": a river, not the town of that name
     words = span.text.lower()
