@@ -56,6 +56,11 @@ def extend_name_right(doc: Doc, start: int, stop: int | None = None) -> int:
             end = i + 1
             i += 1
             continue
+        if token.is_alpha and _elided_initial(doc[i - 1]):
+            # "N'zi", "M'bour": a capital's elision glued to the word it opens
+            end = i + 1
+            i += 1
+            continue
         if token.text == "-" and not doc[i - 1].whitespace_ and not token.whitespace_ and i + 1 < limit and doc[i + 1].is_alpha:
             # "Alger-centre", "Oran-ville": a hyphen with no space makes one name of both sides
             end = i + 2
@@ -71,6 +76,11 @@ def extend_name_right(doc: Doc, start: int, stop: int | None = None) -> int:
                 continue
         break
     return end
+
+
+def _elided_initial(token: Token) -> bool:
+    """A capital and an apostrophe with no space after them ("N'" of "N'zi")."""
+    return len(token.text) == 2 and token.text[0].isupper() and token.text[1] in ("'", "’") and not token.whitespace_
 
 
 def _extend_over_lower_words(doc: Doc, end: int) -> int:
