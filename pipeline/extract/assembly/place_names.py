@@ -49,6 +49,8 @@ def not_a_territory(place: Mention) -> bool:
         return True
     if span[0].lower_.startswith(_SAINT_PREFIXES) and _after_feast_word(doc, i):
         return True  # "la fête de Saint-Jean", "la patronale Saint Louis": the saint, not the town
+    if _in_a_venue_name(doc, span.start - 1):
+        return True  # "à l'hôtel la Tour Hassan": the hotel's name, not the town of Hassan
     if i >= 0 and doc[i].lower_ in _KIN_WORDS:
         return True  # "ma femme Marie"
     if (i >= 0 and doc[i].lower_ in _NATURE_WORDS) or (span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in _NATURE_WORDS):
@@ -60,6 +62,17 @@ def not_a_territory(place: Mention) -> bool:
         return True  # "le Prince Albert II", "Jean-Paul II": a sovereign, not the town of that name
     neighbours = [doc[j] for j in (span.start - 1, span.end) if 0 <= j < len(doc)]
     return words in _MONTHS and any(t.like_num for t in neighbours)
+
+
+def _in_a_venue_name(doc, i: int) -> bool:
+    """Capitalised words (and articles) back from ``doc[i]`` reach a venue word written in lower
+    case, with no "de" between: the name is a piece of the venue's own name ("l'hôtel la Tour
+    Hassan"), not the town it stands in ("l'hôtel de ville de Reims")."""
+    crossed = 0
+    while i >= 0 and (doc[i].pos_ == "DET" or (doc[i].is_alpha and doc[i].text[:1].isupper())):
+        crossed += doc[i].pos_ != "DET"
+        i -= 1
+    return crossed > 0 and i >= 0 and doc[i].lower_ in VENUE_HEADS and doc[i].text.islower()
 
 
 def _after_feast_word(doc, i: int) -> bool:
