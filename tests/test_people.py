@@ -10,7 +10,9 @@ from spacy.matcher import Matcher
 
 import pipeline.extract.components.people  # noqa: F401  (registers partnerships_people)
 from pipeline.extract.blocks import normalise_text
+from pipeline.extract import Extractor
 from pipeline.normalize import names_match
+from pipeline.records import Article
 from tests.conftest import FIXTURES, REPO, SHARED_CORPUS, read_jsonl
 
 MODELS = REPO / "models"
@@ -70,6 +72,19 @@ def test_an_agreement_read_as_a_person_is_no_person(nlp: Language) -> None:
     doc = nlp("En présence de Georges Marsan, maire de Monaco, et de Fulvio Gazzola, maire de Dolceacqua, les deux maires ont signé le Serment de Jumelage.")
     assert any(e.label_ == "PER" and "Serment" in e.text for e in doc.ents), "the model no longer errs here: find another sentence"
     assert sorted(p.text for p in doc.spans["people"]) == ["Fulvio Gazzola", "Georges Marsan"]
+
+
+def test_a_bystander_is_not_among_the_people_of_the_signing(nlp: Language) -> None:
+    """People are those who signed or attended, and the heads of the signing parties (ANNOTATION
+    12): a president named for another visit is neither."""
+    text = (
+        "Accord entre Tlemcen et Lille\n\n"
+        "L'accord-cadre de coopération entre Tlemcen et Lille a été signé hier en présence de Martine Aubry, maire de Lille. "
+        "Le président Hollande avait visité l'Algérie le mois précédent."
+    )
+    article = Article(url="https://example.org/bystander", title="Accord entre Tlemcen et Lille", text=text, published="2012-12-20")
+    (record,) = Extractor(nlp).extract_one(article)
+    assert [p.name for p in record.people] == ["Martine Aubry"]
 
 
 def test_dev_corpus_people_recall(people_nlp: Language) -> None:

@@ -204,6 +204,8 @@ def people(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_
             continue
         if mention.span._.person_cue_kind == "quote_cue" and mention.block not in anchor_blocks:
             continue
+        if _bystander(view, draft, signatories, mention):
+            continue
         name = mention.text
         if any(names_match(name, seen) for seen in names):
             continue
@@ -212,6 +214,18 @@ def people(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_
         organisation = next((p.name for p in signatories if role_org and names_match(p.name, role_org)), None) or role_org
         people.append((mention, Person(name=name, role=mention.span._.role, organisation=organisation)))
     return people
+
+
+def _bystander(view: ArticleView, draft: Draft, signatories: list[PartyMention], mention: Mention) -> bool:
+    """"les points abordés par le président Hollande lors de sa récente visite": a person named
+    with no signing, presence or quote word, outside the agreement's sentences, who heads none
+    of its signatories, neither signed nor attended (ANNOTATION 12)."""
+    if mention.span._.person_cue_kind is not None:
+        return False
+    if any((a.block, a.span.sent.start) == (mention.block, mention.span.sent.start) for a in draft.anchors):
+        return False
+    role_org = mention.span._.role_org
+    return not (role_org and any(names_match(p.name, role_org) for p in signatories))
 
 
 def actors(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_segments) -> list[tuple[Mention, Actor]]:
