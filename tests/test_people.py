@@ -87,6 +87,17 @@ def test_a_bystander_is_not_among_the_people_of_the_signing(nlp: Language) -> No
     assert [p.name for p in record.people] == ["Martine Aubry"]
 
 
+def test_no_one_quoted_about_a_twinning_in_force_attended_a_signing(nlp: Language) -> None:
+    text = (
+        "Des jumelages à préserver\n\n"
+        "Depuis 1957, Morges est jumelée avec Vertou, une ville du département français de Loire-Atlantique. "
+        "« Les clubs de football organisent des matchs chaque année », ajoute Giancarlo Stella, secrétaire municipal de la ville de Morges."
+    )
+    article = Article(url="https://example.org/in-force", title="Des jumelages à préserver", text=text, published="2019-06-07")
+    (record,) = Extractor(nlp).extract_one(article)
+    assert record.people == []
+
+
 def test_dev_corpus_people_recall(people_nlp: Language) -> None:
     """Every gold person of an article should be among the people found in its blocks."""
     found_count = gold_count = 0

@@ -219,7 +219,11 @@ def people(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_
 def _bystander(view: ArticleView, draft: Draft, signatories: list[PartyMention], mention: Mention) -> bool:
     """"les points abordés par le président Hollande lors de sa récente visite": a person named
     with no signing, presence or quote word, outside the agreement's sentences, who heads none
-    of its signatories, neither signed nor attended (ANNOTATION 12)."""
+    of its signatories, neither signed nor attended (ANNOTATION 12). Of an agreement only said to
+    exist, whoever is quoted about it attended no signing."""
+    if draft.in_force:
+        # no signing is reported: only who the text says signed it or attended its signing
+        return mention.span._.person_cue_kind != "signing_cue"
     if mention.span._.person_cue_kind is not None:
         return False
     if any((a.block, a.span.sent.start) == (mention.block, mention.span.sent.start) for a in draft.anchors):
