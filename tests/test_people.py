@@ -66,6 +66,14 @@ def test_signing_cue_wins_over_quote(people_nlp: Language) -> None:
     assert person._.person_cue == "assistait"
 
 
+def test_a_verb_of_saying_quotes_its_speaker_not_who_is_spoken_of(people_nlp: Language) -> None:
+    doc = people_nlp("Martine Aubry, maire de Lille, a rappelé les principaux points abordés par le président Hollande lors de sa visite.")
+    cues = {p.text: p._.person_cue_kind for p in doc.spans["people"]}
+    assert cues == {"Martine Aubry": "quote_cue", "Hollande": None}
+    doc = people_nlp("Les clubs organisent des matchs chaque année, ajoute Giancarlo Stella, secrétaire municipal de Morges.")
+    assert [(p.text, p._.person_cue_kind) for p in doc.spans["people"]] == [("Giancarlo Stella", "quote_cue")]
+
+
 def test_an_agreement_read_as_a_person_is_no_person(nlp: Language) -> None:
     """The model reads the capitalised "Serment de Jumelage" as a person; the agreement mention
     the agreements component found there wins."""

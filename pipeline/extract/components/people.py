@@ -370,12 +370,28 @@ class PeopleFinder:
     @staticmethod
     def _cue(person: Span, cues: list[tuple[int, str, str]]) -> tuple[str, str] | None:
         sentence = sentence_around(person)
-        inside = [(abs(i - person.start), label, text) for i, label, text in cues if sentence.start <= i < sentence.end and not person.start <= i < person.end]
+        inside = [
+            (abs(i - person.start), label, text) for i, label, text in cues
+            if sentence.start <= i < sentence.end and not person.start <= i < person.end and (label != QUOTE_CUE or _speaker_of(person, person.doc[i]))
+        ]
         for kind in (SIGNING_CUE, QUOTE_CUE):
             found = sorted((d, text) for d, label, text in inside if label == kind)
             if found:
                 return kind, found[0][1]
         return None
+
+
+def _speaker_of(person: Span, cue: Token) -> bool:
+    """A verb of saying quotes the person who says: its subject ("X a souligné"), or the name in
+    the incise after it ("», ajoute X"); not a person named inside what is said ("Elle a rappelé
+    les points abordés par le président Hollande"). A quotation mark quotes whoever is near."""
+    if cue.pos_ not in ("VERB", "AUX"):
+        return True
+    if person.root.head == cue and person.root.dep_.startswith("nsubj"):
+        return True
+    if 0 < person.start - cue.i <= 3:
+        return True  # "», ajoute Giancarlo Stella", "a déclaré M. Diallo"
+    return 0 < cue.i - person.end <= 3  # "X a souligné", "X, maire de Y, a déclaré" goes by the subject
 
 
 def _past_locator(doc: Doc, i: int) -> int:
