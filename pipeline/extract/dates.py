@@ -59,17 +59,20 @@ class Relation(StrEnum):
 
 @dataclass(frozen=True)
 class DateLexicon:
-    """French month and weekday names, number words and organisation nouns, read from a JSONL lexicon."""
+    """French month and weekday names, number words, organisation and office nouns, read from a JSONL lexicon."""
 
     months: dict[str, int]
     weekdays: dict[str, int]
     numbers: dict[str, int]
     actor_nouns: frozenset[str]
+    role_nouns: frozenset[str] = frozenset()
+    """Offices a person holds "depuis" a year ("maire de Vitré depuis 1989")."""
 
     @classmethod
     def from_jsonl(cls, path: str | Path) -> DateLexicon:
         tables: dict[str, dict[str, int]] = {"month": {}, "weekday": {}, "number": {}}
         actor_nouns: set[str] = set()
+        role_nouns: set[str] = set()
         with Path(path).open(encoding="utf-8") as handle:
             for line in handle:
                 if not line.strip():
@@ -77,9 +80,11 @@ class DateLexicon:
                 entry = json.loads(line)
                 if entry["kind"] == "actor_noun":
                     actor_nouns.update(entry["forms"])
+                elif entry["kind"] == "role_noun":
+                    role_nouns.update(entry["forms"])
                 else:
                     tables[entry["kind"]].update({form: int(entry["value"]) for form in entry["forms"]})
-        return cls(tables["month"], tables["weekday"], tables["number"], frozenset(actor_nouns))
+        return cls(tables["month"], tables["weekday"], tables["number"], frozenset(actor_nouns), frozenset(role_nouns))
 
     def number(self, word: str) -> int | None:
         """Value of a count written in digits ("18") or in words ("dix-huit")."""

@@ -26,6 +26,8 @@ DURATIONS_KEY = "durations"
 SINCE_KEY = "since"
 RELATIONSHIP = "relationship"
 ACTOR_SINCE = "actor_since"
+# How far back from "depuis" an office noun may stand ("maire de Saint-Jean-de-Luz depuis 1989")
+OFFICE_REACH = 8
 SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass"})
 MODIFIER_DEPS = frozenset({"acl", "acl:relcl", "amod", "appos"})
 
@@ -87,7 +89,22 @@ class DurationCandidates:
         owner = year_owner(year)
         if owner is not None and (owner.lower_ in self.lexicon.actor_nouns or owner.lemma_.lower() in self.lexicon.actor_nouns):
             return ACTOR_SINCE
+        if self._held_office(doc, year):
+            return ACTOR_SINCE
         return RELATIONSHIP
+
+    def _held_office(self, doc: Doc, year: Token) -> bool:
+        """"Jean Martin, maire de Vitré depuis 1989": the year an office began, read back from
+        "depuis" over the office's own phrase (no verb, no punctuation)."""
+        i = year.i - 1
+        while i >= 0 and doc[i].lower_ in ("depuis", "en", "dès"):
+            i -= 1
+        stop = max(i - OFFICE_REACH, -1)
+        while i > stop and not doc[i].is_punct and doc[i].pos_ not in ("VERB", "AUX"):
+            if doc[i].lower_ in self.lexicon.role_nouns:
+                return True
+            i -= 1
+        return False
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.matcher(doc, as_spans=True)
