@@ -50,7 +50,7 @@ def clause_start(anchor: Mention, floor: int) -> int:
         return base + boundary  # "A est jumelée à B, tandis que C est jumelée à D"
     cues = {cue.start for cue in doc.spans.get("signing_cues", []) if cue.label_ == "signing"}
     for j in range(anchor.span.start - 1, max(floor - base, 0) - 1, -1):
-        if j in cues and doc[j].pos_ in ("VERB", "AUX"):
+        if j in cues and doc[j].pos_ in ("VERB", "AUX") and not _subject_before(doc[j], floor - base):
             start = j
             break
     i = start - 1
@@ -61,6 +61,12 @@ def clause_start(anchor: Mention, floor: int) -> int:
             continue
         break
     return max(floor, base + i + 1)
+
+
+def _subject_before(verb, floor: int) -> bool:
+    """"la première charte d'amitié fut signée à X, par A et B : un des premiers jumelages": the
+    verb's subject stands in the clause before, so the verb is that clause's."""
+    return any(child.dep_ in ("nsubj", "nsubj:pass") and child.i < floor for child in verb.children)
 
 
 # "tandis que", "alors que": the words that open a clause with its own subject
