@@ -13,6 +13,7 @@ from pipeline.extract.assembly.drafts import Draft, date_value, signing_date_can
 from pipeline.extract.assembly.introducers import in_venue
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.parties import PartyMention
+from pipeline.extract.assembly.place_names import TITLE_WORDS
 from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, segment_of
 from pipeline.extract.blocks import BULLETS, BlockKind
 from pipeline.normalize import name_words, names_match
@@ -80,7 +81,7 @@ def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, 
     for party in parties:
         m = party.mention
         in_signing_sentence = (m.block, m.span.sent.start) in signing_sentences
-        if (party.introducer == "à" or in_venue(m)) and in_signing_sentence and party.kind not in ("association", "other", "national") and party.country:
+        if (party.introducer == "à" or in_venue(m)) and in_signing_sentence and party.kind not in ("association", "other", "national") and party.country and not _seat_of_an_office(m):
             candidates.append(party)
     for place in places:
         if place.label == "country" and in_segments(place) and (place.block, place.span.sent.start) in anchor_sentences:
@@ -99,6 +100,21 @@ def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, 
         if right_after is not None:
             return right_after
     return min(candidates, key=lambda p: (p.mention.block != anchor.block, abs(p.mention.order - anchor.order)))
+
+
+def _seat_of_an_office(mention: Mention) -> bool:
+    """"en présence du consul général d'Algérie à Lyon": the town where an office sits, not where
+    the ceremony took place."""
+    doc = mention.span.doc
+    i = mention.span.start - 1
+    if i < 0 or doc[i].lower_ not in ("à", "au"):
+        return False
+    for j in range(i - 1, max(i - 6, mention.span.sent.start - 1), -1):
+        if doc[j].lower_ in TITLE_WORDS:
+            return True
+        if doc[j].pos_ in ("VERB", "AUX") or doc[j].is_punct:
+            return False
+    return False
 
 
 def _occasion_place(draft: Draft, parties: list[PartyMention], view: ArticleView) -> PartyMention | None:
