@@ -204,7 +204,22 @@ def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors
     opens_mid_clause = doc[low].is_lower or doc[low].text in (",", ";", ")") if low < len(doc) else False
     if low == anchor.span.sent.start and low > 0 and opens_mid_clause and doc[low - 1].text not in (".", "!", "?", ";", ":"):
         low = doc[low - 1].sent.start
-    return doc[low:high]
+    return _colon_item(doc, anchor, low, high) or doc[low:high]
+
+
+def _colon_item(doc, anchor: Mention, low: int, high: int) -> Span | None:
+    """"de nombreuses activités leur ont été proposées : signature solennelle de la charte dans
+    l'hémicycle, messe dans l'église d'Épernon, concert de l'harmonie de Gebenbach": after a colon,
+    items that each open with a common noun are things of their own; the agreement's is its item."""
+    colon = next((t.i for t in reversed(doc[low : anchor.span.start]) if t.text == ":"), None)
+    if colon is None:
+        return None
+    opens_item = lambda i: doc[i].text == "," and i + 1 < high and doc[i + 1].pos_ == "NOUN" and doc[i + 1].is_lower  # noqa: E731
+    ends = [i for i in range(anchor.span.end, high) if opens_item(i)]
+    starts = [i for i in range(colon + 1, anchor.span.start) if opens_item(i)]
+    if not ends and not starts:
+        return None
+    return doc[(starts[-1] + 1 if starts else colon + 1) : (ends[0] if ends else high)]
 
 
 def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMention], context: ArticleContext) -> list[_Reading]:
