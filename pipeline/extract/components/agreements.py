@@ -68,6 +68,21 @@ def _before_doing(cue: Token) -> bool:
     return cue.pos_ == "VERB" and "Inf" in cue.morph.get("VerbForm") and cue.i >= 2 and doc[cue.i - 1].lower_ in ("de", "d'") and doc[cue.i - 2].lower_ == "avant"
 
 
+# How far before "pour la signature" its verb may stand ("visitera la « capitale des Zianides », ce lundi, pour")
+PURPOSE_REACH = 16
+
+
+def _purpose_verb(cue: Token) -> Token | None:
+    """The verb a signing noun is the purpose of ("visitera Tlemcen, ce lundi, pour la signature"):
+    its head, or, when the parser hangs the noun elsewhere, the nearest verb before "pour"."""
+    if cue.pos_ != "NOUN" or not any(c.lower_ == "pour" and c.dep_ == "case" for c in cue.children):
+        return None
+    if cue.head.pos_ in ("VERB", "AUX"):
+        return cue.head
+    sentence = cue.sent
+    return next((t for t in reversed(cue.doc[max(sentence.start, cue.i - PURPOSE_REACH) : cue.i]) if t.pos_ in ("VERB", "AUX")), None)
+
+
 def _wished(verb: Token, head: Token) -> bool:
     """The agreement is what the verb wishes for: its object, or the object of the verb it governs
     ("souhaite nouer un jumelage"); not its subject ("l'accord prévoit des échanges") nor a word
@@ -235,6 +250,10 @@ class AgreementMentions:
             if cue.pos_ == "NOUN" and cue.dep_.startswith("nsubj") and hypothetical_verb(cue.head):
                 # "La signature de la convention aura lieu le 12 juin", "… se fera à Courmayeur"
                 return "planned", cue.head.text
+            purpose = _purpose_verb(cue)
+            if purpose is not None and hypothetical_verb(purpose):
+                # "la délégation visitera Tlemcen ce lundi pour la signature d'un accord"
+                return "planned", purpose.text
             if _before_doing(cue):
                 # "se sont rencontrés avant de signer la convention": the signature is still to come
                 return "planned", cue.text
