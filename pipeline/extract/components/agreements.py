@@ -28,7 +28,7 @@ from spacy.util import filter_spans
 
 from pipeline.extract.components.signing_lexicon import SigningLexicon
 from pipeline.extract.components.token_patterns import TokenPatternIndex
-from pipeline.extract.components.verb_forms import bare_participle, hypothetical_verb, is_hypothetical
+from pipeline.extract.components.verb_forms import bare_participle, before_doing, hypothetical_verb, is_hypothetical, purpose_verb
 
 SPANS_KEY = "agreements"
 CUES_KEY = "signing_cues"
@@ -60,27 +60,6 @@ if not Span.has_extension("agreement_celebrated"):
 
 # the words of renewing an agreement: "renouvelé", "reconduction", "réaffirmation"
 RENEWAL_STEMS = ("renouvel", "reconduction", "reconduit", "reconduis", "reconduir", "prolong", "réaffirm")
-
-
-def _before_doing(cue: Token) -> bool:
-    """"avant de signer", "avant de conclure": an infinitive the text places after what it tells."""
-    doc = cue.doc
-    return cue.pos_ == "VERB" and "Inf" in cue.morph.get("VerbForm") and cue.i >= 2 and doc[cue.i - 1].lower_ in ("de", "d'") and doc[cue.i - 2].lower_ == "avant"
-
-
-# How far before "pour la signature" its verb may stand ("visitera la « capitale des Zianides », ce lundi, pour")
-PURPOSE_REACH = 16
-
-
-def _purpose_verb(cue: Token) -> Token | None:
-    """The verb a signing noun is the purpose of ("visitera Tlemcen, ce lundi, pour la signature"):
-    its head, or, when the parser hangs the noun elsewhere, the nearest verb before "pour"."""
-    if cue.pos_ != "NOUN" or not any(c.lower_ == "pour" and c.dep_ == "case" for c in cue.children):
-        return None
-    if cue.head.pos_ in ("VERB", "AUX"):
-        return cue.head
-    sentence = cue.sent
-    return next((t for t in reversed(cue.doc[max(sentence.start, cue.i - PURPOSE_REACH) : cue.i]) if t.pos_ in ("VERB", "AUX")), None)
 
 
 def _wished(verb: Token, head: Token) -> bool:
@@ -250,11 +229,11 @@ class AgreementMentions:
             if cue.pos_ == "NOUN" and cue.dep_.startswith("nsubj") and hypothetical_verb(cue.head):
                 # "La signature de la convention aura lieu le 12 juin", "… se fera à Courmayeur"
                 return "planned", cue.head.text
-            purpose = _purpose_verb(cue)
+            purpose = purpose_verb(cue)
             if purpose is not None and hypothetical_verb(purpose):
                 # "la délégation visitera Tlemcen ce lundi pour la signature d'un accord"
                 return "planned", purpose.text
-            if _before_doing(cue):
+            if before_doing(cue):
                 # "se sont rencontrés avant de signer la convention": the signature is still to come
                 return "planned", cue.text
             if self._generic_near(span) and self._indefinite(span):

@@ -1,5 +1,7 @@
 """What a French verb form says of time: the future or conditional a signature has not happened in,
-the bare participle that qualifies a noun rather than report an event.
+the bare participle that qualifies a noun rather than report an event, a signature placed after
+what the text tells ("avant de signer") or that a coming visit is for ("visitera X pour la
+signature").
 
 Shared by the agreements component (a mention's status) and the assembler (which clause reports
 a signature). The tagger's morphology is the first word; the ending checks what it says.
@@ -40,3 +42,24 @@ def bare_participle(token: Token) -> bool:
     """A past participle with no auxiliary: it qualifies a noun ("un accord, signé en 2011") rather
     than report the sentence's event ("l'accord a été signé")."""
     return "Part" in token.morph.get("VerbForm") and not any(child.dep_.startswith("aux") for child in token.children)
+
+
+def before_doing(cue: Token) -> bool:
+    """"avant de signer", "avant de conclure": an infinitive the text places after what it tells."""
+    doc = cue.doc
+    return cue.pos_ == "VERB" and "Inf" in cue.morph.get("VerbForm") and cue.i >= 2 and doc[cue.i - 1].lower_ in ("de", "d'") and doc[cue.i - 2].lower_ == "avant"
+
+
+# How far before "pour la signature" its verb may stand ("visitera la « capitale des Zianides », ce lundi, pour")
+PURPOSE_REACH = 16
+
+
+def purpose_verb(cue: Token) -> Token | None:
+    """The verb a signing noun is the purpose of ("visitera Tlemcen, ce lundi, pour la signature"):
+    its head, or, when the parser hangs the noun elsewhere, the nearest verb before "pour"."""
+    if cue.pos_ != "NOUN" or not any(c.lower_ == "pour" and c.dep_ == "case" for c in cue.children):
+        return None
+    if cue.head.pos_ in ("VERB", "AUX"):
+        return cue.head
+    sentence = cue.sent
+    return next((t for t in reversed(cue.doc[max(sentence.start, cue.i - PURPOSE_REACH) : cue.i]) if t.pos_ in ("VERB", "AUX")), None)
