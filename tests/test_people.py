@@ -82,28 +82,33 @@ def test_an_agreement_read_as_a_person_is_no_person(nlp: Language) -> None:
     assert sorted(p.text for p in doc.spans["people"]) == ["Fulvio Gazzola", "Georges Marsan"]
 
 
-def test_a_bystander_is_not_among_the_people_of_the_signing(nlp: Language) -> None:
-    """People are those who signed or attended, and the heads of the signing parties (ANNOTATION
-    12): a president named for another visit is neither."""
-    text = (
-        "Accord entre Tlemcen et Lille\n\n"
+# Whole articles: a record's people are those who signed or attended, and the heads of the
+# signing parties (ANNOTATION 12). (id, title, body, published, the record's people)
+RECORD_PEOPLE_CASES = [
+    (
+        "a_bystander_named_for_another_visit",
+        "Accord entre Tlemcen et Lille",
         "L'accord-cadre de coopération entre Tlemcen et Lille a été signé hier en présence de Martine Aubry, maire de Lille. "
-        "Le président Hollande avait visité l'Algérie le mois précédent."
-    )
-    article = Article(url="https://example.org/bystander", title="Accord entre Tlemcen et Lille", text=text, published="2012-12-20")
-    (record,) = Extractor(nlp).extract_one(article)
-    assert [p.name for p in record.people] == ["Martine Aubry"]
-
-
-def test_no_one_quoted_about_a_twinning_in_force_attended_a_signing(nlp: Language) -> None:
-    text = (
-        "Des jumelages à préserver\n\n"
+        "Le président Hollande avait visité l'Algérie le mois précédent.",
+        "2012-12-20",
+        ["Martine Aubry"],
+    ),
+    (
+        "no_one_quoted_about_a_twinning_in_force_attended_a_signing",
+        "Des jumelages à préserver",
         "Depuis 1957, Morges est jumelée avec Vertou, une ville du département français de Loire-Atlantique. "
-        "« Les clubs de football organisent des matchs chaque année », ajoute Giancarlo Stella, secrétaire municipal de la ville de Morges."
-    )
-    article = Article(url="https://example.org/in-force", title="Des jumelages à préserver", text=text, published="2019-06-07")
+        "« Les clubs de football organisent des matchs chaque année », ajoute Giancarlo Stella, secrétaire municipal de la ville de Morges.",
+        "2019-06-07",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("case_id", "title", "body", "published", "people"), RECORD_PEOPLE_CASES, ids=[c[0] for c in RECORD_PEOPLE_CASES])
+def test_people_of_a_record(nlp: Language, case_id: str, title: str, body: str, published: str, people: list[str]) -> None:
+    article = Article(url=f"https://example.org/{case_id}", title=title, text=f"{title}\n\n{body}", published=published)
     (record,) = Extractor(nlp).extract_one(article)
-    assert record.people == []
+    assert [p.name for p in record.people] == people
 
 
 def test_dev_corpus_people_recall(people_nlp: Language) -> None:

@@ -27,7 +27,7 @@ from and the id of the rule that produced it, as evidence.
 from __future__ import annotations
 
 from pipeline.extract.assembly import fields
-from pipeline.extract.assembly.drafts import Draft, build_drafts
+from pipeline.extract.assembly.drafts import Draft, build_drafts, date_value
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.members import Relation, valid
 from pipeline.extract.assembly.pair_model import CandidatePair, PairModel
@@ -141,8 +141,11 @@ class Assembler:
         duration = next((m for m in view.mentions("durations") if in_segments(m) and m.label == "agreement"), None)
         if duration is not None:
             evidence.append(duration.evidence("duration", "duration", source))
-        since = draft.own_since or fields.since(view, draft, drafts, in_segments, parties)
-        since_year = int(since.span._.date_value[:4]) if draft.own_since is not None else since.span._.since_year if since is not None else None
+        if draft.own_since is not None:
+            since, since_year = draft.own_since, int(date_value(draft.own_since)[:4])
+        else:
+            since = fields.since(view, draft, drafts, in_segments, parties)
+            since_year = since.span._.since_year if since is not None else None
         if since is not None:
             evidence.append(since.evidence("since", "since", source))
         elif date_mention is not None and signed_on is not None and len(signed_on) == 4 and draft.in_force:

@@ -29,6 +29,16 @@ def clause_of(anchor: Mention, sentence: Segment, anchors: list[Mention]) -> tup
     return low, high
 
 
+def coordinated_verb_before(clause: Span) -> bool:
+    """"Tunis est jumelée à Marseille et a un pacte d'amitié avec Paris": the clause's verb is
+    coordinated with the one before, whose subject it shares."""
+    doc = clause.doc
+    i = clause.start - 1
+    while i > 0 and (doc[i].pos_ == "ADV" or doc[i].lower_ in ("ne", "n'")):
+        i -= 1
+    return i > 0 and doc[i].pos_ in ("VERB", "AUX") and doc[i - 1].lower_ in ("et", ",")
+
+
 def earlier_phrase_end(sentence: Span) -> int | None:
     """"Après Bamako en 2010, Angers a signé avec Ouagadougou", "Outre Tata, notre ville est aussi
     jumelée avec …": a phrase that opens the sentence with "après" or "outre" names other partners

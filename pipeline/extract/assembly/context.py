@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span
 
+from pipeline.extract.assembly.clauses import coordinated_verb_before
 from pipeline.extract.assembly.members import distinct
 from pipeline.extract.assembly.pair_shapes import two_countries
 from pipeline.extract.assembly.parties import PartyMention
@@ -36,7 +37,6 @@ class ArticleContext:
     territories: list[PartyMention] = field(default_factory=list)  # every territory the article names
     section: int = 0
     carried: list[PartyMention] = field(default_factory=list)  # the subject of the sentence's first clause
-    carried_is_subject: bool = False  # the clause's verb has no subject of its own ("A est jumelée à B et a un pacte avec C")
 
     @property
     def headline_pair(self) -> list[PartyMention] | None:
@@ -57,7 +57,8 @@ class ArticleContext:
         most named parties; the most named one alone only when the clause points at it ("son
         jumelage", "la commune a signé")."""
         pools = [self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.carried, self.frequent_pair or []]
-        if self.carried_is_subject:
+        if coordinated_verb_before(clause):
+            # "A est jumelée à B et a un pacte avec C": the clause's verb shares the subject before it
             pools.insert(0, self.carried)
         if points_at_own_party(clause):
             if self.dominant is not None:

@@ -316,7 +316,7 @@ def _about_agreement(view: ArticleView, mention: Mention, lexicon: AssemblyLexic
     agreements = [a for a in doc.spans.get("agreements", []) if sentence.start <= a.start and a.end <= sentence.end and not any(s <= a.start and a.end <= e for s, e in bodies)]
     if agreements:
         return True
-    if any(c.start >= sentence.start and c.end <= sentence.end for c in view.docs[mention.block].spans.get("signing_cues", [])):
+    if any(c.start >= sentence.start and c.end <= sentence.end for c in doc.spans.get("signing_cues", [])):
         return True
     return any(t.lower_ in lexicon.axis_words for t in sentence)
 

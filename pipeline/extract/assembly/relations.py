@@ -92,7 +92,6 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         # the subject of the sentence's first clause, or of the clause after "tandis que"
         boundary = last_boundary(clause.doc, anchor.span.sent.start, clause.start) or 0
         context.carried = [p for p in sentence_parties(anchor, anchor.span.sent, parties) if boundary <= p.mention.span.start < clause.start][:1]
-        context.carried_is_subject = _coordinated_verb_before(clause)
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
             if hypothetical(anchor.span.sent):
@@ -126,16 +125,6 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         found.extend(colon_lists(view, parties, [*anchors, *weak], context.home))
         found.extend(agreement_rows(view, parties, context.home or context.dominant))
     return found
-
-
-def _coordinated_verb_before(clause: Span) -> bool:
-    """"Tunis est jumelée à Marseille et a un pacte d'amitié avec Paris": the clause's verb is
-    coordinated with the one before, whose subject it shares."""
-    doc = clause.doc
-    i = clause.start - 1
-    while i > 0 and (doc[i].pos_ == "ADV" or doc[i].lower_ in ("ne", "n'")):
-        i -= 1
-    return i > 0 and doc[i].pos_ in ("VERB", "AUX") and doc[i - 1].lower_ in ("et", ",")
 
 
 def respective(agreement: Mention) -> bool:
