@@ -62,6 +62,10 @@ SPACY_MODEL = "fr_core_news_md"
 # INSEE "type de nom en clair" (TNCC): the article that precedes a commune's name.
 INSEE_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 LEADING_ARTICLE = re.compile(r"^(?:le |la |les |l'|aux )", re.IGNORECASE)
+# "-sur-Loire", "-en-Champagne", "-lès-Dijon": the tail that locates a commune among homonyms
+LOCATING_TAIL = re.compile(r"-(?:sur|sous|en|lès|lez|près)-")
+SHORT_NAME_MIN_POPULATION = 2000
+SHORT_NAME_DOMINANCE = 10
 FRENCH_LETTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
 LATIN_NAME = re.compile(r"^[^\W\d_][\w' .\-]*$")
 SCIENTIFIC_TO_ENGLISH = str.maketrans({"Š": "Sh", "š": "sh", "Ž": "Zh", "ž": "zh", "Č": "Ch", "č": "ch"})
@@ -264,6 +268,35 @@ def build_french_communes(words: FrenchWords, stop_names: set[str]) -> list[Plac
     return places
 
 
+def add_short_names(communes: list[Place], words: FrenchWords, stop_names: set[str]) -> None:
+    """"La Charité" for La Charité-sur-Loire, "Châlons" for Châlons-en-Champagne: the name without
+    its locating tail, as news and the communes' own pages write it, kept as an ambiguous spelling.
+
+    Only for a commune of at least ``SHORT_NAME_MIN_POPULATION`` inhabitants whose short form is no
+    commune's own name, no French word or stop name, and is shared by no other commune but much
+    smaller ones (Châlons-sur-Vesle beside Châlons-en-Champagne; the many "Villeneuve-…" and
+    "Saint-Martin-…" give none).
+    """
+    spellings = {fold(spelling) for place in communes for spelling in place.names + place.ambiguous_names}
+    shortened: dict[str, list[tuple[Place, str]]] = {}
+    for place in communes:
+        match = LOCATING_TAIL.search(place.name)
+        if match is None or match.start() == 0:
+            continue
+        short = place.name[: match.start()]
+        shortened.setdefault(fold(short), []).append((place, short))
+    for folded, owners in shortened.items():
+        if folded in spellings or folded in stop_names:
+            continue
+        owners.sort(key=lambda owner: -int(owner[0].extra["population"]))
+        place, short = owners[0]
+        population = int(place.extra["population"])
+        others = sum(int(other.extra["population"]) for other, _ in owners[1:])
+        if population < SHORT_NAME_MIN_POPULATION or population < SHORT_NAME_DOMINANCE * others or short in words:
+            continue
+        place.add(short, ambiguous=True)
+
+
 def subdivision_french_names() -> gettext.NullTranslations:
     return gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
 
@@ -456,6 +489,8 @@ def build(models: Path) -> dict[str, int]:
     stop_names = read_word_list(folder / "city_stop_names.txt")
     communes = build_french_communes(words, stop_names)
     commune_names = {fold(spelling) for place in communes for spelling in place.names + place.ambiguous_names}
+    # after the foreign towns' filter has its names: a short form does not hide a foreign town ("Templeuve")
+    add_short_names(communes, words, stop_names)
     outputs = {
         "countries.jsonl": build_countries(folder, overseas),
         "demonyms.jsonl": build_demonyms(folder),
