@@ -34,3 +34,15 @@ def test_rule_id_travels_to_span(nlp):
     doc = nlp("Les deux maires ont signé un protocole d'accord.")
     (span,) = doc.spans["agreements"]
     assert span.id_ == "memorandum_protocol"
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("Les deux maires prêtent le serment du jumelage devant les habitants.", ["prêtent"]),
+        ("Les familles d'accueil qui prêtent leur concours au jumelage sont remerciées.", []),
+    ],
+)
+def test_an_oath_verb_signs_only_an_oath(nlp, text, cues):
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["signing_cues"]] == cues

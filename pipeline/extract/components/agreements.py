@@ -350,6 +350,8 @@ class AgreementMentions:
 
     def _is_signing_cue(self, token: Token) -> bool:
         lemma = token.lemma_.lower()
+        if lemma in self.lexicon.oath_verbs:
+            return any(child.dep_ == "obj" and child.lower_ in ("serment", "serments") for child in token.children)
         if token.pos_ in ("VERB", "AUX", "ADJ") and lemma in self.lexicon.signing_verbs:
             return True
         if token.lower_ in self.lexicon.signing_nouns:

@@ -19,6 +19,7 @@ class SigningLexicon:
     def __init__(self, data: dict[str, list[str]]) -> None:
         self.signing_verbs = frozenset(data["signing_verbs"])
         self.signing_nouns = frozenset(data["signing_nouns"])
+        self.oath_verbs = frozenset(data["oath_verbs"])
         self.in_force_words = frozenset(data["in_force_words"])
         self.planned_governors = frozenset(data["planned_governors"])
         self.wish_verbs = frozenset(data["wish_verbs"])
