@@ -16,6 +16,7 @@ from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.place_names import TITLE_WORDS
 from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, segment_of
 from pipeline.extract.blocks import BULLETS, BlockKind
+from pipeline.extract.components.parties import VENUE_HEADS
 from pipeline.normalize import name_words, names_match
 from pipeline.records import Actor, Person, Theme
 
@@ -99,7 +100,24 @@ def signing_place(draft: Draft, parties: list[PartyMention], view: ArticleView, 
         right_after = next((p for p in candidates if p.mention.block == dated.block and p.mention.span.start == after), None)
         if right_after is not None:
             return right_after
-    return min(candidates, key=lambda p: (p.mention.block != anchor.block, abs(p.mention.order - anchor.order)))
+    cue_tokens = {(c.block, i) for c in view.mentions("signing_cues") for i in range(c.span.start, c.span.end)}
+    return min(candidates, key=lambda p: (p.mention.block != anchor.block, not _hangs_off_a_cue(p.mention, cue_tokens), abs(p.mention.order - anchor.order)))
+
+
+def _hangs_off_a_cue(mention: Mention, cue_tokens: set[tuple[int, int]]) -> bool:
+    """"signé à l'hôtel de ville de Montréal": a place the signing word governs, through a venue,
+    beats a nearer one that completes a noun ("des activités de coopération à Port-au-Prince")."""
+    token = mention.span.root
+    for _ in range(4):
+        head = token.head
+        if head.i == token.i:
+            return False
+        if (mention.block, head.i) in cue_tokens:
+            return True
+        if head.lower_ not in VENUE_HEADS and head.lower_ not in ("ville", "mairie"):
+            return False
+        token = head
+    return False
 
 
 def _seat_of_an_office(mention: Mention) -> bool:

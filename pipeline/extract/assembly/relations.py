@@ -345,7 +345,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if speaks_of_both(sentence, definite=True):
         # "une délégation de Djenné, reçue à Tulle dans le cadre du jumelage entre les deux villes":
         # the two the sentence names, the one it places included
-        both = two_countries(in_sentence(anchor, sentence, parties))
+        named_here = in_sentence(anchor, sentence, parties)
+        # "séjourné à El Mina, une commune de la wilaya de Nouakchott Sud": a locator is no third town
+        unlocated = [p for p in named_here if p.introducer not in ("dans", "(")]
+        both = two_countries(unlocated if len(unlocated) >= 2 else named_here)
         if both is not None:
             return [_Reading(both, "both_named")]
     if len(named) == 1 and status != "counted":
