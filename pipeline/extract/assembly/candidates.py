@@ -1,6 +1,7 @@
 """Who may sign an agreement a sentence reports: the parties the sentence names, less a place it is
 set in (unless called the twin, or the host that "avec la commune" names again), a body that
 supports or witnesses the signature, and an earlier partner of an opening "Après …" phrase.
+Towns in which successive ceremonies took place, each right after its date, in two countries, do sign.
 """
 
 from __future__ import annotations
@@ -24,10 +25,23 @@ def sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention
     """The sentence's candidate signatories: not a place it is set in (unless called the twin or
     named again as the host), nor a body that supports or witnesses the signature, nor an earlier
     partner of an opening "Après …" phrase."""
+    named = in_sentence(anchor, sentence, parties)
+    ceremony_towns = [p for p in named if p.introducer == "à" and _right_after_a_date(p)]
+    if len({p.country for p in ceremony_towns}) < 2:
+        ceremony_towns = []
     return distinct([
-        p for p in in_sentence(anchor, sentence, parties)
-        if (not p.signing_place_like or _twin_by_apposition(p, anchor) or _host_called_by_its_noun(p, sentence)) and not _supporting(p) and not in_earlier_phrase(p.mention)
+        p for p in named
+        if (not p.signing_place_like or _twin_by_apposition(p, anchor) or _host_called_by_its_noun(p, sentence) or p in ceremony_towns)
+        and not _supporting(p) and not in_earlier_phrase(p.mention)
     ])
+
+
+def _right_after_a_date(party: PartyMention) -> bool:
+    """"Le 20 mars 1960 à La Charité, puis le 21 août 1960 à Biedenkopf, les maires prêtent le
+    serment": a ceremony in each town, in towns of two countries, is held by the two towns."""
+    doc = party.mention.span.doc
+    start = party.mention.span.start
+    return start >= 2 and doc[start - 1].lower_ == "à" and doc[start - 2].like_num and len(doc[start - 2].text) == 4
 
 
 _HOST_NOUNS = frozenset({"commune", "ville", "municipalité", "cité", "localité", "région", "province"})

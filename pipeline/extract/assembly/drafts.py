@@ -417,7 +417,10 @@ def find_own_date(anchor: Mention, sentence: Segment | None, dates: list[Mention
         candidates = [d for d in candidates if len(date_value(d) or "") == 4]
     if not candidates:
         return None
-    return min(candidates, key=lambda d: abs(d.order - anchor.order))
+    nearest = min(candidates, key=lambda d: abs(d.order - anchor.order))
+    # "le 20 mars 1960 à A, puis le 21 août 1960 à B, … prêtent le serment": the chain of ceremonies
+    # starts at its first date, the later ones become records of their own (``_later_signings``)
+    return next((d for d in sorted(candidates, key=lambda d: d.order) if d.order < nearest.order and nearest in _later_signings(d, dates)), nearest)
 
 
 def draft_of(drafts: list[Draft], anchor: Mention) -> Draft | None:

@@ -200,7 +200,8 @@ def written_as_name(place: Mention) -> bool:
     if not first.text[:1].isupper():
         return False
     if not first.is_sent_start:
-        return any(t.pos_ == "PROPN" for t in span)
+        # "à La Charité": an article and a noun, both capitalised inside a sentence, are a name
+        return any(t.pos_ == "PROPN" for t in span) or (len(span) > 1 and all(t.text[:1].isupper() for t in span if t.is_alpha))
     doc = span.doc
     if all(t.pos_ == "PROPN" and t.ent_type_ == "LOC" for t in span):
         return True  # "Paris n'est jumelée qu'avec Rome": the model reads it as a place name
