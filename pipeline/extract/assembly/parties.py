@@ -39,6 +39,7 @@ from pipeline.extract.assembly.place_names import (
     common_noun_read_as_place,
     is_compass_word,
     not_a_territory,
+    province_by_its_article,
     unknown_place,
     without_its_article,
     written_as_name,
@@ -377,7 +378,8 @@ def _gazetteer_party(view: ArticleView, group: list[Mention], locators: list[Men
     stated = stated_country_of(view, first, locators, group)
     place = next((p for p in group if stated and p.span.kb_id_ == stated), first)
     if place.span.kb_id_ != "FR":
-        place = next((p for p in group if p.label == "city" and p.span.kb_id_ == place.span.kb_id_), place)
+        wanted = "region" if province_by_its_article(place) else "city"
+        place = next((p for p in group if p.label == wanted and p.span.kb_id_ == place.span.kb_id_), place)
     options = tuple(group) if stated is None and len({p.span.kb_id_ for p in group}) > 1 else ()
     kind = place.span._.place_kind or "municipality"
     return PartyMention(place, place.text, kind, stated or place.span.kb_id_ or None, introducer(place), explicit=stated is not None, options=options)

@@ -209,3 +209,10 @@ def written_as_name(place: Mention) -> bool:
     if following and following[0].text == "(":
         return True  # "Avion (Pas-de-Calais) – Thorez": a name with its locator
     return len(following) == 2 and following[0].lower_ in ("et", ",") and following[1].text[:1].isupper()
+
+
+def province_by_its_article(place: Mention) -> bool:
+    """"le Québec", "au Québec", "du Québec": a foreign name with a masculine article is the
+    province or region of that name; no city takes one (those that do hold it in their name)."""
+    doc = place.span.doc
+    return place.span.start > 0 and doc[place.span.start - 1].lower_ in ("le", "au", "du")
