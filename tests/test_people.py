@@ -101,6 +101,23 @@ RECORD_PEOPLE_CASES = [
         "2019-06-07",
         [],
     ),
+    (
+        "present_at_the_anniversary_of_a_twinning_not_at_its_signing",
+        "Quarante ans d'amitié",
+        "Le maire de Lannion, Paul Le Bihan, aux côtés de son homologue gallois Gareth Jones, a fêté samedi les 40 ans du jumelage "
+        "entre Lannion et Caerphilly en présence de nombreux habitants.",
+        "2019-10-14",
+        [],
+    ),
+    (
+        "the_signers_of_a_partnership_said_to_exist",
+        "Coopération Lannion-Caerphilly",
+        "La communauté d'agglomération Lannion-Trégor et Caerphilly sont désormais liés par une convention de partenariat. "
+        "Le texte a été signé vendredi à Lannion, au siège de l'intercommunalité, par Paul Le Bihan, président de la communauté "
+        "d'agglomération Lannion-Trégor, et par Gareth Jones, maire de Caerphilly.",
+        "2025-09-22",
+        ["Paul Le Bihan", "Gareth Jones"],
+    ),
 ]
 
 

@@ -17,6 +17,7 @@ from pipeline.extract.assembly.place_names import TITLE_WORDS
 from pipeline.extract.assembly.view import ANCHOR_STATUSES, ArticleView, Mention, segment_of
 from pipeline.extract.blocks import BULLETS, BlockKind
 from pipeline.extract.components.parties import VENUE_HEADS
+from pipeline.extract.components.people import sentence_around
 from pipeline.normalize import name_words, names_match
 from pipeline.records import Actor, Person, Theme
 
@@ -256,8 +257,11 @@ def _bystander(view: ArticleView, draft: Draft, signatories: list[PartyMention],
     of its signatories, neither signed nor attended (ANNOTATION 12). Of an agreement only said to
     exist, whoever is quoted about it attended no signing."""
     if draft.in_force:
-        # no signing is reported: only who the text says signed it or attended its signing
-        return mention.span._.person_cue_kind != "signing_cue"
+        # no signing is reported: only who the text says signed it or attended its signing, not who
+        # is present at what the page reports ("aux côtés de son homologue …, afin d'y fêter les 30 ans")
+        sentence = sentence_around(mention.span)
+        at_a_signing = any(c.block == mention.block and sentence.start <= c.span.start < sentence.end for c in view.mentions("signing_cues"))
+        return mention.span._.person_cue_kind != "signing_cue" or not at_a_signing
     if mention.span._.person_cue_kind is not None:
         return False
     if any((a.block, a.span.sent.start) == (mention.block, mention.span.sent.start) for a in draft.anchors):
