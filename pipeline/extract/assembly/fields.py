@@ -49,9 +49,10 @@ def _signing_date(view: ArticleView, draft: Draft, drafts: list[Draft], dates: l
         best = min(signing, key=lambda d: abs(d.order - anchor.order))
         return date_value(best), best
     # "Le 22 novembre dernier, un moment symbolique… . En présence de …, une convention a été signée":
-    # the sentence just before, in the same paragraph
+    # the sentence just before, in the same paragraph; not for an agreement only said to exist
+    # ("… rétrocédé à la Namibie qu'en 1994. … Pointe-Noire est aussi jumelée avec Le Havre")
     previous = anchor.span.sent.start - 1
-    if previous >= 0:
+    if previous >= 0 and not draft.in_force:
         lead_in = anchor.span.doc[previous].sent
         before = [d for d in usable if d.block == anchor.block and lead_in.start <= d.span.start < lead_in.end and not _distracted(d, lexicon)]
         if before:

@@ -238,6 +238,10 @@ class AgreementMentions:
                 return "planned", cue.text
             if self._generic_near(span) and self._indefinite(span):
                 return "generic", cue.text
+            if cue.i == head.i and _state_passive(cue):
+                # "Pointe-Noire est aussi jumelée avec Le Havre": a present passive of twinning
+                # tells a state, the twinning exists; "désormais jumelées" tells it begins
+                return "in_force", cue.text
             return "signed", cue.text
         # with no signing word, a planning word counts where it bears on the agreement ("un jumelage
         # est prévu", "le futur jumelage"), not on something else ("son prochain voyage à X, la
@@ -482,3 +486,12 @@ def _definite_pair(span: Span, head: Token) -> Token | None:
     # the parser may hang the sides on the noun that governs the agreement: read them from "entre"
     side = doc[span.end].head
     return doc[span.end] if side.pos_ == "PROPN" and any(c.dep_ == "conj" for c in side.children) else None
+
+
+def _state_passive(participle: Token) -> bool:
+    """"est jumelée", "sont jumelées": a participle whose passive auxiliary is in the present, with
+    no word of a new beginning ("désormais", "officiellement", "aujourd'hui")."""
+    auxiliaries = [c for c in participle.children if c.dep_ == "aux:pass"]
+    if not auxiliaries or "Pres" not in auxiliaries[0].morph.get("Tense"):
+        return False
+    return not any(c.lower_ in ("désormais", "officiellement", "aujourd'hui", "dorénavant", "maintenant") for c in participle.children)
