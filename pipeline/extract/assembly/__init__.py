@@ -122,6 +122,9 @@ class Assembler:
     def _record(self, view: ArticleView, draft: Draft, drafts: list[Draft], parties: list[PartyMention], dates: list[Mention], ceiling: float) -> PartnershipRecord | None:
         source = view.article.text
         typed = min(draft.anchors, key=lambda a: TYPE_PRIORITY.get(a.label, 9))
+        agreement_type = _agreement_type(view, typed)
+        if agreement_type == "twinning" and any(p.kind == "national" for p in draft.signatories):
+            return None  # a state never twins: "La France et l'Ukraine ont plusieurs accords de jumelage signés"
         evidence: list[Evidence] = [m.evidence("agreement", "agreement", source) for m in draft.anchors]
         signatories = draft.signatories
         # a pair the learned scorer chose says so, so the review page shows why
@@ -164,7 +167,7 @@ class Assembler:
             record_id=make_record_id(party_models, signed_on),
             article_url=view.article.url,
             source=view.article.source,
-            agreement_type=_agreement_type(view, typed),
+            agreement_type=agreement_type,
             agreement_label=typed.text,
             signatories=party_models,
             signed_on=signed_on,
