@@ -161,13 +161,20 @@ class AgreementMentions:
         span._.agreement_cue = cue
         # "renouvellent leur accord", "le renouvellement de la convention", "la réaffirmation du
         # jumelage": the signature is a renewal
-        span._.agreement_marker = era or ("newer" if (cue or "").lower().startswith(RENEWAL_STEMS) else None)
+        renewal = (cue or "").lower().startswith(RENEWAL_STEMS)
+        # the celebrated agreement an anaphora renews is its renewal ("ce dernier a été renouvelé")
+        span._.agreement_marker = "newer" if renewal and anniversary is not None and status == "signed" else era or ("newer" if renewal else None)
         span._.agreement_celebrated = anniversary is not None
 
     def _status(self, span: Span, sentence: Span, head: Token, anniversary: Token | None, era: str | None) -> tuple[str, str | None]:
         """The status the sentence gives the mention; a plural that would be signed or in force is
         ``counted``: the assembler keeps it only where the sentence names the parties."""
         if anniversary is not None:
+            renewed = _renewed_by_anaphora(head, sentence)
+            if renewed is not None:
+                # "À l'occasion des 10 ans du jumelage entre A et B, ce dernier a été renouvelé":
+                # the celebrated twinning is the one renewed
+                return "signed", renewed.text
             return "in_force", anniversary.text
         governor = head.head
         carried_out = governor.lower_ in self.lexicon.implementation_governors or (governor.lower_ == "mise" and any(c.lower_ == "œuvre" for c in governor.children))
@@ -495,3 +502,15 @@ def _state_passive(participle: Token) -> bool:
     if not auxiliaries or "Pres" not in auxiliaries[0].morph.get("Tense"):
         return False
     return not any(c.lower_ in ("désormais", "officiellement", "aujourd'hui", "dorénavant", "maintenant") for c in participle.children)
+
+
+# Words that take up an agreement named before in the sentence: "ce dernier", "celui-ci"
+_ANAPHORS = frozenset({"dernier", "dernière", "celui-ci", "celle-ci"})
+
+
+def _renewed_by_anaphora(head: Token, sentence: Span) -> Token | None:
+    """The renewing verb after the agreement whose subject takes it up: "…, ce dernier a été renouvelé"."""
+    for token in sentence:
+        if token.i > head.i and token.lower_ in _ANAPHORS and token.dep_.startswith("nsubj") and token.head.lower_.startswith(RENEWAL_STEMS):
+            return token.head
+    return None
