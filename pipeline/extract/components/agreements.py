@@ -28,7 +28,7 @@ from spacy.util import filter_spans
 
 from pipeline.extract.components.signing_lexicon import SigningLexicon
 from pipeline.extract.components.token_patterns import TokenPatternIndex
-from pipeline.extract.components.verb_forms import bare_participle, before_doing, hypothetical_verb, is_hypothetical, purpose_verb
+from pipeline.extract.components.verb_forms import bare_participle, before_doing, hypothetical_verb, is_hypothetical, purpose_verb, state_passive
 
 SPANS_KEY = "agreements"
 CUES_KEY = "signing_cues"
@@ -245,7 +245,7 @@ class AgreementMentions:
                 return "planned", cue.text
             if self._generic_near(span) and self._indefinite(span):
                 return "generic", cue.text
-            if cue.i == head.i and _state_passive(cue):
+            if cue.i == head.i and state_passive(cue):
                 # "Pointe-Noire est aussi jumelée avec Le Havre": a present passive of twinning
                 # tells a state, the twinning exists; "désormais jumelées" tells it begins
                 return "in_force", cue.text
@@ -493,15 +493,6 @@ def _definite_pair(span: Span, head: Token) -> Token | None:
     # the parser may hang the sides on the noun that governs the agreement: read them from "entre"
     side = doc[span.end].head
     return doc[span.end] if side.pos_ == "PROPN" and any(c.dep_ == "conj" for c in side.children) else None
-
-
-def _state_passive(participle: Token) -> bool:
-    """"est jumelée", "sont jumelées": a participle whose passive auxiliary is in the present, with
-    no word of a new beginning ("désormais", "officiellement", "aujourd'hui")."""
-    auxiliaries = [c for c in participle.children if c.dep_ == "aux:pass"]
-    if not auxiliaries or "Pres" not in auxiliaries[0].morph.get("Tense"):
-        return False
-    return not any(c.lower_ in ("désormais", "officiellement", "aujourd'hui", "dorénavant", "maintenant") for c in participle.children)
 
 
 # Words that take up an agreement named before in the sentence: "ce dernier", "celui-ci"

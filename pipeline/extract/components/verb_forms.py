@@ -1,7 +1,7 @@
 """What a French verb form says of time: the future or conditional a signature has not happened in,
 the bare participle that qualifies a noun rather than report an event, a signature placed after
 what the text tells ("avant de signer") or that a coming visit is for ("visitera X pour la
-signature").
+signature"), and the present passive that tells a state ("est jumelée avec").
 
 Shared by the agreements component (a mention's status) and the assembler (which clause reports
 a signature). The tagger's morphology is the first word; the ending checks what it says.
@@ -63,3 +63,13 @@ def purpose_verb(cue: Token) -> Token | None:
         return cue.head
     sentence = cue.sent
     return next((t for t in reversed(cue.doc[max(sentence.start, cue.i - PURPOSE_REACH) : cue.i]) if t.pos_ in ("VERB", "AUX")), None)
+
+
+def state_passive(participle: Token) -> bool:
+    """"est jumelée", "sont jumelées": a participle whose passive auxiliary is in the present, with
+    no word of a new beginning ("désormais", "officiellement", "aujourd'hui")."""
+    auxiliaries = [c for c in participle.children if c.dep_ == "aux:pass"]
+    if not auxiliaries or "Pres" not in auxiliaries[0].morph.get("Tense"):
+        return False
+    return not any(c.lower_ in ("désormais", "officiellement", "aujourd'hui", "dorénavant", "maintenant") for c in participle.children)
+
