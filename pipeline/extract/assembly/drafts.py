@@ -20,7 +20,7 @@ from pipeline.extract.assembly.clauses import clause_of
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.relations import Relation
 from pipeline.extract.assembly.view import Mention, Segment, segment_of
-from pipeline.extract.components.agreements import RENEWAL_STEMS
+from pipeline.extract.components.mention_phrases import RENEWAL_STEMS
 from pipeline.extract.components.verb_forms import bare_participle
 from pipeline.normalize import names_match
 

@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from pipeline.extract.components.mention_phrases import RENEWAL_STEMS, ago, renewed_by_anaphora
 from pipeline.extract.components.signing_lexicon import SigningLexicon
 from pipeline.extract.components.token_patterns import TokenPatternIndex
 from pipeline.extract.components.verb_forms import bare_participle, before_doing, hypothetical_verb, is_hypothetical, purpose_verb, state_passive
@@ -59,7 +60,6 @@ if not Span.has_extension("agreement_celebrated"):
 
 
 # the words of renewing an agreement: "renouvelé", "reconduction", "réaffirmation"
-RENEWAL_STEMS = ("renouvel", "reconduction", "reconduit", "reconduis", "reconduir", "prolong", "réaffirm")
 
 
 def _wished(verb: Token, head: Token) -> bool:
@@ -170,7 +170,7 @@ class AgreementMentions:
         """The status the sentence gives the mention; a plural that would be signed or in force is
         ``counted``: the assembler keeps it only where the sentence names the parties."""
         if anniversary is not None:
-            renewed = _renewed_by_anaphora(head, sentence)
+            renewed = renewed_by_anaphora(head, sentence)
             if renewed is not None:
                 # "À l'occasion des 10 ans du jumelage entre A et B, ce dernier a été renouvelé":
                 # the celebrated twinning is the one renewed
@@ -334,7 +334,7 @@ class AgreementMentions:
         "la signature d'une convention", "aux termes de cet accord" still speak of the agreement."""
         head = span.root
         governor = head.head
-        if self._signed_by(governor):
+        if self._signed_by(governor) or ago(governor):
             return False
         return (
             head.dep_ == "nmod"
@@ -494,14 +494,3 @@ def _definite_pair(span: Span, head: Token) -> Token | None:
     side = doc[span.end].head
     return doc[span.end] if side.pos_ == "PROPN" and any(c.dep_ == "conj" for c in side.children) else None
 
-
-# Words that take up an agreement named before in the sentence: "ce dernier", "celui-ci"
-_ANAPHORS = frozenset({"dernier", "dernière", "celui-ci", "celle-ci"})
-
-
-def _renewed_by_anaphora(head: Token, sentence: Span) -> Token | None:
-    """The renewing verb after the agreement whose subject takes it up: "…, ce dernier a été renouvelé"."""
-    for token in sentence:
-        if token.i > head.i and token.lower_ in _ANAPHORS and token.dep_.startswith("nsubj") and token.head.lower_.startswith(RENEWAL_STEMS):
-            return token.head
-    return None
