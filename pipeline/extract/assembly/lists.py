@@ -50,7 +50,8 @@ def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[
     relations: list[Relation] = []
     for index, doc in enumerate(view.docs):
         for sentence in doc.sents:
-            listed = [p for p in parties if p.mention.block == index and sentence.start <= p.mention.span.start < sentence.end and p.country and _bracketed(p)]
+            in_sentence = [p for p in parties if p.mention.block == index and sentence.start <= p.mention.span.start < sentence.end and p.country]
+            listed = [p for p in in_sentence if _bracketed(p) or _region_in_bracket(p, in_sentence)]
             listed = distinct(listed)
             if len(listed) < MIN_BRACKET_LIST:
                 continue
@@ -154,6 +155,16 @@ def _bracketed(party: PartyMention) -> bool:
     doc = party.mention.span.doc
     end = party.mention.span.end
     return end < len(doc) and doc[end].text == "(" and party.explicit
+
+
+def _region_in_bracket(party: PartyMention, named: list[PartyMention]) -> bool:
+    """"Hainaut (Wallonie 2005)": a bracket that opens on a region of the name's own country places it
+    as a country would."""
+    start = party.mention.span.end + 1
+    return any(
+        other.mention.block == party.mention.block and other.mention.span.start == start and other.introducer == "(" and other.kind == "region" and other.country == party.country
+        for other in named
+    )
 
 
 def _previous_start(doc, sentence: Span) -> int | None:
