@@ -52,14 +52,14 @@ def _same_place(a: PartyMention, b: PartyMention) -> bool:
 
 def valid(anchor: Mention, members: list[PartyMention], rule: str, where: Mention | None = None, scope: tuple[int, int] | None = None) -> Relation | None:
     members = [m for m in members if m.country and not (m.state and anchor.label == "twinning")]
-    members = [m for m in members if not _contains_another(m, members)]
+    members = [m for m in members if not contains_another(m, members)]
     signers = distinct(members)[:MAX_SIGNATORIES]
     if len(signers) < 2 or all(m.country == "FR" for m in signers):
         return None
     return Relation(anchor, signers, rule, where or anchor, scope)
 
 
-def _contains_another(party: PartyMention, members: list[PartyMention]) -> bool:
+def contains_another(party: PartyMention, members: list[PartyMention]) -> bool:
     """"Chisinau" beside "la Moldavie", "Trois-Pistoles" beside "Québec": a state or region of the
     same country as a smaller member locates it rather than signing beside it."""
     rank = _LARGER_KINDS.get(party.kind, 0)

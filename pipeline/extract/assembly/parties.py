@@ -61,7 +61,7 @@ _LOCATING_WORDS = frozenset({"à", "au", "aux", "en", "dans", "de", "d'", "du", 
 _ARTICLES = frozenset({"le", "la", "l'", "les"})
 _COMMUNE_WORDS = frozenset({"commune", "municipalité"})
 # Lower-case words inside a place name ("Paredes de Coura", "Villa del Rosario").
-NAME_PARTICLES = frozenset({"de", "del", "della", "di", "do", "da", "dos", "das", "la", "las", "los", "el", "an", "am", "der", "en", "sur", "sous", "lès", "im", "ob", "bei", "upon"})
+NAME_PARTICLES = frozenset({"de", "du", "des", "del", "della", "di", "do", "da", "dos", "das", "la", "las", "los", "el", "an", "am", "der", "en", "sur", "sous", "lès", "im", "ob", "bei", "upon"})
 
 
 @dataclass

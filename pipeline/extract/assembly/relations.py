@@ -53,7 +53,7 @@ from pipeline.extract.assembly.lists import (
     slash_pairs,
     twin_of,
 )
-from pipeline.extract.assembly.members import Relation, distinct, valid
+from pipeline.extract.assembly.members import Relation, contains_another, distinct, valid
 from pipeline.extract.assembly.pair_shapes import (
     attaches_to,
     coordinated_before,
@@ -336,10 +336,11 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         return _twins(home, named, sentence)
     if status == "counted" and len(distinct(named)) >= 2 and len({c.country for c in named}) == 1:
         # "les présidents des régions de A et B ont signé deux conventions": one each, with the
-        # article's own side, not one between two units of one country
+        # article's own side, not one between two units of one country; a province beside one of
+        # its towns locates it ("Avec l'ajout de Trois-Pistoles, le Québec compte 13 municipalités jumelées")
         own = context.own_side(named, sentence)
         if own is not None:
-            return [_Reading([own, c], "counted_each") for c in distinct(named)]
+            return [_Reading([own, c], "counted_each") for c in distinct(named) if not contains_another(c, named)]
     if len(named) >= 2:
         return [_Reading(named, "sentence")]
     if speaks_of_both(sentence, definite=True):
