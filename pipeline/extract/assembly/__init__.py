@@ -123,8 +123,10 @@ class Assembler:
         source = view.article.text
         typed = min(draft.anchors, key=lambda a: TYPE_PRIORITY.get(a.label, 9))
         agreement_type = _agreement_type(view, typed)
-        if agreement_type == "twinning" and any(p.kind == "national" for p in draft.signatories):
-            return None  # a state never twins: "La France et l'Ukraine ont plusieurs accords de jumelage signés"
+        if agreement_type == "twinning" and any(p.state for p in draft.signatories):
+            # a state never twins (``members.valid`` reads the anchor's label; a bare "accords" the
+            # headline types is read here): "La France et l'Ukraine ont plusieurs accords de jumelage signés"
+            return None
         evidence: list[Evidence] = [m.evidence("agreement", "agreement", source) for m in draft.anchors]
         signatories = draft.signatories
         # a pair the learned scorer chose says so, so the review page shows why

@@ -59,9 +59,6 @@ if not Span.has_extension("agreement_celebrated"):
     Span.set_extension("agreement_celebrated", default=False)
 
 
-# the words of renewing an agreement: "renouvelé", "reconduction", "réaffirmation"
-
-
 def _wished(verb: Token, head: Token) -> bool:
     """The agreement is what the verb wishes for: its object, or the object of the verb it governs
     ("souhaite nouer un jumelage"); not its subject ("l'accord prévoit des échanges") nor a word
@@ -493,4 +490,3 @@ def _definite_pair(span: Span, head: Token) -> Token | None:
     # the parser may hang the sides on the noun that governs the agreement: read them from "entre"
     side = doc[span.end].head
     return doc[span.end] if side.pos_ == "PROPN" and any(c.dep_ == "conj" for c in side.children) else None
-

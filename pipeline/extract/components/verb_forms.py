@@ -72,4 +72,3 @@ def state_passive(participle: Token) -> bool:
     if not auxiliaries or "Pres" not in auxiliaries[0].morph.get("Tense"):
         return False
     return not any(c.lower_ in ("désormais", "officiellement", "aujourd'hui", "dorénavant", "maintenant") for c in participle.children)
-
