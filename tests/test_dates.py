@@ -103,6 +103,22 @@ def test_block_with_several_dates_keeps_them_in_order(date_nlp: Language) -> Non
     assert [s._.date_value for s in doc.spans["dates"]] == ["2023-09-27", "2023-06-30", "2023-03"]
 
 
+def test_yearless_day_takes_the_year_written_before_it(date_nlp: Language) -> None:
+    text = "Lors de la séance du 3 mai 2010, le conseil a permis la signature de la charte le 9 mai."
+    doc = run(date_nlp, text, None)
+    assert [s._.date_value for s in doc.spans["dates"]] == ["2010-05-03", "2010-05-09"]
+    # with a publication date the sentence's own year still beats it
+    published = run(date_nlp, text, dt.date(2024, 6, 1))
+    assert [s._.date_value for s in published.spans["dates"]] == ["2010-05-03", "2010-05-09"]
+
+
+def test_yearless_day_without_a_year_before_it_is_read_against_the_publication(date_nlp: Language) -> None:
+    doc = run(date_nlp, "La charte sera signée le 9 mai ; le jumelage date du 3 mai 2010.", dt.date(2024, 6, 1))
+    assert [s._.date_value for s in doc.spans["dates"]] == ["2024-05-09", "2010-05-03"]
+    unpublished = run(date_nlp, "La charte a été signée le 9 mai.", None)
+    assert list(unpublished.spans["dates"]) == []
+
+
 # dateparser alone: what it gets wrong, beside what the resolver returns.
 
 REFERENCE = dt.date(2024, 12, 13)

@@ -83,6 +83,9 @@ class DateCandidates:
             if span.label_ == COORDINATED_YEAR and not (spans and spans[-1].end == span.start and spans[-1].label_ == "year"):
                 continue  # "en 2002 et 2004" names two years, "entre 2002 et 2004" one period
             words = [token.lower_ for token in span]
+            context_year = year_in_context(span, spans, doc._.published)
+            if context_year is not None:
+                words.append(context_year)
             resolved = resolve_date(self.forms[span.label], words, doc._.published, self.lexicon)
             if resolved is None:
                 continue
@@ -92,6 +95,27 @@ class DateCandidates:
             spans.append(candidate)
         doc.spans[self.spans_key] = spans
         return doc
+
+
+# A day and month without a year, and nothing relative ("le 9 mai", not "le 9 mai dernier")
+YEARLESS_DAY = "date_day_month"
+
+
+def year_in_context(span: Span, earlier: list[Span], published: object) -> str | None:
+    """The year a yearless day takes from the dates written before it: "lors des séances du 3 mai
+    2010, … la signature de la charte le 9 mai" is 9 May 2010 whatever the page's date. The
+    sentence's last written year counts first; without a publication date to resolve against, the
+    block's last one does."""
+    if span.label_ != YEARLESS_DAY:
+        return None
+    sentence_start = span.sent.start if span.doc.has_annotation("SENT_START") else 0
+    for candidate in reversed(earlier):
+        if published is not None and candidate.start < sentence_start:
+            return None
+        value = candidate._.date_value or ""
+        if candidate.label_ in ("day", "month", "year") and len(value) >= 4 and any(YEAR_PATTERN.match(t.text) for t in candidate):
+            return value[:4]
+    return None
 
 
 @Language.factory(
