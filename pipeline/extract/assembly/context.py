@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from pipeline.extract.assembly.clauses import coordinated_verb_before
 from pipeline.extract.assembly.members import distinct
@@ -111,10 +111,33 @@ def points_at_own_party(clause: Span) -> bool:
     return False
 
 
-def home_party(view: ArticleView, parties: list[PartyMention]) -> PartyMention | None:
-    """The page's own party: the only territorial party its title names."""
+def home_party(view: ArticleView, parties: list[PartyMention], anchors: list[Mention]) -> PartyMention | None:
+    """The page's own party: the only territorial party its title names; on a page whose title
+    names none ("Jumelages"), the one subject of its first agreement sentence ("La commune de X est
+    jumelée avec …"), so that "notre commune s'est jumelée avec A" further down has its signer."""
     titled = distinct([p for p in title_parties(view, parties) if p.kind in _HOME_KINDS])
-    return titled[0] if len(titled) == 1 else None
+    if titled:
+        return titled[0] if len(titled) == 1 else None
+    first = min(anchors, key=lambda a: a.order, default=None)
+    if first is None:
+        return None
+    sentence = first.span.sent
+    subjects = distinct([p for p in parties if p.kind in _HOME_KINDS and not p.state and p.country and sentence.start <= p.mention.span.start < sentence.end and _subject_of(p.mention.span, first.span.root)])
+    return subjects[0] if len(subjects) == 1 else None
+
+
+def _subject_of(span: Span, agreement: Token) -> bool:
+    """The name is the subject of the agreement's verb, itself or through the noun it completes
+    ("la commune de X"); two steps up at most, as hyphenated names parse in pieces."""
+    verbs = {agreement.i, agreement.head.i}
+    token = span.root
+    for _ in range(3):
+        if token.dep_ in ("nsubj", "nsubj:pass") and token.head.i in verbs:
+            return True
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
 
 
 def frequent_pair(parties: list[PartyMention]) -> list[PartyMention] | None:
@@ -159,12 +182,12 @@ def title_parties(view: ArticleView, parties: list[PartyMention]) -> list[PartyM
     return [p for p in parties if view.blocks[p.mention.block].kind is BlockKind.title and p.country and not p.signing_place_like and not p.state]
 
 
-def article_context(view: ArticleView, parties: list[PartyMention]) -> ArticleContext:
+def article_context(view: ArticleView, parties: list[PartyMention], anchors: list[Mention]) -> ArticleContext:
     """The article's fallbacks, read once: its own party, the title's pair, its two most named
     territories, each heading's parties, its most named territory."""
     titled = distinct(title_parties(view, parties))
     context = ArticleContext(
-        home_party(view, parties), titled if len(titled) == 2 else None, frequent_pair(parties),
+        home_party(view, parties, anchors), titled if len(titled) == 2 else None, frequent_pair(parties),
         heading_parties(view, parties), dominant_party(parties),
         [p for p in parties if p.country and not p.state and not p.organisation and not p.signing_place_like],
     )

@@ -83,7 +83,7 @@ class _Reading:
 def find_relations(view: ArticleView, anchors: list[Mention], parties: list[PartyMention], segments: list[Segment], weak: list[Mention] = ()) -> list[Relation]:
     """Relations of the anchors, of twinning mentions that name their pair (``weak``: "30 ans de
     jumelage entre Toul et Hamm-Mitte"), and of twin-town lists."""
-    context = article_context(view, parties)
+    context = article_context(view, parties, anchors)
     found: list[Relation] = []
     every = [*anchors, *weak]
     for anchor in every:

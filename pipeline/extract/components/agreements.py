@@ -48,6 +48,20 @@ TYPE_PRIORITY = {
 # "partenariat" alone names an agreement only when signed or celebrated (_partnership_signed)
 BARE_PARTNERSHIP = "partnership_bare"
 NEGATIONS = frozenset({"aucun", "aucune", "pas", "jamais", "ni", "non"})
+# "non pas sacrés mais importants", "pas seulement un jumelage": a negation that contrasts two
+# words or adds one ("non seulement") denies nothing of the clause
+_CONTRASTIVE_AFTER = frozenset({"pas", "seulement", "uniquement", "simplement"})
+
+
+def _contrastive(token: Token) -> bool:
+    doc = token.doc
+    following = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+    preceding = doc[token.i - 1].lower_ if token.i > 0 else ""
+    if token.lower_ == "non":
+        return following in _CONTRASTIVE_AFTER
+    return token.lower_ == "pas" and (preceding == "non" or following in _CONTRASTIVE_AFTER - {"pas"})
+
+
 # nouns that may govern an agreement word without hiding it ("projet de convention" is planned anyway)
 TYPE_PRIORITY_HEADS = frozenset({"texte", "document", "acte", "cadre"})
 
@@ -203,7 +217,7 @@ class AgreementMentions:
         return status, cue
 
     def _clause_status(self, span: Span, sentence: Span, head: Token, era: str | None) -> tuple[str, str | None]:
-        negation = next((t for t in sentence if t.lower_ in NEGATIONS and abs(t.i - head.i) <= 8), None)
+        negation = next((t for t in sentence if t.lower_ in NEGATIONS and abs(t.i - head.i) <= 8 and not _contrastive(t)), None)
         cues = [t for t in sentence if self._is_signing_cue(t)]
         planned_words = [t for t in sentence if self._is_planned(t)]
         since = _since_year(head)
