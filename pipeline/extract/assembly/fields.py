@@ -25,9 +25,12 @@ from pipeline.records import Actor, Person, Theme
 def signing_date(view: ArticleView, draft: Draft, drafts: list[Draft], dates: list[Mention], in_segments, lexicon: AssemblyLexicon) -> tuple[str | None, Mention | None]:
     value, mention = _signing_date(view, draft, drafts, dates, in_segments, lexicon)
     published = view.article.published
-    if value is not None and published is not None and all(a.span._.agreement_celebrated for a in draft.anchors) and int(value[:4]) >= published.year - 1:
-        # "Tulle fête cette année les 60 ans de son jumelage": a recent date is the celebration's
-        return None, None
+    if value is not None and published is not None and int(value[:4]) >= published.year - 1:
+        # "Tulle fête cette année les 60 ans de son jumelage": a recent date is the celebration's,
+        # when the anchors of its sentence (else all the draft's) are celebrated
+        beside = [a for a in draft.anchors if (a.block, a.span.sent.start) == (mention.block, mention.span.sent.start)]
+        if all(a.span._.agreement_celebrated for a in beside or draft.anchors):
+            return None, None
     return value, mention
 
 
