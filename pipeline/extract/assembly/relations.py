@@ -193,6 +193,11 @@ def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors
     opens_mid_clause = doc[low].is_lower or doc[low].text in (",", ";", ")") if low < len(doc) else False
     if low == anchor.span.sent.start and low > 0 and opens_mid_clause and doc[low - 1].text not in (".", "!", "?", ";", ":"):
         low = doc[low - 1].sent.start
+    if anchor.label == "twinning" and anchor.span._.agreement_status == "counted":
+        # "ses villes sœurs, comme A, en Corée du Sud ; B, Japon ; C, Canada": the parser ends a
+        # sentence at each semicolon, the list of twins goes on
+        while low <= high - 1 < len(doc) - 1 and doc[high - 1].text == ";" and high < len(doc):
+            high = doc[high].sent.end
     return _colon_item(doc, anchor, low, high) or doc[low:high]
 
 
@@ -251,7 +256,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         hub = _hub_of_its_twins(doc, between[0][0]) if by_pairs and len(between) == 1 else None
         if hub is not None:
             # "entre Erevan et ses villes jumelles A, B et C": one twinning per twin
-            return _twins(hub, between[0][0][1:], sentence)
+            return _twins(hub, [p for p in between[0][0] if not names_match(p.name, hub.name)], sentence)
         if by_pairs and len(between) > 1:
             bounds = [i for _, i in between] + [sentence.end]
             return [_Reading(g, "between", (start, end)) for (g, start), end in zip(between, bounds[1:])]
@@ -377,9 +382,15 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
 def _hub_of_its_twins(doc, group: list[PartyMention]) -> PartyMention | None:
     """The first of a group of three or more that goes on "et ses …"/"et leurs …": the others are
     its own partners, not co-signers of one agreement."""
+    # "entre la capitale arménienne Erevan et ses villes jumelles": a hub named twice in a row is one
+    while len(group) > 1 and names_match(group[0].name, group[1].name):
+        group = group[1:]
     if len(group) < 3:
         return None
     end = group[0].mention.span.end
+    # its name may follow a description read as the party ("la capitale arménienne Erevan et ses …")
+    while end < group[1].mention.span.start and doc[end].pos_ == "PROPN":
+        end += 1
     following = doc[end : end + 2]
     return group[0] if len(following) == 2 and following[0].lower_ == "et" and following[1].lower_ in ("ses", "leurs") else None
 

@@ -62,6 +62,11 @@ def _contrastive(token: Token) -> bool:
     return token.lower_ == "pas" and (preceding == "non" or following in _CONTRASTIVE_AFTER - {"pas"})
 
 
+# "les villes sœurs de X": the sister word is a twinning adjective as "jumelles" is
+SISTER_RULE = "twinned_sister"
+_SISTER = frozenset({"sœur", "sœurs", "soeur", "soeurs"})
+_SISTER_OF = frozenset({"ville", "villes", "cité", "cités"})
+
 # nouns that may govern an agreement word without hiding it ("projet de convention" is planned anyway)
 TYPE_PRIORITY_HEADS = frozenset({"texte", "document", "acte", "cadre"})
 
@@ -141,6 +146,8 @@ class AgreementMentions:
         spans = []
         for match_id, start, end in self.matcher(doc):
             label, rule_id = doc.vocab.strings[match_id].split("|", 1)
+            if rule_id == SISTER_RULE:
+                start = end - 1  # the pattern reads "villes sœurs"; the mention is "sœurs", as "jumelles" is
             spans.append(Span(doc, start, end, label=label, span_id=rule_id))
         # longest first; among equal lengths the most specific type
         spans.sort(key=lambda s: (-(s.end - s.start), TYPE_PRIORITY[s.label_]))
@@ -236,6 +243,10 @@ class AgreementMentions:
             applying = next((p for p in planned_words if self._planned_applies(cue, p, head)), None)
             if applying is not None:
                 return "planned", applying.text
+            wish = self._wished_to_see(cue)
+            if wish is not None:
+                # "le désir de voir la ville de X jumelée avec une ville angolaise"
+                return "planned", wish.text
             put_off = next((c.head for c in cues if c.pos_ == "NOUN" and c.dep_.startswith("nsubj") and self._is_planned(c.head)), None)
             if put_off is not None:
                 # "la signature du jumelage …, mais la cérémonie est repoussée au mois de mai"
@@ -314,6 +325,8 @@ class AgreementMentions:
         lex = self.lexicon
         if token.lemma_.lower() in lex.in_force_words or token.lower_ in lex.in_force_words:
             return True
+        if token.lower_ in _SISTER and token.i > 0 and token.nbor(-1).lower_ in _SISTER_OF:
+            return True  # "les villes sœurs de X", as "les villes jumelles de X"
         # "le protocole d'amitié qui existe depuis 2019", "un jumelage qui remonte à 1962"
         existence = token.lemma_.lower() in lex.existence_verbs or (
             token.lower_ in lex.existence_forms and token.i > 0 and token.nbor(-1).pos_ != "DET"
@@ -409,6 +422,17 @@ class AgreementMentions:
             governor = token.head if token.head is not token else None
             return governor is not None and token.dep_ == "xcomp" and governor.lemma_.lower() in self.lexicon.planned_governors
         return False
+
+    def _wished_to_see(self, cue: Token) -> Token | None:
+        """The signing participle describes what a wish would see: its noun is the object of
+        "voir", and a wish verb or noun stands just before that "voir"."""
+        seen = cue.head if cue.dep_ in ("acl", "amod") else cue
+        see = seen.head
+        if see.lemma_.lower() != "voir" or see.i > cue.i:
+            return None
+        doc = cue.doc
+        before = doc[max(see.sent.start, see.i - 3) : see.i]
+        return next((t for t in before if t.lemma_.lower() in self.lexicon.wish_verbs or t.lower_ in self.lexicon.wish_nouns), None)
 
     @staticmethod
     def _planned_applies(cue: Token, planned: Token, head: Token) -> bool:

@@ -23,6 +23,7 @@ class SigningLexicon:
         self.in_force_words = frozenset(data["in_force_words"])
         self.planned_governors = frozenset(data["planned_governors"])
         self.wish_verbs = frozenset(data["wish_verbs"])
+        self.wish_nouns = frozenset(data["wish_nouns"])
         self.planned_words = frozenset(data["planned_words"])
         # "en passe de", "sur le point de": the phrases by their last word, where the planned test reads them
         self.planned_phrases: dict[str, list[tuple[str, ...]]] = {}
