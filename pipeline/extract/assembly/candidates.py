@@ -65,15 +65,26 @@ def _host_called_by_its_noun(party: PartyMention, sentence: Span) -> bool:
 # "avec le soutien de la Région Bretagne", "sous l'égide du ministère", "en présence du wali":
 # the body that supports or witnesses a signature does not sign it
 _SUPPORT_NOUNS = frozenset({"soutien", "appui", "aide", "concours", "accompagnement", "financement", "égide", "patronage", "parrainage", "présence"})
+_ALONGSIDE_NOUNS = frozenset({"partenariat", "collaboration", "association", "liaison", "lien"})
 
 
 def _supporting(party: PartyMention) -> bool:
-    doc = party.mention.span.doc
-    i = party.mention.span.start - 1
+    span = party.mention.span
+    if _supported_from(span.doc, span.start):
+        return True
+    # "en partenariat avec le ministère X et l'ambassade Y": the second of two coordinated bodies
+    root = span.root
+    return root.dep_ == "conj" and root.head.i < span.start and _supported_from(span.doc, root.head.left_edge.i)
+
+
+def _supported_from(doc, start: int) -> bool:
+    i = start - 1
     # back over articles, prepositions and a role ("en présence du maire de Dakar")
-    while i >= 0 and party.mention.span.start - i <= 6 and (doc[i].pos_ in ("DET", "ADP", "NOUN") or doc[i].lower_ in ("de", "d'", "du", "des")):
+    while i >= 0 and start - i <= 6 and (doc[i].pos_ in ("DET", "ADP", "NOUN") or doc[i].lower_ in ("de", "d'", "du", "des")):
         if doc[i].lower_ in _SUPPORT_NOUNS:
             return True
+        if doc[i].lower_ in _ALONGSIDE_NOUNS and i > 0 and doc[i - 1].lower_ == "en":
+            return True  # "organisée en partenariat avec X", not "un accord de partenariat avec X"
         i -= 1
     return False
 

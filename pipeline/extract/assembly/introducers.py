@@ -86,6 +86,8 @@ def introducer(mention: Mention) -> str | None:
     """
     named_with_generic = mention.span.has_extension("party_name") and mention.span._.party_name is not None
     doc = mention.span.doc
+    if dateline(mention):
+        return "à"  # "Dakar — Le Conseil départemental de Mbour et …": where the news was written
     i = mention.span.start - 1
     if named_with_generic and locating_apposition(mention):
         return "dans"  # "la ville de Mimasaka, département d'Okayama": where the town lies
@@ -116,6 +118,27 @@ def introducer(mention: Mention) -> str | None:
             return None  # "le protocole que la commune a signé à Dakar avec la ville de Thiès": Thiès signs
         i -= 1
     return None
+
+
+_DATELINE_DASHES = frozenset({"—", "–", "-"})
+
+
+def dateline(mention: Mention) -> bool:
+    """A press dateline: the name opens its block, after at most a date, and a dash follows it,
+    with an agency in brackets between ("Dakar — …", "Ho Chi Minh-Ville (VNA) - …")."""
+    doc = mention.span.doc
+    j = mention.span.end
+    if j < len(doc) and doc[j].text == "(":
+        close = next((t.i for t in doc[j : j + 6] if t.text == ")"), None)
+        if close is None or not all(t.text.isupper() for t in doc[j + 1 : close]):
+            return False  # an agency ("(MAP)"), not a locator ("Arras (Pas-de-Calais) – Herten")
+        j = close + 1
+    if j + 1 >= len(doc) or doc[j].text not in _DATELINE_DASHES or not doc[j - 1].whitespace_:
+        return False
+    if doc[j + 1].pos_ in ("PROPN", "NOUN", "NUM"):
+        return False  # "Arras – Herten, depuis 1963": a pair of towns; a dateline opens a sentence
+    before = doc[: mention.span.start]
+    return len(before) <= 6 and not any(t.is_alpha and t.lower_ != "date" and not t.text.isupper() for t in before)
 
 
 def near_landmarks(place_groups: list[list[Mention]]) -> list[Mention]:
