@@ -96,7 +96,7 @@ class Assembler:
             reported = []  # "A, B et C fêtent leur jumelage respectif": each has its own partner, unnamed
         # the rules found no record: the learned scorer may still name the page's pair
         pair = self.pair_model.best_pair(view, parties) if reported else None
-        if pair is None:
+        if pair is None or _only_wished(pair):
             return []
         anchor = _pair_anchor(segments, reported, pair)
         # the pair obeys what every relation does: two countries known, not all French, no state twinned
@@ -216,6 +216,12 @@ def _signature_to_come(view: ArticleView) -> bool:
     """A signing verb in the future or the conditional ("Elle sera signée en juin", "signerait"):
     the article announces a signature, whatever its agreement nouns say."""
     return any(hypothetical_verb(cue.span.root) for cue in view.mentions("signing_cues"))
+
+
+def _only_wished(pair: CandidatePair) -> bool:
+    """"Un autre projet serait la concrétisation du jumelage entre Marseille et Pusan": a pair the page
+    names only in the conditional or the future is a prospect, whatever the scorer thinks of it."""
+    return all(hypothetical(m.mention.span.sent) for group in (pair.first, pair.second) for m in group.mentions)
 
 
 def _pair_anchor(segments: list[Segment], agreements: list[Mention], pair: CandidatePair) -> Mention:

@@ -211,7 +211,8 @@ class AgreementMentions:
                 # ("ce projet d'accord" may be the one signed)
                 return "planned", governor.text
             pair = _definite_pair(span, head)
-            ahead = is_hypothetical(governor) or any(self._is_planned(t) for t in (governor, *governor.children))
+            # "serait la concrétisation du jumelage entre A et B": the copula's mood counts
+            ahead = is_hypothetical(governor) or any(is_hypothetical(t) for t in governor.children if t.dep_ == "cop") or any(self._is_planned(t) for t in (governor, *governor.children))
             if pair is not None and not ahead:
                 # "le dévoilement d'un panneau du jumelage entre A et B": the twinning the panel
                 # celebrates exists ("un autre projet serait la concrétisation du jumelage entre A
