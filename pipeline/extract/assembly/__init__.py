@@ -251,7 +251,27 @@ def _agreement_type(view: ArticleView, typed: Mention) -> str:
         headline_types = {a.label for a in _title_and_lead(view) if a.label != "other" and a.rule != BARE_PARTNERSHIP}
         if len(headline_types) == 1:
             return headline_types.pop()
+        if _relative_to_cooperation(typed):
+            return "cooperation_agreement"
     return "partnership_agreement" if typed.rule == BARE_PARTNERSHIP else typed.label
+
+
+_RELATIVE_WORDS = frozenset({"relative", "relatif", "relatives", "relatifs"})
+
+
+def _relative_to_cooperation(typed: Mention) -> bool:
+    """"la convention entre la République française et la République du Vanuatu relative à la
+    coopération": a bare noun that a later "relative à la coopération" qualifies is a cooperation
+    agreement; a verb or a new clause ends the noun's phrase."""
+    doc = typed.span.doc
+    window = doc[typed.span.end : min(typed.span.end + 14, typed.span.sent.end)]
+    words = [t.lower_ for t in window]
+    for i, word in enumerate(words[:-3]):
+        if word in _RELATIVE_WORDS and words[i + 1] in ("à", "au") and "coopération" in words[i + 1 : i + 4]:
+            return True
+        if window[i].pos_ == "VERB" or word in (".", ";", "qui", "que"):
+            return False
+    return False
 
 
 def _title_and_lead(view: ArticleView) -> list[Mention]:
