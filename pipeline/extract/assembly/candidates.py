@@ -21,19 +21,21 @@ def in_sentence(anchor: Mention, sentence: Span, parties: list[PartyMention]) ->
     return [p for p in parties if p.mention.block == anchor.block and sentence.start <= p.mention.span.start < sentence.end and p.country]
 
 
-def sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
+def sentence_parties(anchor: Mention, sentence: Span, parties: list[PartyMention], every_mention: bool = False) -> list[PartyMention]:
     """The sentence's candidate signatories: not a place it is set in (unless called the twin or
     named again as the host), nor a body that supports or witnesses the signature, nor an earlier
-    partner of an opening "Après …" phrase."""
+    partner of an opening "Après …" phrase. Each party once (its first mention), or with
+    ``every_mention`` each of its mentions, for readers that go by position ("entre A et B")."""
     named = in_sentence(anchor, sentence, parties)
     ceremony_towns = [p for p in named if p.introducer == "à" and _right_after_a_date(p)]
     if len({p.country for p in ceremony_towns}) < 2:
         ceremony_towns = []
-    return distinct([
+    kept = [
         p for p in named
         if (not p.signing_place_like or _twin_by_apposition(p, anchor) or _host_called_by_its_noun(p, sentence) or p in ceremony_towns)
         and not _supporting(p) and not in_earlier_phrase(p.mention)
-    ])
+    ]
+    return kept if every_mention else distinct(kept)
 
 
 def _right_after_a_date(party: PartyMention) -> bool:

@@ -249,7 +249,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         t.i for t in sentence
         if t.lower_ == "entre" and doc[t.i + 1 : t.i + 2].text.lower() != "autres" and ((t.i < anchor.span.start and not names_partner) or (t.i >= anchor.span.end and attaches_to(t, anchor)))
     ]
-    between = [(g, i) for g, i in ((group_after(doc, i, sentence, candidates), i) for i in entre) if len(g) >= 2]
+    # by position: "ministre-présidente de Rhénanie-Palatinat, … du jumelage entre la Bourgogne et
+    # la Rhénanie-Palatinat" names the second side again after "entre"
+    positioned = sentence_parties(anchor, sentence, parties, every_mention=True)
+    between = [(g, i) for g, i in ((distinct(group_after(doc, i, sentence, positioned)), i) for i in entre) if len(g) >= 2]
     if anchor.label == "twinning":
         between = [(g, i) for g, i in between if sum(not p.state for p in g) >= 2]
     if between:
