@@ -96,6 +96,8 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         if any(anchor is w for w in weak):
             if hypothetical(anchor.span.sent):
                 continue  # "un autre projet serait la concrétisation du jumelage entre A et B"
+            if _numbered(anchor):
+                continue  # "150 jumelages entre Bourgogne et Rhénanie-Palatinat": towns of the two, not the two
             headline = view.is_headline(anchor.block)
             readings = [r for r in readings if r.rule in ("dash_pair", "both_named") or (r.rule in ("between", "with") and (headline or _right_after(anchor, clause)))]
         base = view.orders[anchor.block]
@@ -430,6 +432,13 @@ def _introduced(anchor: Mention) -> bool:
     ("la charte prévoit … entre les deux villes")."""
     span = anchor.span
     return span.start > 0 and span.doc[span.start - 1].lower_ in ("un", "une", "d'un", "d'une")
+
+
+def _numbered(anchor: Mention) -> bool:
+    """A plural agreement word with a number: a count of agreements between members of the two
+    sides it names."""
+    root = anchor.span.root
+    return root.morph.get("Number") == ["Plur"] and any(child.dep_ == "nummod" or child.like_num for child in root.children)
 
 
 def _signed_by_nobody(anchor: Mention, sentence: Span) -> bool:
