@@ -303,6 +303,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
                 # "Signature d'un pacte d'amitié avec Bobrovytsia - Riedisheim": the list is both sides
                 two_sides = len({p.country for p in partners}) > 1
                 return [_Reading(partners, "with")] if two_sides and not by_pairs else []
+            if by_pairs and len(partners) == 1 and len(distinct(subject)) >= 2 and len({c.country for c in subject}) == 1 and subject[0].country != partners[0].country and all(coordinated_subject(c) for c in subject):
+                # "les communes de A et de B sont jumelées avec la commune française de C": the
+                # coordinated subjects twin together with the one partner
+                return [_Reading(distinct(subject) + partners, "with")]
             if by_pairs:
                 starts = [p.mention.span.start for p in partners] + [sentence.end]
                 scoped = len(partners) > 1
