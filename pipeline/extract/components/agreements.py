@@ -26,7 +26,22 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from pipeline.extract.components.mention_phrases import RENEWAL_STEMS, ago, renewed_by_anaphora
+from pipeline.extract.components.mention_phrases import (
+    DEFINITES,
+    POSSESSIVES,
+    RENEWAL_STEMS,
+    SISTER,
+    SISTER_OF,
+    SISTER_RULE,
+    ago,
+    contrastive,
+    defined,
+    definite_pair,
+    followed_up,
+    in_a_definition,
+    partner_follows,
+    renewed_by_anaphora,
+)
 from pipeline.extract.components.signing_lexicon import SigningLexicon
 from pipeline.extract.components.token_patterns import TokenPatternIndex
 from pipeline.extract.components.verb_forms import bare_participle, before_doing, hypothetical_verb, is_hypothetical, purpose_verb, state_passive
@@ -48,25 +63,6 @@ TYPE_PRIORITY = {
 # "partenariat" alone names an agreement only when signed or celebrated (_partnership_signed)
 BARE_PARTNERSHIP = "partnership_bare"
 NEGATIONS = frozenset({"aucun", "aucune", "pas", "jamais", "ni", "non"})
-# "non pas sacrés mais importants", "pas seulement un jumelage": a negation that contrasts two
-# words or adds one ("non seulement") denies nothing of the clause
-_CONTRASTIVE_AFTER = frozenset({"pas", "seulement", "uniquement", "simplement"})
-
-
-def _contrastive(token: Token) -> bool:
-    doc = token.doc
-    following = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
-    preceding = doc[token.i - 1].lower_ if token.i > 0 else ""
-    if token.lower_ == "non":
-        return following in _CONTRASTIVE_AFTER
-    return token.lower_ == "pas" and (preceding == "non" or following in _CONTRASTIVE_AFTER - {"pas"})
-
-
-# "les villes sœurs de X": the sister word is a twinning adjective as "jumelles" is
-SISTER_RULE = "twinned_sister"
-_SISTER = frozenset({"sœur", "sœurs", "soeur", "soeurs"})
-_SISTER_OF = frozenset({"ville", "villes", "cité", "cités"})
-
 # nouns that may govern an agreement word without hiding it ("projet de convention" is planned anyway)
 TYPE_PRIORITY_HEADS = frozenset({"texte", "document", "acte", "cadre"})
 
@@ -196,7 +192,7 @@ class AgreementMentions:
             return "in_force", anniversary.text
         governor = head.head
         carried_out = governor.lower_ in self.lexicon.implementation_governors or (governor.lower_ == "mise" and any(c.lower_ == "œuvre" for c in governor.children))
-        if carried_out and head.dep_ == "nmod" and any(t.dep_ == "det" and t.lower_ in _DEFINITES for t in head.children):
+        if carried_out and head.dep_ == "nmod" and any(t.dep_ == "det" and t.lower_ in DEFINITES for t in head.children):
             # "la mise en œuvre de l'accord entre Casablanca et Toulouse": carried out, so it exists
             return "in_force", governor.text
         if self._names_something_else(span):
@@ -210,7 +206,7 @@ class AgreementMentions:
                 # "un projet de jumelage est à l'étude", "la possibilité d'un jumelage entre A et B"
                 # ("ce projet d'accord" may be the one signed)
                 return "planned", governor.text
-            pair = _definite_pair(span, head)
+            pair = definite_pair(span, head)
             # "serait la concrétisation du jumelage entre A et B": the copula's mood counts
             ahead = is_hypothetical(governor) or any(is_hypothetical(t) for t in governor.children if t.dep_ == "cop") or any(self._is_planned(t) for t in (governor, *governor.children))
             if pair is not None and not ahead:
@@ -225,7 +221,7 @@ class AgreementMentions:
         return status, cue
 
     def _clause_status(self, span: Span, sentence: Span, head: Token, era: str | None) -> tuple[str, str | None]:
-        negation = next((t for t in sentence if t.lower_ in NEGATIONS and abs(t.i - head.i) <= 8 and not _contrastive(t)), None)
+        negation = next((t for t in sentence if t.lower_ in NEGATIONS and abs(t.i - head.i) <= 8 and not contrastive(t)), None)
         cues = [t for t in sentence if self._is_signing_cue(t)]
         planned_words = [t for t in sentence if self._is_planned(t)]
         since = _since_year(head)
@@ -304,19 +300,19 @@ class AgreementMentions:
             if is_hypothetical(owner):
                 return "planned", owner.text
             return "in_force", owner.text
-        possessive = next((t for t in head.children if t.dep_ == "det" and t.lower_ in _POSSESSIVES), None)
-        if possessive is not None and span.label_ == "twinning" and _partner_follows(span):
+        possessive = next((t for t in head.children if t.dep_ == "det" and t.lower_ in POSSESSIVES), None)
+        if possessive is not None and span.label_ == "twinning" and partner_follows(span):
             # "Tout a commencé en 1967 par son jumelage avec la ville de Loudun": a twinning the
             # party holds, its partner named
             return "in_force", possessive.text
         if era == "older" and self._dated_after(span):
             # "le premier accord, de 2003": an older agreement named with its year
             return "in_force", span.doc[span.end : span.end + 4].text
-        if _defined(span) or (self._indefinite(span) and (_in_a_definition(head) or sentence[-1].text == "?" or any(t.lower_ in self.lexicon.generic_words for t in sentence))):
+        if defined(span) or (self._indefinite(span) and (in_a_definition(head) or sentence[-1].text == "?" or any(t.lower_ in self.lexicon.generic_words for t in sentence))):
             # "Qu'est-ce qu'un jumelage ? Un jumelage est un accord entre deux villes, par exemple …":
             # agreements in general
             return "generic", None
-        pair = _definite_pair(span, head)
+        pair = definite_pair(span, head)
         if pair is not None:
             # "la convention de coopération entre Meylan et la commune de X prévoit …"
             return "in_force", pair.text
@@ -326,7 +322,7 @@ class AgreementMentions:
         lex = self.lexicon
         if token.lemma_.lower() in lex.in_force_words or token.lower_ in lex.in_force_words:
             return True
-        if token.lower_ in _SISTER and token.i > 0 and token.nbor(-1).lower_ in _SISTER_OF:
+        if token.lower_ in SISTER and token.i > 0 and token.nbor(-1).lower_ in SISTER_OF:
             return True  # "les villes sœurs de X", as "les villes jumelles de X"
         # "le protocole d'amitié qui existe depuis 2019", "un jumelage qui remonte à 1962"
         existence = token.lemma_.lower() in lex.existence_verbs or (
@@ -463,40 +459,11 @@ class AgreementMentions:
             return "older"  # "les 60 ans du jumelage" celebrate the original agreement
         window = span.doc[max(span.sent.start, span.start - 2) : min(span.sent.end, span.end + 2)]
         words = {t.lower_ for t in window}
-        if words & self.lexicon.older_words or _followed_up(span):
+        if words & self.lexicon.older_words or followed_up(span):
             return "older"
         if words & self.lexicon.newer_words:
             return "newer"
         return None
-
-
-def _followed_up(span: Span) -> bool:
-    """"Cette charte, qui fait suite à un protocole d'amitié signé en 2016": what another agreement
-    follows up is the older one."""
-    before = span.doc[max(span.sent.start, span.start - 5) : span.start]
-    return any(t.lower_ == "suite" and t.i > 0 and t.nbor(-1).lemma_.lower() == "faire" for t in before)
-
-
-_POSSESSIVES = frozenset({"son", "sa", "leur", "notre"})
-_DEFINITES = frozenset({"le", "la", "l'", "ce", "cet", "cette", *_POSSESSIVES})
-
-
-def _partner_follows(span: Span) -> bool:
-    """"jumelage avec X", "jumelage entre A et B": the partner comes right after the agreement word."""
-    doc = span.doc
-    return any(t.lower_ in ("avec", "entre") for t in doc[span.end : min(span.end + 2, span.sent.end)])
-
-
-def _defined(span: Span) -> bool:
-    """"Le jumelage, c'est la rencontre de deux communes": the word set apart, then defined."""
-    doc = span.doc
-    return span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in ("c'", "ce")
-
-
-def _in_a_definition(head: Token) -> bool:
-    """The subject or the predicate of a copula: "un jumelage est un accord entre deux villes"."""
-    clause = head.head if head.dep_ == "nsubj" else head
-    return any(child.dep_ == "cop" for child in clause.children)
 
 
 def _apposed_participle(cue: Token, head: Token) -> bool:
@@ -515,17 +482,3 @@ def _apposed_participle(cue: Token, head: Token) -> bool:
 )
 def make_agreement_mentions(nlp: Language, name: str, patterns_path: str, lexicon_path: str) -> AgreementMentions:
     return AgreementMentions(nlp, name, patterns_path, lexicon_path)
-
-
-def _definite_pair(span: Span, head: Token) -> Token | None:
-    """The "entre" of "le/du jumelage entre A et B": a definite agreement whose own words tie it to
-    two named sides is one that exists."""
-    definite = any(
-        (t.dep_ == "det" and t.lower_ in _DEFINITES) or (t.dep_ == "case" and t.morph.get("Definite") == ["Def"]) for t in head.children
-    )
-    doc = span.doc
-    if not definite or span.end >= len(doc) or doc[span.end].lower_ != "entre":
-        return None
-    # the parser may hang the sides on the noun that governs the agreement: read them from "entre"
-    side = doc[span.end].head
-    return doc[span.end] if side.pos_ == "PROPN" and any(c.dep_ == "conj" for c in side.children) else None
