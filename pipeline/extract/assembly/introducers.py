@@ -102,6 +102,8 @@ def introducer(mention: Mention) -> str | None:
             return "à"  # "signée en mairie de Lichtenwald"
         if token.lower_ == "en" and i == mention.span.start - 1:
             return "dans"  # "Görlitz, en Saxe", "Schlitz, en Hesse": French puts "en" before a region, "à" before a town
+        if token.lower_ in ("à", "au", "dans") and i > 0 and doc[i - 1].text == "(" and i - 1 > sentence_start and doc[i - 2].text[:1].isupper():
+            return "("  # "Neukölln (à Berlin, Allemagne)": the bracket says where the name before it lies
         if token.lower_ in ("à", "au", "dans"):
             if token.lower_ == "à" and (_relating_verb_before(doc, i, sentence_start) or (mention.span.root.dep_.startswith("obl") and relating(mention.span.root.head))):
                 return None  # "jumelée à X"; "un accord lie désormais A à B": the verb relates B
