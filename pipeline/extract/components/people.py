@@ -92,6 +92,9 @@ def _glued_to_next(token: Token) -> bool:
     return not token.whitespace_ and (token.text == "-" or token.text.endswith("'"))
 
 
+_COORDINATED_ARTICLES = frozenset({"le", "la", "les", "l'", "un", "une", "son", "sa", "ses", "leur", "leurs"})
+
+
 def capitalised_run(doc: Doc, start: int, connectors: frozenset[str], limit: int = MAX_NAME_TOKENS) -> Span | None:
     """The longest run of capitalised words from ``start``, with connector words allowed inside.
 
@@ -110,7 +113,8 @@ def capitalised_run(doc: Doc, start: int, connectors: frozenset[str], limit: int
         elif _glued_to_next(token) or (_glued_to_next(previous) and token.is_alpha):
             pass
         elif token.text in connectors and previous.whitespace_:
-            pass
+            if token.lower_ == "et" and i + 1 < len(doc) and doc[i + 1].lower_ in _COORDINATED_ARTICLES:
+                break  # "maire de Dijon et le Dr. Altmeyer": a second noun phrase, not the name going on
         else:
             break
         i += 1
