@@ -193,7 +193,8 @@ class PeopleFinder:
         for ent in doc.ents:
             if ent.label_ == "PER" and not agreement_tokens.intersection(range(ent.start, ent.end)):
                 span = self._clean_entity(doc, ent, civilities, titles)
-                if span is not None:
+                if span is not None and (len(span) >= 2 or self._role_after(doc, span, roles_at) is not None):
+                    # one word is a name only with its role in apposition ("le chanoine Kir, député-maire de Dijon")
                     candidates.append(Span(doc, span.start, span.end, label=PERSON_LABEL, span_id=NER_RULE_ID))
 
         # Candidates of the same name collapse to one span; rules before the model's guess.
@@ -331,7 +332,7 @@ class PeopleFinder:
         while start < ent.end and (start in civilities or start in titles or not is_capitalised(doc[start])):
             start = titles[start][0] if start in titles else start + 1
         run = capitalised_run(doc, start, self.name_connectors)
-        if run is None or run.end - run.start < 2:
+        if run is None:
             return None
         anchored = start > ent.start and (start - 1 in civilities)
         before = doc[start - 1] if start > 0 else None
