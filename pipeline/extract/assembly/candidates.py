@@ -80,6 +80,7 @@ def _supporting(party: PartyMention) -> bool:
 
 
 def _supported_from(doc, start: int) -> bool:
+    """A support noun ("avec le soutien de", "en partenariat avec") just before ``doc[start]``."""
     i = start - 1
     # back over articles, prepositions and a role ("en présence du maire de Dakar")
     while i >= 0 and start - i <= 6 and (doc[i].pos_ in ("DET", "ADP", "NOUN") or doc[i].lower_ in ("de", "d'", "du", "des")):

@@ -198,7 +198,7 @@ def _clause(view: ArticleView, anchor: Mention, segments: list[Segment], anchors
     if anchor.label == "twinning" and anchor.span._.agreement_status == "counted":
         # "ses villes sœurs, comme A, en Corée du Sud ; B, Japon ; C, Canada": the parser ends a
         # sentence at each semicolon, the list of twins goes on
-        while low <= high - 1 < len(doc) - 1 and doc[high - 1].text == ";" and high < len(doc):
+        while low < high < len(doc) and doc[high - 1].text == ";":
             high = doc[high].sent.end
     return _colon_item(doc, anchor, low, high) or doc[low:high]
 

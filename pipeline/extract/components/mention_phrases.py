@@ -42,6 +42,7 @@ _CONTRASTIVE_AFTER = frozenset({"pas", "seulement", "uniquement", "simplement"})
 
 
 def contrastive(token: Token) -> bool:
+    """The negation word is "non pas", "pas seulement", "non seulement": it contrasts, it denies nothing."""
     doc = token.doc
     following = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
     preceding = doc[token.i - 1].lower_ if token.i > 0 else ""
