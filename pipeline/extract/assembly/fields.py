@@ -25,11 +25,13 @@ from pipeline.records import Actor, Person, Theme
 def signing_date(view: ArticleView, draft: Draft, drafts: list[Draft], dates: list[Mention], in_segments, lexicon: AssemblyLexicon) -> tuple[str | None, Mention | None]:
     value, mention = _signing_date(view, draft, drafts, dates, in_segments, lexicon)
     published = view.article.published
-    if value is not None and published is not None and draft.in_force and value == published.isoformat():
+    if value is None or published is None:
+        return value, mention
+    if draft.in_force and value == published.isoformat():
         # "10 juillet 2017 Plus de 1 600 kilomètres séparent Monteux de sa jumelle Niemcza": the
         # page's own date beside a twinning said to exist dates the page, not a signature
         return None, None
-    if value is not None and published is not None and int(value[:4]) >= published.year - 1:
+    if int(value[:4]) >= published.year - 1:
         # "Tulle fête cette année les 60 ans de son jumelage": a recent date is the celebration's,
         # when the anchors of its sentence (else all the draft's) are celebrated
         beside = [a for a in draft.anchors if (a.block, a.span.sent.start) == (mention.block, mention.span.sent.start)]

@@ -219,7 +219,10 @@ def _colon_item(doc, anchor: Mention, low: int, high: int) -> Span | None:
 
 
 def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMention], context: ArticleContext) -> list[_Reading]:
-    candidates = sentence_parties(anchor, sentence, parties)
+    # every mention in place, for the readers that go by position ("entre A et B" may name again a
+    # side named earlier in the sentence); the other readers take each party once
+    positioned = sentence_parties(anchor, sentence, parties, every_mention=True)
+    candidates = distinct(positioned)
     status = anchor.span._.agreement_status
     by_pairs = anchor.label == "twinning" or status == "counted"
     home = context.home
@@ -253,7 +256,6 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     ]
     # by position: "ministre-présidente de Rhénanie-Palatinat, … du jumelage entre la Bourgogne et
     # la Rhénanie-Palatinat" names the second side again after "entre"
-    positioned = sentence_parties(anchor, sentence, parties, every_mention=True)
     between = [(g, i) for g, i in ((distinct(group_after(doc, i, sentence, positioned)), i) for i in entre) if len(g) >= 2]
     if anchor.label == "twinning":
         between = [(g, i) for g, i in between if sum(not p.state for p in g) >= 2]

@@ -9,6 +9,7 @@ this one only finds and normalises candidates, with labels ``day``, ``month``, `
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +102,7 @@ class DateCandidates:
 YEARLESS_DAY = "date_day_month"
 
 
-def year_in_context(span: Span, earlier: list[Span], published: object) -> str | None:
+def year_in_context(span: Span, earlier: list[Span], published: dt.date | None) -> str | None:
     """The year a yearless day takes from the dates written before it: "lors des séances du 3 mai
     2010, … la signature de la charte le 9 mai" is 9 May 2010 whatever the page's date. The
     sentence's last written year counts first; without a publication date to resolve against, the
