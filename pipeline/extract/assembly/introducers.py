@@ -245,7 +245,10 @@ def _relating_verb_before(doc, at: int, sentence_start: int) -> bool:
 
 def relating(token) -> bool:
     """"jumelée à", "associée à", "liée à", "unie à": "à" introduces a partner, not a place; not the
-    nouns that share those stems ("scellé leur union à Lomé", "l'association à Dakar")."""
+    nouns that share those stems ("scellé leur union à Lomé", "l'association à Dakar", "l'acte de
+    jumelage à Cologne")."""
+    if token.lower_.startswith("jumelage"):
+        return False
     if token.lemma_.lower() in ("jumeler", "associer", "lier", "unir", "allier", "rattacher") or token.lower_.startswith("jumel"):
         return True
     return token.lower_ in ("uni", "unie", "unis", "unies") or (token.lower_.startswith(("associé", "lié")) and token.pos_ != "NOUN")

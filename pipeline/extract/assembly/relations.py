@@ -94,12 +94,14 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         context.carried = [p for p in sentence_parties(anchor, anchor.span.sent, parties) if boundary <= p.mention.span.start < clause.start][:1]
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
-            if hypothetical(anchor.span.sent):
-                continue  # "un autre projet serait la concrétisation du jumelage entre A et B"
+            if hypothetical(anchor.span.sent) and not respective(anchor):
+                # "un autre projet serait la concrétisation du jumelage entre A et B"; but "ils
+                # feront le point sur leurs jumelages respectifs avec C et D": theirs, already
+                continue
             if _numbered(anchor):
                 continue  # "150 jumelages entre Bourgogne et Rhénanie-Palatinat": towns of the two, not the two
             headline = view.is_headline(anchor.block)
-            readings = [r for r in readings if r.rule in ("dash_pair", "both_named") or (r.rule in ("between", "with") and (headline or _right_after(anchor, clause)))]
+            readings = [r for r in readings if r.rule in ("dash_pair", "both_named", "respective") or (r.rule in ("between", "with") and (headline or _right_after(anchor, clause)))]
         base = view.orders[anchor.block]
         for reading in readings:
             scope = (base + reading.scope[0], base + reading.scope[1]) if reading.scope else None
