@@ -285,6 +285,8 @@ def name_before_bracket(doc, bracket: int) -> tuple[int, int] | None:
     start = bracket
     while start > 0 and bracket - start < MAX_BRACKETED_NAME:
         token = doc[start - 1]
+        if token.text == "-" and (token.whitespace_ or (token.i > 0 and doc[token.i - 1].whitespace_)):
+            break  # "Oufa - Djibouti (Djibouti)": a dash between two names, no hyphen inside one
         if token.text[:1].isupper() and token.is_alpha or (token.lower_ in _NAME_LINKS and start < bracket):
             start -= 1
         else:

@@ -128,6 +128,10 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         found.extend(bracket_lists(view, parties, [*anchors, *weak], context.home or context.dominant))
         found.extend(colon_lists(view, parties, [*anchors, *weak], context.home))
         found.extend(agreement_rows(view, parties, context.home or context.dominant))
+        # a line that pairs two towns itself ("Kazan - Tlemcen (Algérie)") under a list's
+        # introduction is that pair, not a twin of the list's hub
+        paired = {r.where.block for r in found if r.rule in ("pair_line", "pair_row")}
+        found = [r for r in found if not (r.rule == "twin_list" and r.where.block in paired)]
     return found
 
 
