@@ -37,6 +37,9 @@ from pipeline.extract.assembly.place_names import (
     PAIR_DASHES,
     TITLE_WORDS,
     common_noun_read_as_place,
+    first_name,
+    glued_hyphen,
+    in_compound_first_name,
     is_compass_word,
     not_a_territory,
     province_by_its_article,
@@ -113,7 +116,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
             # "Liège" without its article is not the commune Le Liège, and may still be the Belgian
             # city; "Luc Atrokpo" is no commune Le Luc, nor any other place
             group = [m for m in group[1:] if not without_its_article(m)]
-            if not group or _first_name(group[0]):
+            if not group or first_name(group[0]):
                 continue
         first = group[0]
         if first.label in ("country", "demonym") or overlaps(first, taken) or inside(first, blocked):
@@ -124,7 +127,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
             continue  # "Schlitz, une petite ville de Hesse"
         if common_noun_read_as_place(first) or (first.span._.place_ambiguous and not written_as_name(first)) or not_a_territory(first):
             continue
-        if _in_compound_first_name(first):
+        if in_compound_first_name(first):
             continue  # "Rose-Marie Hoareau", "Marie-Estelle Cissokho": no commune Marie
         keep(_gazetteer_party(view, group, locators))
     every_place = [(m.start, m.end) for m in places]
@@ -160,6 +163,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
         if not overlaps(country, taken) and not overlaps(country, people) and _named_as_state(country):
             keep(PartyMention(country, country.span._.place_name or country.text, "national", country.span.kb_id_, None, explicit=True, state=True))
     _located_by_apposition(parties)
+    parties = [p for p in parties if not _slash_tail(p, parties)]
     parties += _capitals(view, locators, parties, taken)
     parties = _with_acronyms(view, parties)
     parties.sort(key=lambda p: p.mention.order)
@@ -168,6 +172,20 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     share_identity(parties, prominent)
     choose_by_context(parties, locators, title_rubric(view, locators))
     return parties
+
+
+def _slash_tail(party: PartyMention, parties: list[PartyMention]) -> bool:
+    """"Lauenburg/Elbe": a name written against a slash after a name of the same country is
+    the rest of that name (the river of the town), not another party ("Nagoya/Reims" pairs two
+    countries)."""
+    doc = party.mention.span.doc
+    slash = party.mention.span.start - 1
+    if slash < 1 or doc[slash].text != "/" or doc[slash].whitespace_ or doc[slash - 1].whitespace_:
+        return False
+    return any(
+        p.mention.block == party.mention.block and p.mention.span.end == slash and p.country == party.country
+        for p in parties
+    )
 
 
 def _capitals(view: ArticleView, locators: list[Mention], parties: list[PartyMention], taken: list[tuple[int, int]]) -> list[PartyMention]:
@@ -207,30 +225,6 @@ def _with_acronyms(view: ArticleView, parties: list[PartyMention]) -> list[Party
             if not overlaps(mention, taken):
                 kept.append(replace(party, mention=mention, introducer=introducer(mention)))
     return kept
-
-
-def _first_name(place: Mention) -> bool:
-    """One word followed by a capitalised proper noun: a first name before a surname ("Luc Atrokpo")."""
-    doc, end = place.span.doc, place.span.end
-    return len(place.span) == 1 and end < len(doc) and doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN"
-
-
-def _glued_hyphen(doc, i: int) -> bool:
-    """``doc[i]`` is a hyphen touching the words on both sides ("Rose-Marie", "Hamm-Mitte")."""
-    return i > 0 and doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
-
-
-def _in_compound_first_name(place: Mention) -> bool:
-    """The place is one part of capitalised words glued by hyphens, and a capitalised proper noun
-    follows them: a compound first name before a surname ("Rose-Marie Hoareau")."""
-    doc, start, end = place.span.doc, place.span.start, place.span.end
-    while start >= 2 and _glued_hyphen(doc, start - 1) and doc[start - 2].text[:1].isupper():
-        start -= 2
-    while end + 1 < len(doc) and _glued_hyphen(doc, end) and doc[end + 1].text[:1].isupper():
-        end += 2
-    if (start, end) == (place.span.start, place.span.end) or end >= len(doc):
-        return False
-    return doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN" and bool(doc[end - 1].whitespace_)
 
 
 def _entity_name(entity: Mention) -> str:
@@ -472,7 +466,7 @@ def _hyphen_compounds(view: ArticleView, groups: list[list[Mention]]) -> list[li
         doc = first.span.doc
         end = first.span.end
         after = by_start.get((first.block, end + 1))
-        joined = end < len(doc) and _glued_hyphen(doc, end)
+        joined = end < len(doc) and glued_hyphen(doc, end)
         if after is not None and joined and after[0].span.kb_id_ == first.span.kb_id_ and after[0].label not in ("country", "demonym"):
             consumed.add(id(after))
             merged.append([replace(m, span=Span(doc, m.span.start, after[0].span.end, label=m.span.label_, kb_id=m.span.kb_id_, span_id=m.span.id_), end=after[0].end) for m in group])

@@ -220,3 +220,27 @@ def province_by_its_article(place: Mention) -> bool:
     province or region of that name; no city takes one (those that do hold it in their name)."""
     doc = place.span.doc
     return place.span.start > 0 and doc[place.span.start - 1].lower_ in ("le", "au", "du")
+
+
+def first_name(place: Mention) -> bool:
+    """One word followed by a capitalised proper noun: a first name before a surname ("Luc Atrokpo")."""
+    doc, end = place.span.doc, place.span.end
+    return len(place.span) == 1 and end < len(doc) and doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN"
+
+
+def glued_hyphen(doc, i: int) -> bool:
+    """``doc[i]`` is a hyphen touching the words on both sides ("Rose-Marie", "Hamm-Mitte")."""
+    return i > 0 and doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
+
+
+def in_compound_first_name(place: Mention) -> bool:
+    """The place is one part of capitalised words glued by hyphens, and a capitalised proper noun
+    follows them: a compound first name before a surname ("Rose-Marie Hoareau")."""
+    doc, start, end = place.span.doc, place.span.start, place.span.end
+    while start >= 2 and glued_hyphen(doc, start - 1) and doc[start - 2].text[:1].isupper():
+        start -= 2
+    while end + 1 < len(doc) and glued_hyphen(doc, end) and doc[end + 1].text[:1].isupper():
+        end += 2
+    if (start, end) == (place.span.start, place.span.end) or end >= len(doc):
+        return False
+    return doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN" and bool(doc[end - 1].whitespace_)
