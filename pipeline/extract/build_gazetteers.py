@@ -62,8 +62,8 @@ SPACY_MODEL = "fr_core_news_md"
 # INSEE "type de nom en clair" (TNCC): the article that precedes a commune's name.
 INSEE_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 LEADING_ARTICLE = re.compile(r"^(?:le |la |les |l'|aux )", re.IGNORECASE)
-# "-sur-Loire", "-en-Champagne", "-lès-Dijon": the tail that locates a commune among homonyms
-LOCATING_TAIL = re.compile(r"-(?:sur|sous|en|lès|lez|près)-")
+# "-sur-Loire", "-en-Champagne", "-lès-Dijon", "-les-Bains": the tail that locates a commune among homonyms
+LOCATING_TAIL = re.compile(r"-(?:sur|sous|en|lès|les|lez|près)-")
 SHORT_NAME_MIN_POPULATION = 2000
 SHORT_NAME_DOMINANCE = 10
 FRENCH_LETTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
