@@ -386,6 +386,13 @@ class AgreementMentions:
             return any(child.dep_ == "obj" and child.lower_ in ("serment", "serments") for child in token.children)
         if token.pos_ in ("VERB", "AUX", "ADJ") and lemma in self.lexicon.signing_verbs:
             return True
+        agreement_nouns = self.lexicon.concluding_verbs.get(lemma)
+        if agreement_nouns is not None and token.pos_ in ("VERB", "ADJ"):
+            # "la convention passée avec X", "a passé un accord avec X"; not "passé une semaine"
+            # (the participle right after its noun, however the parser hangs it)
+            return any(c.dep_ == "obj" and c.lower_ in agreement_nouns for c in token.children) or (
+                token.i > 0 and token.doc[token.i - 1].lower_ in agreement_nouns
+            )
         if token.lower_ in self.lexicon.signing_nouns:
             return True
         if token.lower_ not in self.lexicon.signing_forms:

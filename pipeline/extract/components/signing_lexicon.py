@@ -16,8 +16,10 @@ from pipeline.extract.components.verb_forms import future_forms
 class SigningLexicon:
     """The cue words of models/lexicons/signing.json, as sets."""
 
-    def __init__(self, data: dict[str, list[str]]) -> None:
+    def __init__(self, data: dict) -> None:
         self.signing_verbs = frozenset(data["signing_verbs"])
+        # "un accord passé entre A et B": a verb that signs only the agreement it takes
+        self.concluding_verbs = {verb: frozenset(nouns) for verb, nouns in data["concluding_verbs"].items()}
         self.signing_nouns = frozenset(data["signing_nouns"])
         self.oath_verbs = frozenset(data["oath_verbs"])
         self.in_force_words = frozenset(data["in_force_words"])
