@@ -17,7 +17,7 @@ from pipeline.extract.assembly.clauses import coordinated_verb_before
 from pipeline.extract.assembly.members import distinct
 from pipeline.extract.assembly.pair_shapes import two_countries
 from pipeline.extract.assembly.parties import PartyMention
-from pipeline.extract.assembly.view import ArticleView, Mention
+from pipeline.extract.assembly.view import ArticleView, Mention, Segment
 from pipeline.extract.blocks import BlockKind
 from pipeline.normalize import name_words, names_match
 
@@ -37,6 +37,7 @@ class ArticleContext:
     territories: list[PartyMention] = field(default_factory=list)  # every territory the article names
     section: int = 0
     carried: list[PartyMention] = field(default_factory=list)  # the subject of the sentence's first clause
+    antecedent: list[PartyMention] = field(default_factory=list)  # what "cette même ville", subject of the clause, stands for
 
     @property
     def headline_pair(self) -> list[PartyMention] | None:
@@ -56,7 +57,7 @@ class ArticleContext:
         clause ("X a signé … un protocole avec A, puis … une convention avec B"), the article's two
         most named parties; the most named one alone only when the clause points at it ("son
         jumelage", "la commune a signé")."""
-        pools = [self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.carried, self.frequent_pair or []]
+        pools = [self.antecedent, self.headings.get(self.section, []), self.title_pair or [], [self.home] if self.home else [], self.carried, self.frequent_pair or []]
         if coordinated_verb_before(clause):
             # "A est jumelée à B et a un pacte avec C": the clause's verb shares the subject before it
             pools.insert(0, self.carried)
@@ -124,6 +125,52 @@ def home_party(view: ArticleView, parties: list[PartyMention], anchors: list[Men
     sentence = first.span.sent
     subjects = distinct([p for p in parties if p.kind in _HOME_KINDS and not p.state and p.country and sentence.start <= p.mention.span.start < sentence.end and _subject_of(p.mention.span, first.span.root)])
     return subjects[0] if len(subjects) == 1 else None
+
+
+# "cette ville", "cette même commune", "elle": a subject that stands for a town named before
+_ANAPHORIC_PRONOUNS = frozenset({"elle", "celle-ci"})
+MAX_ANTECEDENT_SENTENCES = 3
+
+
+def anaphoric_antecedent(view: ArticleView, anchor: Mention, clause: Span, parties: list[PartyMention], segments: list[Segment]) -> list[PartyMention]:
+    """The town a clause's anaphoric subject stands for ("Cette même ville a déjà signé … avec la
+    ville française Creil"; "Pour ce qui est de Boujdour, …, elle vient de signer …"): the nearest
+    territory named before it in its own sentence, else the nearest subject of the few sentences
+    before, in its section."""
+    anaphor = next((t for t in clause if t.dep_ in ("nsubj", "nsubj:pass") and _anaphoric(t)), None)
+    if anaphor is None:
+        return []
+    order = view.orders[anchor.block] + anaphor.i
+    section = view.blocks[anchor.block].section
+    window = [s for s in segments if s.start_order <= order and s.section == section][-(MAX_ANTECEDENT_SENTENCES + 1) :]
+    if not window:
+        return []
+    before = [
+        p for p in parties
+        if window[0].start_order <= p.mention.order < order
+        and p.introducer is None and not p.state and p.kind in _HOME_KINDS and p.country
+    ]
+    own_sentence = [p for p in before if p.mention.order >= window[-1].start_order]
+    return (own_sentence or [p for p in before if _sentence_subject(p.mention.span)])[-1:]
+
+
+def _anaphoric(token: Token) -> bool:
+    if token.lower_ in _ANAPHORIC_PRONOUNS:
+        return True
+    return token.lower_ in _OWN_PARTY_NOUNS and any(c.dep_ == "det" and c.lower_ == "cette" for c in token.children)
+
+
+def _sentence_subject(span: Span) -> bool:
+    """The name is its sentence's subject, itself or through the town noun it completes ("La ville
+    de Dakhla a conclu …")."""
+    token = span.root
+    for _ in range(3):
+        if token.dep_ in ("nsubj", "nsubj:pass"):
+            return True
+        if token.head.i == token.i or token.dep_ not in ("nmod", "flat:name", "appos"):
+            return False
+        token = token.head
+    return False
 
 
 def _subject_of(span: Span, agreement: Token) -> bool:

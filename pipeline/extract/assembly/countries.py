@@ -183,11 +183,18 @@ def share_identity(parties: list[PartyMention], prominent_blocks: set[int]) -> N
                 party.explicit = True
 
 
-def choose_by_context(parties: list[PartyMention], mentioned: list[Mention], rubric: str | None = None) -> None:
+def choose_by_context(parties: list[PartyMention], mentioned: list[Mention], rubric: str | None = None, administered: dict[str, str] | None = None) -> None:
     """For a name the gazetteer knows in several countries and the text does not place, the
     place in a country the article speaks of; else a large foreign city over a French hamlet.
-    ``rubric`` is the country a title opens with ("Cameroun : …"), the country of the page."""
-    evidence = Counter(m.span.kb_id_ for m in mentioned if m.span.kb_id_)
+    ``rubric`` is the country a title opens with ("Cameroun : …"), the country of the page.
+    ``administered`` maps a territory to the country that administers it: a town there that the
+    text does not place goes to that country when the article names it and never the territory."""
+    named = Counter(m.span.kb_id_ for m in mentioned if m.span.kb_id_)
+    for party in parties:
+        administrator = (administered or {}).get(party.country or "")
+        if administrator and not party.explicit and named[administrator] and not named[party.country]:
+            party.country = administrator  # "Dakhla … les villes du Sud marocain"
+    evidence = Counter(named)
     if rubric is not None:
         evidence[rubric] += RUBRIC_WEIGHT
     evidence.update(p.country for p in parties if p.country and (p.explicit or not p.options))

@@ -155,7 +155,10 @@ def near_landmarks(place_groups: list[list[Mention]]) -> list[Mention]:
 
 def _after_near_word(doc, de: int) -> bool:
     """``doc[de]`` is the "de" of a landmark: "voisine de", "près de", "à l'ouest de", "à 15 km de"."""
-    return de >= 1 and doc[de].lower_ in ("de", "d'", "du") and doc[de - 1].lower_ in _NEAR_WORDS
+    if de < 1 or doc[de].lower_ not in ("de", "d'", "du") or doc[de - 1].lower_ not in _NEAR_WORDS:
+        return False
+    # "à l'est de Dakar", not the verb of "pour ce qui est de Boujdour"
+    return doc[de - 1].lower_ != "est" or doc[de - 1].pos_ not in ("AUX", "VERB")
 
 
 def in_venue(mention: Mention) -> bool:

@@ -15,6 +15,7 @@ class AssemblyLexicon:
     axis_words: frozenset[str]  # a sentence with one states what the agreement is about
     tripartite_marks: tuple[str, ...]  # an association signs too
     province_department_countries: frozenset[str]
+    administered_territories: dict[str, str]  # territory code -> code of the country that administers it
 
     @classmethod
     def from_files(cls, assembly_path: str | Path, party_kinds_path: str | Path) -> AssemblyLexicon:
@@ -27,4 +28,5 @@ class AssemblyLexicon:
             frozenset(words["axis_words"]),
             tuple(words["tripartite_marks"]),
             frozenset(provinces.get("department", [])),
+            dict(words["administered_territories"]),
         )

@@ -170,7 +170,7 @@ def party_mentions(view: ArticleView, lexicon: AssemblyLexicon) -> list[PartyMen
     prominent = {i for i in range(len(view.blocks)) if view.is_headline(i)}
     prominent |= {m.block for m in view.mentions("agreements") if m.span._.agreement_status in ANCHOR_STATUSES}
     share_identity(parties, prominent)
-    choose_by_context(parties, locators, title_rubric(view, locators))
+    choose_by_context(parties, locators, title_rubric(view, locators), lexicon.administered_territories)
     return parties
 
 

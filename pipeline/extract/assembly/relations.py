@@ -41,7 +41,7 @@ from spacy.tokens import Span
 
 from pipeline.extract.assembly.candidates import in_sentence, sentence_parties
 from pipeline.extract.assembly.clauses import clause_of, last_boundary
-from pipeline.extract.assembly.context import ArticleContext, article_context, points_at_own_party
+from pipeline.extract.assembly.context import ArticleContext, anaphoric_antecedent, article_context, points_at_own_party
 from pipeline.extract.assembly.lists import (
     agreement_rows,
     bracket_lists,
@@ -92,6 +92,7 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         # the subject of the sentence's first clause, or of the clause after "tandis que"
         boundary = last_boundary(clause.doc, anchor.span.sent.start, clause.start) or 0
         context.carried = [p for p in sentence_parties(anchor, anchor.span.sent, parties) if boundary <= p.mention.span.start < clause.start][:1]
+        context.antecedent = anaphoric_antecedent(view, anchor, clause, parties, segments)
         readings = _anchor_relations(anchor, clause, parties, context)
         if any(anchor is w for w in weak):
             if hypothetical(anchor.span.sent) and not respective(anchor):
