@@ -42,6 +42,7 @@ from spacy.tokens import Span
 from pipeline.extract.assembly.candidates import in_sentence, sentence_parties
 from pipeline.extract.assembly.clauses import clause_of, last_boundary
 from pipeline.extract.assembly.context import ArticleContext, anaphoric_antecedent, article_context, points_at_own_party
+from pipeline.extract.assembly.gapped_pairs import gapped_pairs
 from pipeline.extract.assembly.lists import (
     agreement_rows,
     bracket_lists,
@@ -133,7 +134,16 @@ def find_relations(view: ArticleView, anchors: list[Mention], parties: list[Part
         # introduction is that pair, not a twin of the list's hub
         paired = {r.where.block for r in found if r.rule in ("pair_line", "pair_row")}
         found = [r for r in found if not (r.rule == "twin_list" and r.where.block in paired)]
+        # "A s'est liée à B, C à D, E à F": the sentence's pairs, not one hub's twins
+        gapped = gapped_pairs(view, parties, [m for m in view.mentions("agreements") if m.span._.agreement_status not in ("planned", "negated", "generic")])
+        if gapped:
+            read = {_sentence_key(r.where) for r in gapped}
+            found = [r for r in found if _sentence_key(r.where) not in read] + gapped
     return found
+
+
+def _sentence_key(mention: Mention) -> tuple[int, int]:
+    return mention.block, mention.span.sent.start
 
 
 def respective(agreement: Mention) -> bool:
