@@ -399,7 +399,10 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         if before is not None:
             return [_Reading(before, "previous_two")]
     if not named and context.main_pair is not None and speaks_of_both(sentence):
-        return [_Reading(context.main_pair, "the_two")]
+        # "Les Régions A et B sont engagées … En 2011, l'accord entre les deux Régions": the two
+        # the sentence just before names, over the title's
+        before = _previous_sentence_pair(anchor, sentence, parties) if speaks_of_both(sentence, definite=True) else None
+        return [_Reading(before, "previous_two")] if before is not None else [_Reading(context.main_pair, "the_two")]
     if not named and anchor.label == "twinning" and status in ("signed", "in_force") and points_at_own_party(sentence):
         own = context.own_twin(anchor)
         if own is not None:
