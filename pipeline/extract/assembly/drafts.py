@@ -332,7 +332,7 @@ def _merge_target(relation: Relation, own_date: Mention | None, drafts: list[Dra
             continue  # "liées depuis 2001 par un accord … le nouvel accord a été signé": two agreements
         if not _dates_agree(own_date, draft.own_date):
             continue
-        if _two_kinds_in_one_sentence(anchor, draft) or _two_dated_kinds(anchor, own_date, draft):
+        if _two_kinds_in_one_sentence(anchor, draft) or _two_dated_kinds(anchor, own_date, draft) or _signed_at_an_anniversary(anchor, draft):
             continue
         if anchor.span._.agreement_marker == "older" and own_date is not None and draft.own_date is None and all(_era(a) is None for a in draft.anchors):
             continue  # "cette charte, qui fait suite à un protocole signé en 2016": the older one, dated
@@ -357,7 +357,18 @@ def _era(anchor: Mention) -> str | None:
         return "newer"
     if anchor.span._.agreement_marker == "older" or anchor.span._.agreement_status == "in_force":
         return "older"
+    if anchor.span._.agreement_celebrated and anchor.span._.agreement_status == "mention":
+        return "older"  # "un mémorandum … à l'occasion du 20e anniversaire de l'établissement du jumelage"
     return None
+
+
+def _signed_at_an_anniversary(anchor: Mention, draft: Draft) -> bool:
+    """"un mémorandum signé à l'occasion du 20e anniversaire du jumelage": the agreement whose
+    anniversary is celebrated and another one signed for it, of another type, are two."""
+    for one, other in ((anchor, draft.anchor), (draft.anchor, anchor)):
+        if one.span._.agreement_celebrated and other.span._.agreement_status == "signed" and one.label != other.label:
+            return True
+    return False
 
 
 def _two_kinds_in_one_sentence(anchor: Mention, draft: Draft) -> bool:

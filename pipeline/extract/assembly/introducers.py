@@ -247,13 +247,15 @@ def _relating_verb_before(doc, at: int, sentence_start: int) -> bool:
 
 
 def relating(token) -> bool:
-    """"jumelée à", "associée à", "liée à", "unie à": "à" introduces a partner, not a place; not the
+    """"jumelée à", "associée à", "liée à", "unie à", "son attachement à": "à" introduces a partner, not a place; not the
     nouns that share those stems ("scellé leur union à Lomé", "l'association à Dakar", "l'acte de
     jumelage à Cologne")."""
     if token.lower_.startswith("jumelage"):
         return False
-    if token.lemma_.lower() in ("jumeler", "associer", "lier", "unir", "allier", "rattacher") or token.lower_.startswith("jumel"):
+    if token.lemma_.lower() in ("jumeler", "associer", "lier", "unir", "allier", "rattacher", "attacher") or token.lower_.startswith("jumel"):
         return True
+    if token.lower_ == "attachement":
+        return True  # "Orléans officialise son attachement à Cracovie"
     return token.lower_ in ("uni", "unie", "unis", "unies") or (token.lower_.startswith(("associé", "lié")) and token.pos_ != "NOUN")
 
 

@@ -398,11 +398,18 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         before = _previous_sentence_pair(anchor, sentence, parties)
         if before is not None:
             return [_Reading(before, "previous_two")]
-    if not named and context.main_pair is not None and speaks_of_both(sentence):
+    if not named and speaks_of_both(sentence):
         # "Les Régions A et B sont engagées … En 2011, l'accord entre les deux Régions": the two
-        # the sentence just before names, over the title's
-        before = _previous_sentence_pair(anchor, sentence, parties) if speaks_of_both(sentence, definite=True) else None
-        return [_Reading(before, "previous_two")] if before is not None else [_Reading(context.main_pair, "the_two")]
+        # the sentence just before names, over the title's ("un mémorandum entre Jinan et Rennes
+        # pour les 20 ans du jumelage entre les deux villes": the two its own sentence named last)
+        before = None
+        if speaks_of_both(sentence, definite=True):
+            earlier = distinct([p for p in in_sentence(anchor, anchor.span.sent, parties) if p.mention.span.end <= anchor.span.start and not p.signing_place_like])
+            before = two_countries(earlier[-2:]) or (_previous_sentence_pair(anchor, sentence, parties) if context.main_pair is not None else None)
+        if before is not None:
+            return [_Reading(before, "previous_two")]
+        if context.main_pair is not None:
+            return [_Reading(context.main_pair, "the_two")]
     if not named and anchor.label == "twinning" and status in ("signed", "in_force") and points_at_own_party(sentence):
         own = context.own_twin(anchor)
         if own is not None:

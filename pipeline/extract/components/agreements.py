@@ -343,6 +343,9 @@ class AgreementMentions:
         """"30 ans de jumelage", "le 50e anniversaire de leur jumelage": an agreement whose anniversary
         is named exists, whatever the sentence does with the celebration (planned, held, attended)."""
         governor = head.head
+        if head.dep_ == "nmod" and governor.dep_ == "nmod" and governor.lower_ in self.lexicon.founding_nouns and governor.head.i < governor.i:
+            # "le 20e anniversaire de l'établissement du jumelage": through the noun of its beginning
+            head, governor = governor, governor.head
         if head.dep_ == "nmod" and governor.i < head.i and governor.lower_ in self.lexicon.anniversary_governors:
             # "30 ans de jumelage", but not "des années de jumelage"
             if governor.lower_ in ("ans", "années", "décennies") and not any(t.like_num for t in governor.lefts):

@@ -39,6 +39,7 @@ class SigningLexicon:
         self.existence_verbs = frozenset(data["existence_verbs"])
         self.birth_verbs = frozenset(data["birth_verbs"])
         self.anniversary_governors = frozenset(data["anniversary_governors"])
+        self.founding_nouns = frozenset(data["founding_nouns"])
         self.implementation_governors = frozenset(data["implementation_governors"])
         # "le jumelage … date de 1958": "date" is tagged a noun, and its lemma is the noun's
         self.existence_forms = frozenset(form for verb in self.existence_verbs for form in _inflections(verb))
