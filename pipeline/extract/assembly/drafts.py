@@ -54,6 +54,9 @@ class Draft:
 
 def build_drafts(relations: list[Relation], dates: list[Mention], segments: list[Segment], anchors: list[Mention], sections: dict[int, int]) -> list[Draft]:
     drafts: list[Draft] = []
+    # "… un jumelage actif, aux côtés de Dalian (Chine, depuis 1985), Tampa …": a date inside a
+    # listed twin's part of the sentence is that twin's, not the date of the sentence's other agreement
+    scopes = [r.scope for r in relations if r.scope is not None and r.rule in IN_FORCE_RULES]
     for relation in relations:
         where = relation.where
         if relation.scope is not None:
@@ -64,6 +67,8 @@ def build_drafts(relations: list[Relation], dates: list[Mention], segments: list
         else:
             in_anchors = any(a is where for a in anchors)
             own_date = find_own_date(where, segment_of(segments, where), dates, anchors if in_anchors else [where])
+            if own_date is not None and any(start <= own_date.order < end for start, end in scopes):
+                own_date = None
         target = _merge_target(relation, own_date, drafts)
         if target is None:
             section = {sections[relation.anchor.block]}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline.extract.assembly.clauses import clause_of, in_earlier_phrase
-from pipeline.extract.assembly.drafts import Draft, date_value, signing_date_candidate
+from pipeline.extract.assembly.drafts import IN_FORCE_RULES, Draft, date_value, signing_date_candidate
 from pipeline.extract.assembly.introducers import in_venue
 from pipeline.extract.assembly.lexicon import AssemblyLexicon
 from pipeline.extract.assembly.parties import PartyMention
@@ -174,7 +174,10 @@ def _occasion_place(draft: Draft, parties: list[PartyMention], view: ArticleView
 def in_own_clause(view: ArticleView, draft: Draft, drafts: list[Draft], mention: Mention) -> bool:
     """In a sentence that reports the draft's agreement and another draft's, only the draft's clause
     speaks of it: "Sousse est jumelée à Nice, tandis que Tunis est jumelée à Marseille et a un pacte
-    d'amitié avec Paris, depuis 2004" dates the pact alone."""
+    d'amitié avec Paris, depuis 2004" dates the pact alone; nor is what lies in another draft's
+    own stretch of a list its."""
+    if any(other is not draft and other.rule in IN_FORCE_RULES and other.scope is not None and other.scope[0] <= mention.order < other.scope[1] for other in drafts):
+        return False  # "… aux côtés de Dalian (Chine, depuis 1985), Tampa …": that listed twin's
     where = (mention.block, mention.span.sent.start)
     anchors = [a for a in view.mentions("agreements") if a.span._.agreement_status in ANCHOR_STATUSES and (a.block, a.span.sent.start) == where]
     own = [a for a in anchors if any(a is d for d in draft.anchors)]

@@ -383,7 +383,7 @@ def _bracket_year(view: ArticleView, index: int, party: PartyMention) -> None:
     doc = view.docs[index]
     i = party.mention.span.end + 1
     while i < len(doc) and doc[i].text != ")" and i - party.mention.span.end < 8:
-        if _is_year(doc[i]) and not any(m.block == index and m.span.start == i for m in view.mentions("dates")):
+        if _is_year(doc[i]) and not any(m.block == index and m.span.start <= i < m.span.end for m in view.mentions("dates")):
             _add_year(view, index, doc[i], "year_in_brackets")
             return
         i += 1
