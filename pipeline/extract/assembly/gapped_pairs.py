@@ -6,6 +6,10 @@ is written once, for the first pair; every following comma-separated part repeat
 without it, a town, the same preposition, its partners [``gapped_pair``]. Each part is its own
 agreement, of the twinning word the sentence or the one before gives (else of any agreement word
 there). A sentence with no repeated part is left to the other readers.
+
+Inside an agreement word's own sentence, :func:`pair_shapes.parallel_pairs` reads the short form
+of this shape (one partner per "à"); this reader also takes sentences whose only agreement word is
+in the sentence before, and parts with several partners ("Guelmim à Rikoua et Marcory").
 """
 
 from __future__ import annotations
