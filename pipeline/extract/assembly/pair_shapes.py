@@ -113,6 +113,17 @@ def speaks_of_both(sentence: Span, definite: bool = False) -> bool:
 
 
 _BOTH_DETERMINERS = frozenset({"les", "des", "aux", "ces", "leurs", "nos"})
+_GROUP_NUMBERS = {"trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10}
+
+
+def group_size(sentence: Span) -> int | None:
+    """"les quatre villes coopèrent", "entre les trois régions": how many parties a definite group
+    of three or more counts, else None."""
+    for t in sentence:
+        size = _GROUP_NUMBERS.get(t.lower_) or (int(t.text) if t.is_digit and 3 <= int(t.text) <= 10 else None)
+        if size and t.i + 1 < sentence.end and t.nbor(1).lower_ in _BOTH_NOUNS and t.i > 0 and t.nbor(-1).lower_ in _BOTH_DETERMINERS:
+            return size
+    return None
 
 
 def parallel_pairs(doc, sentence: Span, parties: list[PartyMention], block: int) -> list[list[PartyMention]]:

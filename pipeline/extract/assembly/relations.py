@@ -63,6 +63,7 @@ from pipeline.extract.assembly.pair_shapes import (
     group_after,
     is_agent,
     is_subject,
+    group_size,
     parallel_pairs,
     speaks_of_both,
     two_countries,
@@ -398,6 +399,12 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         before = _previous_sentence_pair(anchor, sentence, parties)
         if before is not None:
             return [_Reading(before, "previous_two")]
+    if not named and group_size(sentence) is not None:
+        # "… un réseau composé de Luxembourg, Metz, Sarrebruck et Trèves. Depuis 2000, les quatre
+        # villes coopèrent à la suite de la signature d'une déclaration d'intention": those named
+        group = _previous_sentence_group(anchor, sentence, parties, group_size(sentence))
+        if group is not None:
+            return [_Reading(group, "the_group")]
     if not named and speaks_of_both(sentence):
         # "Les Régions A et B sont engagées … En 2011, l'accord entre les deux Régions": the two
         # the sentence just before names, over the title's ("un mémorandum entre Jinan et Rennes
@@ -487,6 +494,15 @@ def _previous_sentence_pair(anchor: Mention, sentence: Span, parties: list[Party
         return None
     previous = sentence.doc[sentence.start - 1].sent
     return two_countries([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like])
+
+
+def _previous_sentence_group(anchor: Mention, sentence: Span, parties: list[PartyMention], size: int | None) -> list[PartyMention] | None:
+    """The ``size`` parties, of two countries at least, that the sentence before names."""
+    if sentence.start == 0 or size is None:
+        return None
+    previous = sentence.doc[sentence.start - 1].sent
+    group = distinct([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like and not p.state])
+    return group if len(group) == size and len({p.country for p in group}) >= 2 else None
 
 
 def _twins(hub: PartyMention, twins: list[PartyMention], sentence: Span) -> list[_Reading]:

@@ -211,8 +211,8 @@ class ActorFinder:
                 last_capitalised = i
             elif token.lower_ in ORG_CONNECTORS:
                 pass
-            elif "Part" in token.morph.get("VerbForm") and not (following is not None and following.lower_ in {"par", "à", "au", "aux", "en"}):
-                last_word = i  # "Réseau de coopération décentralisée pour…", but not "…accompagnée par" 
+            elif "Part" in token.morph.get("VerbForm") and not (following is not None and following.lower_ in {"par", "à", "au", "aux", "en", "de", "d'", "du", "des"}):
+                last_word = i  # "Réseau de coopération décentralisée pour…", but not "…accompagnée par", "…composé de Luxembourg"
             elif token.pos_ in _PHRASE_STOP_POS or token.lower_ in _DETERMINERS or token.lower_ in {"qui", "dont", "avec", "par", "entre"}:
                 break
             else:
