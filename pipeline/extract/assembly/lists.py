@@ -60,8 +60,9 @@ def bracket_lists(view: ArticleView, parties: list[PartyMention], anchors: list[
             if not near:
                 continue
             twin = near[0]
-            # the party the twinning sentence names, even as a place ("dans la vie de la ville de X")
-            named = [p for p in parties if p.mention.block == index and twin.span.sent.start <= p.mention.span.start < twin.span.sent.end and p.country and p not in listed]
+            # the party the twinning sentence names, even as a place ("dans la vie de la ville de X"),
+            # but not where it took place ("jumelées en marge du sommet … à Marrakech")
+            named = [p for p in parties if p.mention.block == index and twin.span.sent.start <= p.mention.span.start < twin.span.sent.end and p.country and p not in listed and p.introducer != "à"]
             # not a partner the twinning verb governs ("La capitale est jumelée avec A et B : …")
             named = [p for p in named if not _partner_of(twin, p)]
             hub = twin_of(twin, named) or (named[0] if named else None) or _named_before(view, twin, parties, listed) or fallback

@@ -284,7 +284,12 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             return _twins(hub, [p for p in between[0][0] if not names_match(p.name, hub.name)], sentence)
         if by_pairs and len(between) > 1:
             bounds = [i for _, i in between] + [sentence.end]
-            return [_Reading(g, "between", (start, end)) for (g, start), end in zip(between, bounds[1:])]
+            readings = []
+            for (group, start), end in zip(between, bounds[1:]):
+                # "… et entre Guelmim d'une part et Rikoua (Tanzanie) et Marcory (Côte d'Ivoire) d'autre part"
+                pairs = _one_with_each(group, doc[start:end])
+                readings += [_Reading(pair, "between", (start, end)) for pair in pairs] if pairs else [_Reading(group, "between", (start, end))]
+            return readings
         return [_Reading(between[0][0], "between")]
     if by_pairs:
         paired = parallel_pairs(doc, sentence, parties, anchor.block)
@@ -494,6 +499,20 @@ def _previous_sentence_pair(anchor: Mention, sentence: Span, parties: list[Party
         return None
     previous = sentence.doc[sentence.start - 1].sent
     return two_countries([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like])
+
+
+def _one_with_each(group: list[PartyMention], stretch: Span) -> list[list[PartyMention]] | None:
+    """Among several agreements, a group after "entre" of one party and others, each placed in a
+    country of its own ("entre Guelmim d'une part et Rikoua (Tanzanie) et Marcory (Côte d'Ivoire)
+    d'autre part", "entre Al Hoceima et Yeumbeul (Sénégal) et Bamako (Mali)"): one agreement of the
+    first with each of the others."""
+    first, others = group[0], group[1:]
+    if len(others) < 2 or first.country in {p.country for p in others}:
+        return None
+    apart = any(t.lower_ == "autre" and t.i + 1 < stretch.end and t.nbor(1).lower_ == "part" for t in stretch)
+    if not apart and not all(p.explicit for p in others):
+        return None
+    return [[first, other] for other in others]
 
 
 def _previous_sentence_group(anchor: Mention, sentence: Span, parties: list[PartyMention], size: int | None) -> list[PartyMention] | None:
