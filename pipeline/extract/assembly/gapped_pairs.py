@@ -130,12 +130,13 @@ def _same_preposition(found: str, first: str) -> bool:
 
 
 def _partners(parties: list[PartyMention], start: int, end: int) -> list[PartyMention]:
-    """The parties named within the first few words after a part's preposition, and those
-    coordinated after them, up to the part's end."""
+    """The party named within the first few words after a part's preposition (the preposition may
+    read it as a place), and those after it up to the part's end that are not placed as a locator
+    ("Mérignac en Aquitaine", "Bondy au nord-est de Paris")."""
     inside = [p for p in parties if start <= p.mention.span.start < end]
     if not inside or inside[0].mention.span.start - start > _MAX_PART_GAP:
         return []
-    return distinct(inside)
+    return distinct(inside[:1] + [p for p in inside[1:] if p.introducer is None])
 
 
 def _agreement_of(view: ArticleView, index: int, sentence: Span, mentions: list[Mention]) -> Mention | None:
