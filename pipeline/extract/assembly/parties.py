@@ -262,13 +262,12 @@ def _locator_follows(entity: Mention, locators: list[Mention]) -> bool:
 
 
 def _dash_joined_places(entity: Mention, places: list[Mention]) -> bool:
-    """"le jumelage Tulle-Schlitz": two places joined by a dash, which the model may read as one
-    person's double name, are two places."""
+    """"le jumelage Tulle-Schlitz", "Saint Claude - Rottenburg (1979)": two places joined by a
+    dash, which the model may read as one person's double name, are two places."""
     span = entity.span
-    if len(span) != 3 or span[1].text not in PAIR_DASHES:
-        return False
-    single = {(p.block, p.span.start) for p in places if len(p.span) == 1}
-    return (entity.block, span.start) in single and (entity.block, span.start + 2) in single
+    ends = {p.span.end for p in places if p.block == entity.block and p.span.start >= span.start}
+    starts = {p.span.start for p in places if p.block == entity.block and p.span.end <= span.end}
+    return any(t.text in PAIR_DASHES and t.i in ends and t.i + 1 in starts for t in span[1:-1])
 
 
 def _unit_of_a_country(mention: Mention, locators: list[Mention]) -> bool:
