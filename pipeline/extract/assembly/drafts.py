@@ -25,7 +25,7 @@ from pipeline.extract.components.verb_forms import bare_participle
 from pipeline.normalize import names_match
 
 # Relations read from lists and pairs of a page about twinnings report agreements in force.
-IN_FORCE_RULES = frozenset({"twin_list", "pair_line", "pairs", "twins", "bracket_list", "colon_list"})
+IN_FORCE_RULES = frozenset({"twin_list", "pair_line", "pair_row", "pairs", "twins", "bracket_list", "colon_list"})
 
 
 @dataclass
