@@ -208,7 +208,7 @@ class PeopleFinder:
         for person in filter_spans(list(by_extent.values())):
             role = self._role_after(doc, person, roles_at) or self._role_before(doc, person, roles, civilities)
             if role is not None:
-                person._.role = role.text
+                person._.role = _with_complement_tail(doc, role) if role.end <= person.start else role.text
                 person._.role_org = role.org
             elif person.id_ == NER_RULE_ID and not self._cue_just_before(person, cues):
                 # a bare PER guess with no role, civility or "en présence de" is too often a place
@@ -285,8 +285,11 @@ class PeopleFinder:
         return capitalised_run(doc, start, self.name_connectors)
 
     def _name_after_role(self, doc: Doc, role: Role, civilities: dict[int, str], titles: dict[int, tuple[int, str]]) -> Span | None:
-        """ "le maire, Mme Gaëlle Moreau", "son homologue Ion Cebotari": a name right after a role."""
+        """ "le maire, Mme Gaëlle Moreau", "son homologue Ion Cebotari": a name right after a role;
+        "le ministre des Affaires étrangères et de la coopération internationale, Nasser Bourita":
+        after the rest of its complement, up to the comma."""
         i = _past_locator(doc, role.end)
+        i = _past_complement_tail(doc, i)
         if i < len(doc) and doc[i].text == ",":
             i += 1
         if i in civilities:
@@ -362,7 +365,7 @@ class PeopleFinder:
         for role in roles:
             if role.end > person.start:
                 continue
-            gap = range(_past_locator(doc, role.end), person.start)
+            gap = range(_past_complement_tail(doc, _past_locator(doc, role.end)), person.start)
             if len(gap) <= 2 and all(doc[i].text == "," or i in civilities for i in gap):
                 return role
         return None
@@ -397,6 +400,31 @@ def _speaker_of(person: Span, cue: Token) -> bool:
     if 0 < person.start - cue.i <= 3:
         return True  # "», ajoute Giancarlo Stella", "a déclaré M. Diallo"
     return 0 < cue.i - person.end <= 3  # "X a souligné", "X, maire de Y, a déclaré" goes by the subject
+
+
+# How far the rest of a role's complement may run before the comma that gives the name
+MAX_COMPLEMENT_TAIL = 8
+
+
+def _past_complement_tail(doc: Doc, i: int) -> int:
+    """The comma ending a role's complement that the role reader stopped short of ("… étrangères et
+    de la coopération internationale, Nasser Bourita"): words only, no verb, no other punctuation;
+    ``i`` itself when no such comma follows."""
+    for j in range(i, min(i + MAX_COMPLEMENT_TAIL, len(doc))):
+        token = doc[j]
+        if token.text == ",":
+            return j if j > i else i
+        if not token.is_alpha and token.text not in ("'", "’") or token.pos_ in ("VERB", "AUX") or is_capitalised(token) and token.pos_ == "PROPN" and j == i:
+            return i
+    return i
+
+
+def _with_complement_tail(doc: Doc, role: Role) -> str:
+    """The role's text with the rest of its complement before the name's comma, when the role
+    reader stopped short of it ("ministre des Affaires" + "étrangères et de la coopération …")."""
+    start = _past_locator(doc, role.end)
+    end = _past_complement_tail(doc, start)
+    return role.text if end == start else f"{role.text} {doc[start:end].text}"
 
 
 def _past_locator(doc: Doc, i: int) -> int:
