@@ -3,14 +3,17 @@
 "le jumelage Grenoble - Chisinau" (:func:`dash_pair`), "Kaolack est jumelée à Mérignac, Saint-Louis à
 Lille" (:func:`parallel_pairs`), the list after "entre" or "avec" (:func:`group_after`, and
 :func:`attaches_to` for whether that "entre" belongs to the agreement), "les deux villes"
-(:func:`speaks_of_both`), and where a party stands in its sentence: subject, agent of a passive,
-coordinated with the signers.
+(:func:`speaks_of_both`; the two or the group of that size the sentence before names,
+:func:`previous_sentence_pair`, :func:`previous_sentence_group`), a group of one with each of the
+others (:func:`one_with_each`), and where a party stands in its sentence: subject, agent of a
+passive, coordinated with the signers.
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Span
 
+from pipeline.extract.assembly.candidates import in_sentence
 from pipeline.extract.assembly.members import distinct
 from pipeline.extract.assembly.parties import PartyMention
 from pipeline.extract.assembly.place_names import PAIR_DASHES
@@ -191,3 +194,35 @@ def group_after(doc, start: int, sentence: Span, candidates: list[PartyMention])
         closed = closed or (bool(group) and token.lower_ in ("et", "ou"))
         i += 1
     return group
+
+
+def previous_sentence_pair(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention] | None:
+    """The two parties of two countries that the sentence before ``sentence`` names, in one block;
+    not a place it is set in ("La signature a eu lieu à Carcassonne … des deux territoires")."""
+    if sentence.start == 0:
+        return None
+    previous = sentence.doc[sentence.start - 1].sent
+    return two_countries([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like])
+
+
+def one_with_each(group: list[PartyMention], stretch: Span) -> list[list[PartyMention]] | None:
+    """Among several agreements, a group after "entre" of one party and others, each placed in a
+    country of its own ("entre Guelmim d'une part et Rikoua (Tanzanie) et Marcory (Côte d'Ivoire)
+    d'autre part", "entre Al Hoceima et Yeumbeul (Sénégal) et Bamako (Mali)"): one agreement of the
+    first with each of the others."""
+    first, others = group[0], group[1:]
+    if len(others) < 2 or first.country in {p.country for p in others}:
+        return None
+    apart = any(t.lower_ == "autre" and t.i + 1 < stretch.end and t.nbor(1).lower_ == "part" for t in stretch)
+    if not apart and not all(p.explicit for p in others):
+        return None
+    return [[first, other] for other in others]
+
+
+def previous_sentence_group(anchor: Mention, sentence: Span, parties: list[PartyMention], size: int | None) -> list[PartyMention] | None:
+    """The ``size`` parties, of two countries at least, that the sentence before names."""
+    if sentence.start == 0 or size is None:
+        return None
+    previous = sentence.doc[sentence.start - 1].sent
+    group = distinct([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like and not p.state])
+    return group if len(group) == size and len({p.country for p in group}) >= 2 else None

@@ -61,10 +61,13 @@ from pipeline.extract.assembly.pair_shapes import (
     coordinated_subject,
     dash_pair,
     group_after,
+    group_size,
     is_agent,
     is_subject,
-    group_size,
+    one_with_each,
     parallel_pairs,
+    previous_sentence_group,
+    previous_sentence_pair,
     speaks_of_both,
     two_countries,
 )
@@ -287,7 +290,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
             readings = []
             for (group, start), end in zip(between, bounds[1:]):
                 # "… et entre Guelmim d'une part et Rikoua (Tanzanie) et Marcory (Côte d'Ivoire) d'autre part"
-                pairs = _one_with_each(group, doc[start:end])
+                pairs = one_with_each(group, doc[start:end])
                 readings += [_Reading(pair, "between", (start, end)) for pair in pairs] if pairs else [_Reading(group, "between", (start, end))]
             return readings
         return [_Reading(between[0][0], "between")]
@@ -401,13 +404,13 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     if not named and _introduced(anchor) and (speaks_of_both(sentence, definite=True) or _plural_pronoun_subject(sentence) or _signed_by_nobody(anchor, sentence)):
         # "Le maire de Tulle a reçu son homologue de Djenné. … les maires des deux villes ont signé":
         # the two the sentence before names
-        before = _previous_sentence_pair(anchor, sentence, parties)
+        before = previous_sentence_pair(anchor, sentence, parties)
         if before is not None:
             return [_Reading(before, "previous_two")]
     if not named and group_size(sentence) is not None:
         # "… un réseau composé de Luxembourg, Metz, Sarrebruck et Trèves. Depuis 2000, les quatre
         # villes coopèrent à la suite de la signature d'une déclaration d'intention": those named
-        group = _previous_sentence_group(anchor, sentence, parties, group_size(sentence))
+        group = previous_sentence_group(anchor, sentence, parties, group_size(sentence))
         if group is not None:
             return [_Reading(group, "the_group")]
     if not named and speaks_of_both(sentence):
@@ -417,7 +420,7 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         before = None
         if speaks_of_both(sentence, definite=True):
             earlier = distinct([p for p in in_sentence(anchor, anchor.span.sent, parties) if p.mention.span.end <= anchor.span.start and not p.signing_place_like])
-            before = two_countries(earlier[-2:]) or (_previous_sentence_pair(anchor, sentence, parties) if context.main_pair is not None else None)
+            before = two_countries(earlier[-2:]) or (previous_sentence_pair(anchor, sentence, parties) if context.main_pair is not None else None)
         if before is not None:
             return [_Reading(before, "previous_two")]
         if context.main_pair is not None:
@@ -490,38 +493,6 @@ def _signed_by_nobody(anchor: Mention, sentence: Span) -> bool:
     """"Le 13 mai 2002, un accord de coopération a été conclu": a passive signature with no agent,
     whose signers are the two the sentence before names."""
     return anchor.span.root.dep_ == "nsubj:pass" and not any(t.dep_ == "obl:agent" for t in sentence)
-
-
-def _previous_sentence_pair(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention] | None:
-    """The two parties of two countries that the sentence before ``sentence`` names, in one block;
-    not a place it is set in ("La signature a eu lieu à Carcassonne … des deux territoires")."""
-    if sentence.start == 0:
-        return None
-    previous = sentence.doc[sentence.start - 1].sent
-    return two_countries([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like])
-
-
-def _one_with_each(group: list[PartyMention], stretch: Span) -> list[list[PartyMention]] | None:
-    """Among several agreements, a group after "entre" of one party and others, each placed in a
-    country of its own ("entre Guelmim d'une part et Rikoua (Tanzanie) et Marcory (Côte d'Ivoire)
-    d'autre part", "entre Al Hoceima et Yeumbeul (Sénégal) et Bamako (Mali)"): one agreement of the
-    first with each of the others."""
-    first, others = group[0], group[1:]
-    if len(others) < 2 or first.country in {p.country for p in others}:
-        return None
-    apart = any(t.lower_ == "autre" and t.i + 1 < stretch.end and t.nbor(1).lower_ == "part" for t in stretch)
-    if not apart and not all(p.explicit for p in others):
-        return None
-    return [[first, other] for other in others]
-
-
-def _previous_sentence_group(anchor: Mention, sentence: Span, parties: list[PartyMention], size: int | None) -> list[PartyMention] | None:
-    """The ``size`` parties, of two countries at least, that the sentence before names."""
-    if sentence.start == 0 or size is None:
-        return None
-    previous = sentence.doc[sentence.start - 1].sent
-    group = distinct([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like and not p.state])
-    return group if len(group) == size and len({p.country for p in group}) >= 2 else None
 
 
 def _twins(hub: PartyMention, twins: list[PartyMention], sentence: Span) -> list[_Reading]:
