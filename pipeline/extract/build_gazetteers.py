@@ -62,6 +62,8 @@ SPACY_MODEL = "fr_core_news_md"
 # INSEE "type de nom en clair" (TNCC): the article that precedes a commune's name.
 INSEE_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 LEADING_ARTICLE = re.compile(r"^(?:le |la |les |l'|aux )", re.IGNORECASE)
+# the particle a type word leaves before a subdivision's name: "(District) de Brčko"
+LEADING_PARTICLE = re.compile(r"^(?:de la |de l'|du |des |de |d')")
 # "-sur-Loire", "-en-Champagne", "-lès-Dijon", "-les-Bains": the tail that locates a commune among homonyms
 LOCATING_TAIL = re.compile(r"-(?:sur|sous|en|lès|les|lez|près)-")
 SHORT_NAME_MIN_POPULATION = 2000
@@ -321,6 +323,12 @@ def build_foreign_subdivisions(folder: Path, overseas: set[str], words: FrenchWo
         for spelling in dict.fromkeys((french, english, english_transliteration(english))):
             place.add(spelling)
             bare = SUBDIVISION_TYPE_WORDS.sub("", spelling).strip(" -,")
+            # "District de Brčko" is "Brčko", not "de Brčko"; what a particle leaves in lower case
+            # ("de la capitale nationale") or as a French word ("de la Montagne") is no name
+            particle = LEADING_PARTICLE.match(bare)
+            if particle is not None:
+                rest = bare[particle.end() :]
+                bare = rest if rest[:1].isupper() and rest not in words else ""
             if bare and bare != spelling:
                 place.add(bare)
             # "Aousserd (EH)" is written "Aousserd"; "L'Oriental" is "l'Oriental", "de l'Oriental"
