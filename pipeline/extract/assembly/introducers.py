@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
+from pipeline.extract.assembly.place_names import glued_hyphen
 from pipeline.extract.assembly.view import ArticleView, Mention, overlaps
 from pipeline.extract.components.parties import VENUE_HEADS
 
@@ -290,7 +291,7 @@ def name_before_bracket(doc, bracket: int) -> tuple[int, int] | None:
     start = bracket
     while start > 0 and bracket - start < MAX_BRACKETED_NAME:
         token = doc[start - 1]
-        if token.text == "-" and (token.whitespace_ or (token.i > 0 and doc[token.i - 1].whitespace_)):
+        if token.text == "-" and not glued_hyphen(doc, token.i):
             break  # "Oufa - Djibouti (Djibouti)": a dash between two names, no hyphen inside one
         if token.text[:1].isupper() and token.is_alpha or (token.lower_ in _NAME_LINKS and start < bracket):
             start -= 1
