@@ -199,10 +199,7 @@ def group_after(doc, start: int, sentence: Span, candidates: list[PartyMention])
 def previous_sentence_pair(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention] | None:
     """The two parties of two countries that the sentence before ``sentence`` names, in one block;
     not a place it is set in ("La signature a eu lieu à Carcassonne … des deux territoires")."""
-    if sentence.start == 0:
-        return None
-    previous = sentence.doc[sentence.start - 1].sent
-    return two_countries([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like])
+    return two_countries(_named_in_previous_sentence(anchor, sentence, parties))
 
 
 def one_with_each(group: list[PartyMention], stretch: Span) -> list[list[PartyMention]] | None:
@@ -219,10 +216,15 @@ def one_with_each(group: list[PartyMention], stretch: Span) -> list[list[PartyMe
     return [[first, other] for other in others]
 
 
-def previous_sentence_group(anchor: Mention, sentence: Span, parties: list[PartyMention], size: int | None) -> list[PartyMention] | None:
+def previous_sentence_group(anchor: Mention, sentence: Span, parties: list[PartyMention], size: int) -> list[PartyMention] | None:
     """The ``size`` parties, of two countries at least, that the sentence before names."""
-    if sentence.start == 0 or size is None:
-        return None
-    previous = sentence.doc[sentence.start - 1].sent
-    group = distinct([p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like and not p.state])
+    group = distinct([p for p in _named_in_previous_sentence(anchor, sentence, parties) if not p.state])
     return group if len(group) == size and len({p.country for p in group}) >= 2 else None
+
+
+def _named_in_previous_sentence(anchor: Mention, sentence: Span, parties: list[PartyMention]) -> list[PartyMention]:
+    """The parties the sentence before ``sentence`` names, in its block, but not as a place."""
+    if sentence.start == 0:
+        return []
+    previous = sentence.doc[sentence.start - 1].sent
+    return [p for p in in_sentence(anchor, previous, parties) if not p.signing_place_like]

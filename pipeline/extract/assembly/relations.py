@@ -407,10 +407,11 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
         before = previous_sentence_pair(anchor, sentence, parties)
         if before is not None:
             return [_Reading(before, "previous_two")]
-    if not named and group_size(sentence) is not None:
+    size = group_size(sentence) if not named else None
+    if size is not None:
         # "… un réseau composé de Luxembourg, Metz, Sarrebruck et Trèves. Depuis 2000, les quatre
         # villes coopèrent à la suite de la signature d'une déclaration d'intention": those named
-        group = previous_sentence_group(anchor, sentence, parties, group_size(sentence))
+        group = previous_sentence_group(anchor, sentence, parties, size)
         if group is not None:
             return [_Reading(group, "the_group")]
     if not named and speaks_of_both(sentence):
