@@ -61,23 +61,24 @@ def _parts(sentence: Span, parties: list[PartyMention]) -> list[tuple[tuple[Part
     subject = [p for p in parties if p.mention.span.end <= verb.i and not any(t.text in (",", ";") for t in doc[p.mention.span.end : verb.i])]
     if not subject:
         return []
-    bounds = _split_at_new_signers(doc, _comma_parts(sentence, verb.i + 1), parties, preposition)
+    by_start: dict[int, PartyMention] = {}
+    for party in parties:
+        by_start.setdefault(party.mention.span.start, party)
+    bounds = _split_at_new_signers(doc, _comma_parts(sentence, verb.i + 1), by_start, preposition)
     parts = []
     first_start, first_end = bounds[0]
     parts.append(((subject[-1], _partners(parties, first_start, first_end)), (subject[-1].mention.span.start, first_end)))
     for start, end in bounds[1:]:
-        signer = next((p for p in parties if p.mention.span.start == start), None)
+        signer = by_start.get(start)
         if signer is None and doc[start].lower_ in _CONTINUING_WORDS:
             # "Salé aux localités de Maroua (Cameroun), de Guande et de Grand-Yoff": more partners
             (last, partners), (last_start, _) = parts[-1]
             parts[-1] = ((last, distinct(partners + _partners(parties, start, end))), (last_start, end))
             continue
-        if signer is None:
+        opening = _part_preposition(doc, signer, end, preposition) if signer is not None else None
+        if opening is None:
             break
-        after = _after_name(doc, signer.mention.span.end, end)
-        if after is None or doc[after].lower_ not in _PARTNER_PREPOSITIONS or not _same_preposition(doc[after].lower_, preposition):
-            break
-        parts.append(((signer, _partners(parties, after + 1, end)), (start, end)))
+        parts.append(((signer, _partners(parties, opening + 1, end)), (start, end)))
     parts = [part for part in parts if part[0][1]]
     return parts if len(parts) >= 2 else []
 
@@ -97,36 +98,32 @@ def _comma_parts(sentence: Span, start: int) -> list[tuple[int, int]]:
     return parts
 
 
-def _split_at_new_signers(doc, bounds: list[tuple[int, int]], parties: list[PartyMention], preposition: str) -> list[tuple[int, int]]:
+def _split_at_new_signers(doc, bounds: list[tuple[int, int]], by_start: dict[int, PartyMention], preposition: str) -> list[tuple[int, int]]:
     """Each part cut again where "et" opens a new one: "Brive avec Dunfermline et Ussel avec Coimbra"."""
     split = []
     for start, end in bounds:
         for i in range(start + 1, end - 1):
-            if doc[i].lower_ != "et":
-                continue
-            signer = next((p for p in parties if p.mention.span.start == i + 1), None)
-            after = _after_name(doc, signer.mention.span.end, end) if signer is not None else None
-            if after is not None and _same_preposition(doc[after].lower_, preposition) and doc[after].lower_ in _PARTNER_PREPOSITIONS:
+            signer = by_start.get(i + 1) if doc[i].lower_ == "et" else None
+            if signer is not None and _part_preposition(doc, signer, end, preposition) is not None:
                 split.append((start, i))
                 start = i + 1
         split.append((start, end))
     return split
 
 
-def _after_name(doc, end: int, limit: int) -> int | None:
-    """The token after a name and its bracketed locator ("Guelmim (Maroc) à …"), before ``limit``."""
-    i = end
+def _part_preposition(doc, signer: PartyMention, limit: int, preposition: str) -> int | None:
+    """The index of the preposition that follows a part's signer and its bracketed locator
+    ("Guelmim (Maroc) à …"), before ``limit``, when it is the sentence's partner preposition ("à"
+    and its contractions "au", "aux" are one, "avec" another); else None."""
+    i = signer.mention.span.end
     if i < limit and doc[i].text == "(":
         close = next((t.i for t in doc[i:limit] if t.text == ")"), None)
         if close is None:
             return None
         i = close + 1
-    return i if i < limit else None
-
-
-def _same_preposition(found: str, first: str) -> bool:
-    """"à" and its contractions ("au", "aux") are one preposition; "avec" is another."""
-    return (found == "avec") == (first == "avec")
+    if i >= limit or doc[i].lower_ not in _PARTNER_PREPOSITIONS or (doc[i].lower_ == "avec") != (preposition == "avec"):
+        return None
+    return i
 
 
 def _partners(parties: list[PartyMention], start: int, end: int) -> list[PartyMention]:
