@@ -288,8 +288,7 @@ class PeopleFinder:
         """ "le maire, Mme Gaëlle Moreau", "son homologue Ion Cebotari": a name right after a role;
         "le ministre des Affaires étrangères et de la coopération internationale, Nasser Bourita":
         after the rest of its complement, up to the comma."""
-        i = _past_locator(doc, role.end)
-        i = _past_complement_tail(doc, i)
+        i = _role_end(doc, role)
         if i < len(doc) and doc[i].text == ",":
             i += 1
         if i in civilities:
@@ -365,7 +364,7 @@ class PeopleFinder:
         for role in roles:
             if role.end > person.start:
                 continue
-            gap = range(_past_complement_tail(doc, _past_locator(doc, role.end)), person.start)
+            gap = range(_role_end(doc, role), person.start)
             if len(gap) <= 2 and all(doc[i].text == "," or i in civilities for i in gap):
                 return role
         return None
@@ -413,17 +412,22 @@ def _past_complement_tail(doc: Doc, i: int) -> int:
     for j in range(i, min(i + MAX_COMPLEMENT_TAIL, len(doc))):
         token = doc[j]
         if token.text == ",":
-            return j if j > i else i
-        if not token.is_alpha and token.text not in ("'", "’") or token.pos_ in ("VERB", "AUX") or is_capitalised(token) and token.pos_ == "PROPN" and j == i:
+            return j
+        if (not token.is_alpha and token.text not in ("'", "’")) or token.pos_ in ("VERB", "AUX") or (j == i and is_capitalised(token) and token.pos_ == "PROPN"):
             return i
     return i
+
+
+def _role_end(doc: Doc, role: Role) -> int:
+    """Where the words of a role end in the text: past its body's locator and the rest of its complement."""
+    return _past_complement_tail(doc, _past_locator(doc, role.end))
 
 
 def _with_complement_tail(doc: Doc, role: Role) -> str:
     """The role's text with the rest of its complement before the name's comma, when the role
     reader stopped short of it ("ministre des Affaires" + "étrangères et de la coopération …")."""
     start = _past_locator(doc, role.end)
-    end = _past_complement_tail(doc, start)
+    end = _role_end(doc, role)
     return role.text if end == start else f"{role.text} {doc[start:end].text}"
 
 
