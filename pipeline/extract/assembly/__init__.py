@@ -143,7 +143,7 @@ class Assembler:
         place = fields.signing_place(draft, parties, view, in_segments)
         if place is not None:
             evidence.append(place.mention.evidence("signing_place", "place", source))
-        duration = next((m for m in view.mentions("durations") if in_segments(m) and m.label == "agreement"), None)
+        duration = fields.duration(view, in_segments)
         if duration is not None:
             evidence.append(duration.evidence("duration", "duration", source))
         if draft.own_since is not None:

@@ -203,6 +203,38 @@ def _other_agreements_sentences(view: ArticleView, draft: Draft, parties: list[P
     return {(a.block, a.span.sent.start) for a in view.mentions("agreements")} & strangers - {own}
 
 
+# How far after an agreement's words a bare year range may stand ("une convention-cadre de
+# coopération décentralisée 2016-2018"), and the longest range read as its period: a longer one
+# is a history ("le jumelage 1964-2014").
+PERIOD_REACH = 4
+LONGEST_PERIOD_YEARS = 10
+
+
+def duration(view: ArticleView, in_segments) -> Mention | None:
+    """The agreement's length: a wording that gives it ("pour une durée de cinq ans", "sur la
+    période 2025-2027"), else a bare year range right after the words of an agreement other than
+    a twinning ("la convention-cadre 2016-2018")."""
+    durations = [m for m in view.mentions("durations") if in_segments(m)]
+    stated = next((m for m in durations if m.label == "agreement"), None)
+    if stated is not None:
+        return stated
+    agreements = [a for a in view.mentions("agreements") if in_segments(a) and a.label != "twinning"]
+    return next((m for m in durations if m.label == "period" and _short_period(m) and any(_right_after_words(a, m) for a in agreements)), None)
+
+
+def _short_period(period: Mention) -> bool:
+    years = [int(t.text) for t in period.span if t.text.isdigit()]
+    return len(years) == 2 and 0 <= years[1] - years[0] < LONGEST_PERIOD_YEARS
+
+
+def _right_after_words(agreement: Mention, period: Mention) -> bool:
+    if agreement.block != period.block or not 0 <= period.span.start - agreement.span.end <= PERIOD_REACH:
+        return False
+    between = period.span.doc[agreement.span.end : period.span.start]
+    # a participle may qualify the agreement ("coopération décentralisée"); another verb ends it
+    return not any(t.is_punct or (t.pos_ in ("VERB", "AUX") and "Part" not in t.morph.get("VerbForm")) for t in between)
+
+
 def since(view: ArticleView, draft: Draft, drafts: list[Draft], in_segments, parties: list[PartyMention]) -> Mention | None:
     candidates = [m for m in view.mentions("since") if m.label != "actor_since" and m.span._.since_year]
     if draft.scope is not None:

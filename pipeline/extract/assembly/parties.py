@@ -319,11 +319,16 @@ def _some_unit_of(mention: Mention, places: list[Mention]) -> bool:
 
 
 def _inside_a_name(place: Mention, mention: Mention) -> bool:
-    """"la commune de Sidi Bou Saïd": a gazetteer name between two capitalised words of the party's
-    name is a piece of that name (Bou, Loiret), not its place."""
+    """"la commune de Sidi Bou Saïd", "la municipalité de Kab-Élias": a gazetteer name between two
+    capitalised words of the party's name, or glued by a hyphen to one, is a piece of that name
+    (Bou, Loiret, Kab), not its place."""
     doc = place.span.doc
     start, end = place.span.start, place.span.end
-    return mention.span.start < start and end < mention.span.end and doc[start - 1].is_title and doc[end].is_title
+    if mention.span.start < start and end < mention.span.end and doc[start - 1].is_title and doc[end].is_title:
+        return True
+    glued_after = end + 1 < mention.span.end and glued_hyphen(doc, end) and doc[end + 1].text[:1].isupper()
+    glued_before = start - 2 >= mention.span.start and glued_hyphen(doc, start - 1) and doc[start - 2].text[:1].isupper()
+    return glued_after or glued_before
 
 
 def _acronym(text: str) -> bool:
@@ -375,7 +380,15 @@ def _gazetteer_party(view: ArticleView, group: list[Mention], locators: list[Men
         place = next((p for p in group if p.label == wanted and p.span.kb_id_ == place.span.kb_id_), place)
     options = tuple(group) if stated is None and len({p.span.kb_id_ for p in group}) > 1 else ()
     kind = place.span._.place_kind or "municipality"
+    if kind == "municipality" and place.span.kb_id_ == "FR" and stated in (None, "FR") and _grand_before(place):
+        # "le Grand Lyon", "Grand Poitiers": the intercommunal body named after its French city
+        return PartyMention(place, f"Grand {place.text}", "intermunicipal", "FR", introducer(place), explicit=True)
     return PartyMention(place, place.text, kind, stated or place.span.kb_id_ or None, introducer(place), explicit=stated is not None, options=options)
+
+
+def _grand_before(place: Mention) -> bool:
+    doc, start = place.span.doc, place.span.start
+    return start > 0 and doc[start - 1].text == "Grand" and bool(doc[start - 1].whitespace_)
 
 
 def _organisation_party(view: ArticleView, organisation: Mention, places: list[Mention], locators: list[Mention]) -> PartyMention:

@@ -151,9 +151,23 @@ def _sentence_key(mention: Mention) -> tuple[int, int]:
 
 
 def respective(agreement: Mention) -> bool:
-    """"leurs jumelages respectifs": each party named has its own agreement, not one with the others."""
+    """"leurs jumelages respectifs", "ont respectivement signé des protocoles avec": each party
+    named has its own agreement, not one with the others."""
+    return _respective_after(agreement) or _respectively_before(agreement)
+
+
+def _respective_after(agreement: Mention) -> bool:
     doc = agreement.span.doc
     return agreement.span.end < len(doc) and doc[agreement.span.end].lower_.startswith("respecti")
+
+
+# how far before the agreement the adverb may stand: "ont respectivement signé des protocoles"
+_RESPECTIVELY_REACH = 3
+
+
+def _respectively_before(agreement: Mention) -> bool:
+    span = agreement.span
+    return any(t.lower_ == "respectivement" for t in span.doc[max(span.sent.start, span.start - _RESPECTIVELY_REACH) : span.start])
 
 
 # "en cosignant chacun une charte", "chacune a signé un accord": every party signed its own agreement
@@ -249,11 +263,15 @@ def _anchor_relations(anchor: Mention, sentence: Span, parties: list[PartyMentio
     home = context.home
     doc = anchor.span.doc
     if respective(anchor):
-        # "A et B fêtent leurs jumelages respectifs avec C et D": the i-th before with the i-th after;
-        # "A, B et C fêtent un jubilé de leur jumelage respectif": each has its own partner, unnamed
+        # "A et B fêtent leurs jumelages respectifs avec C et D", "A et B sont respectivement
+        # jumelées avec C et D": the i-th before with the i-th after; "A, B et C fêtent un jubilé de
+        # leur jumelage respectif": each has its own partner, unnamed
         before = distinct([c for c in candidates if c.mention.span.end <= anchor.span.start])
         after = distinct([c for c in candidates if c.mention.span.start >= anchor.span.end])
-        return [_Reading([a, b], "respective") for a, b in zip(before, after)] if len(before) == len(after) >= 2 else []
+        if len(before) == len(after) >= 2:
+            return [_Reading([a, b], "respective") for a, b in zip(before, after)]
+        if _respective_after(anchor):
+            return []
     each = _each_with_their_own(sentence, candidates)
     if each is not None:
         return each
