@@ -118,6 +118,14 @@ RECORD_PEOPLE_CASES = [
         "2025-09-22",
         ["Paul Le Bihan", "Gareth Jones"],
     ),
+    (
+        "the_head_of_a_signing_party_quoted_in_another_paragraph",
+        "Vitré officialise son jumelage",
+        "La charte de jumelage entre Vitré et Lymington a été signée samedi à la mairie.\n\n"
+        "« C'est un grand jour pour nos deux villes », a confié Jeanne Martin, maire de Vitré.",
+        "2024-06-10",
+        ["Jeanne Martin"],
+    ),
 ]
 
 

@@ -259,8 +259,8 @@ def _resolve_deictic(words: Sequence[str], published: dt.date | None) -> Resolve
         return _day(published - dt.timedelta(days=2))
     if "hier" in words:
         return _day(published - dt.timedelta(days=1))
-    if "aujourd'hui" in words:
-        return _day(published)
+    if "aujourd'hui" in words or words[0] in ("ce", "cet"):
+        return _day(published)  # "aujourd'hui", "ce matin", "cet après-midi"
     if "semaine" in words:
         # "la semaine dernière" names a week, not a day: a range starting on that week's Monday.
         monday = published - dt.timedelta(days=published.weekday() + 7)

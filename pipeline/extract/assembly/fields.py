@@ -282,8 +282,8 @@ def people(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_
     for mention in view.mentions("people"):
         if not in_segments(mention):
             continue
-        if mention.span._.person_cue_kind == "quote_cue" and mention.block not in anchor_blocks:
-            continue
+        if mention.span._.person_cue_kind == "quote_cue" and mention.block not in anchor_blocks and not _heads_a_signatory(mention, signatories):
+            continue  # quoted away from the agreement, and heads none of its parties
         if _bystander(view, draft, signatories, mention):
             continue
         name = mention.text
@@ -311,8 +311,13 @@ def _bystander(view: ArticleView, draft: Draft, signatories: list[PartyMention],
         return False
     if any((a.block, a.span.sent.start) == (mention.block, mention.span.sent.start) for a in draft.anchors):
         return False
+    return not _heads_a_signatory(mention, signatories)
+
+
+def _heads_a_signatory(mention: Mention, signatories: list[PartyMention]) -> bool:
+    """"Philippe Guilbert, maire de Trois-Pistoles": the role's organisation is a signatory."""
     role_org = mention.span._.role_org
-    return not (role_org and any(names_match(p.name, role_org) for p in signatories))
+    return bool(role_org) and any(names_match(p.name, role_org) for p in signatories)
 
 
 def actors(view: ArticleView, draft: Draft, signatories: list[PartyMention], in_segments) -> list[tuple[Mention, Actor]]:

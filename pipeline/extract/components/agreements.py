@@ -401,8 +401,9 @@ class AgreementMentions:
         if token.lower_ not in self.lexicon.signing_forms:
             return False
         # headlines confuse the tagger ("Kayes et Tambacounda paraphent une convention"): a third
-        # person plural is a verb whatever it is tagged
-        return token.pos_ in ("VERB", "AUX", "ADJ") or token.lower_.endswith("ent")
+        # person plural is a verb whatever it is tagged; so is a participle opening the sentence
+        # with its agent ("Paraphé par le président …, cet accord …")
+        return token.pos_ in ("VERB", "AUX", "ADJ") or token.lower_.endswith("ent") or _opens_with_its_agent(token)
 
     def _planned_above(self, cue: Token) -> Token | None:
         """The planning word a signing noun hangs from through nouns and pronouns only: the
@@ -492,3 +493,9 @@ def _apposed_participle(cue: Token, head: Token) -> bool:
 )
 def make_agreement_mentions(nlp: Language, name: str, patterns_path: str, lexicon_path: str) -> AgreementMentions:
     return AgreementMentions(nlp, name, patterns_path, lexicon_path)
+
+
+def _opens_with_its_agent(token: Token) -> bool:
+    """Capitalised, it opens its sentence (or what the parser glued to a dateline before it)."""
+    doc = token.doc
+    return token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "par"
