@@ -113,8 +113,10 @@ def capitalised_run(doc: Doc, start: int, connectors: frozenset[str], limit: int
         elif _glued_to_next(token) or (_glued_to_next(previous) and token.is_alpha):
             pass
         elif token.text in connectors and previous.whitespace_:
-            if token.lower_ == "et" and i + 1 < len(doc) and doc[i + 1].lower_ in _COORDINATED_ARTICLES:
-                break  # "maire de Dijon et le Dr. Altmeyer": a second noun phrase, not the name going on
+            if token.lower_ == "et" and i + 1 < len(doc) and (doc[i + 1].lower_ in _COORDINATED_ARTICLES or doc[i + 1].ent_iob_ == "B" and doc[i + 1].ent_type_ == "PER"):
+                # "maire de Dijon et le Dr. Altmeyer", "Maire de Douala et Jacquis Keumleu": a second
+                # noun phrase, or a person, not the name going on
+                break
         else:
             break
         i += 1
