@@ -212,6 +212,9 @@ class PeopleFinder:
             if role is not None:
                 person._.role = _with_complement_tail(doc, role) if role.end <= person.start else role.text
                 person._.role_org = role.org
+            elif person.id_ == NER_RULE_ID and (shared := _sharing_a_plural_role(doc, person, people)) is not None:
+                # "les maires respectifs des deux communes, Thierry Del Poso et Albert Pla"
+                person._.role = shared._.role
             elif person.id_ == NER_RULE_ID and not self._cue_just_before(person, cues):
                 # a bare PER guess with no role, civility or "en présence de" is too often a place
                 continue
@@ -388,6 +391,18 @@ class PeopleFinder:
             if found:
                 return kind, found[0][1]
         return None
+
+
+def _sharing_a_plural_role(doc: Doc, person: Span, found: list[Span]) -> Span | None:
+    """The person just before "et" whose role is plural ("les maires respectifs, A et B"): the
+    name after "et" holds that role too."""
+    i = person.start
+    if i < 2 or doc[i - 1].lower_ != "et":
+        return None
+    before = next((p for p in found if p.end == i - 1), None)
+    if before is None or not before._.role:
+        return None
+    return before if before._.role.split()[0].lower().endswith(("s", "x")) else None
 
 
 def _speaker_of(person: Span, cue: Token) -> bool:
